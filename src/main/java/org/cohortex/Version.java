@@ -1,0 +1,21 @@
+package org.cohortex;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+/** The build's version, from a resource filtered by Maven. */
+public final class Version {
+    private Version() {}
+
+    public static String get() {
+        try (InputStream in = Version.class.getResourceAsStream("/cohortex-version.properties")) {
+            if (in == null) return "dev";
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "dev");
+        } catch (IOException e) {
+            return "dev";
+        }
+    }
+}

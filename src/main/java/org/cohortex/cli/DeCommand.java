@@ -1,0 +1,76 @@
+package org.cohortex.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+import org.cohortex.linalg.ComputeBackend;
+import org.cohortex.pipeline.DifferentialExpression;
+import org.cohortex.pipeline.Transform;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "de", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Differential expression: per gene, expr ~ trait + covariates + SVs by OLS on complete cases.",
+                "Writes DIR/de.tsv (gene beta se t p p_bonferroni q_bh mean_expr), DIR/model.json, DIR/svs.tsv",
+                "and, when some genes cannot be tested, DIR/gene_notes.tsv with the reason per gene."})
+final class DeCommand implements Runnable {
+    @Option(names = "--expr", required = true, paramLabel = "FILE", description = "Genes x samples matrix (TSV/CSV, .gz ok); first column gene id.")
+    Path expr;
+
+    @Option(names = "--pheno", required = true, paramLabel = "FILE", description = "Phenotype table, one row per sample.")
+    Path pheno;
+
+    @Option(names = "--trait", required = true, paramLabel = "COL", description = "Phenotype column tested (numeric, or categorical with 2 levels).")
+    String trait;
+
+    @Option(names = "--sample-column", paramLabel = "ID", description = "Phenotype column holding sample ids (default: the first column).")
+    String sampleColumn;
+
+    @Option(names = "--covariates", split = ",", paramLabel = "a,b,c", description = "Phenotype columns adjusted for.")
+    List<String> covariates = new ArrayList<>();
+
+    @Option(names = "--categorical", split = ",", paramLabel = "a,b", description = "Columns to treat as categorical even if numeric (e.g. batch codes).")
+    List<String> categorical = new ArrayList<>();
+
+    @Option(names = "--sv-file", paramLabel = "FILE", description = "Surrogate variables, samples x SVs (first column sample id), used as they are.")
+    Path svFile;
+
+    @Option(names = "--num-sv", paramLabel = "be|leek|N", defaultValue = "0", description = "Surrogate variables to estimate (default: ${DEFAULT-VALUE}).")
+    String numSv;
+
+    @Option(names = "--transform", paramLabel = "none|log2cpm", defaultValue = "none",
+            description = "none: values are log-scale already; log2cpm: raw counts -> voom's log2-CPM (default: ${DEFAULT-VALUE}).")
+    String transform;
+
+    @Option(names = "--drop-samples-without-phenotype", description = "Analyse the expression samples that have a phenotype row and report the others, instead of stopping.")
+    boolean dropUnmatched;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+    Path out;
+
+    @Mixin
+    BackendOptions backend;
+
+    @Override
+    public void run() {
+        DifferentialExpression.Request r = new DifferentialExpression.Request();
+        r.expr = expr;
+        r.pheno = pheno;
+        r.trait = trait;
+        r.sampleColumn = sampleColumn;
+        r.covariates = covariates;
+        r.categorical = new LinkedHashSet<>(categorical);
+        r.svFile = svFile;
+        r.numSv = numSv;
+        r.transform = Parse.enumValue(Transform.class, "--transform", transform);
+        r.dropSamplesWithoutPhenotype = dropUnmatched;
+        r.out = out;
+        try (ComputeBackend b = backend.create()) {
+            DifferentialExpression.run(r, b);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package org.cohortex.cli;
+
+import java.io.PrintWriter;
+
+import org.cohortex.UserException;
+import org.cohortex.Version;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point. Exit codes (SPEC 5): 0 success, 1 bad input (one clear message), 2 bad usage,
+ * 70 internal error (a bug: stack trace printed, please report).
+ */
+@Command(name = "cohortex", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+        description = "Cohort-scale, cell-type-resolved differential expression.",
+        subcommands = {DeCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    public static final int EXIT_INTERNAL = 70;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: choose one of " + spec.subcommands().keySet());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns the exit code (tests call this without exiting the JVM). */
+    public static int execute(String... args) {
+        CommandLine cl = commandLine();
+        return cl.execute(args);
+    }
+
+    /** As {@link #execute(String...)}, with error messages going to {@code err}. */
+    public static int execute(PrintWriter err, String... args) {
+        CommandLine cl = commandLine();
+        cl.setErr(err);
+        return cl.execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            if (ex instanceof UserException) {
+                err.println("cohortex " + cmd.getCommandName() + ": error: " + ex.getMessage());
+                err.flush();
+                return 1;
+            }
+            err.println("cohortex " + cmd.getCommandName() + ": internal error (please report, with the command line): " + ex);
+            ex.printStackTrace(err);
+            err.flush();
+            return EXIT_INTERNAL;
+        });
+        return cl;
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"cohortex " + Version.get(), "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package org.cohortex.io;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.zip.GZIPOutputStream;
+
+import org.cohortex.UserException;
+
+/**
+ * Writes a file so that it is either absent or complete: the content goes to a temporary file in
+ * the same directory, which is then renamed over the target in one step.
+ */
+public final class AtomicFile {
+    private AtomicFile() {}
+
+    @FunctionalInterface
+    public interface Body {
+        void write(Writer w) throws IOException;
+    }
+
+    /** Writes text; gzip-compressed when the name ends in .gz. */
+    public static void write(Path target, Body body) {
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
+            try (OutputStream os = Files.newOutputStream(tmp);
+                 OutputStream zs = target.toString().endsWith(".gz") ? new GZIPOutputStream(os, 1 << 16) : os;
+                 Writer w = new BufferedWriter(new OutputStreamWriter(zs, StandardCharsets.UTF_8), 1 << 16)) {
+                body.write(w);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            tmp = null;
+        } catch (IOException e) {
+            throw new UserException(target + ": cannot be written (" + e.getMessage() + ")", e);
+        } finally {
+            if (tmp != null) {
+                try { Files.deleteIfExists(tmp); } catch (IOException ignored) { /* best effort */ }
+            }
+        }
+    }
+
+    public static void writeString(Path target, String content) {
+        write(target, w -> w.write(content));
+    }
+}

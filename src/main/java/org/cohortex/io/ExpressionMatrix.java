@@ -1,0 +1,46 @@
+package org.cohortex.io;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.cohortex.linalg.Mat;
+
+/** Genes x samples expression values (NaN = missing), with gene and sample ids. */
+public final class ExpressionMatrix {
+    public final String[] genes;
+    public final String[] samples;
+    /** genes x samples, row-major. */
+    public final Mat values;
+
+    public ExpressionMatrix(String[] genes, String[] samples, Mat values) {
+        if (values.rows != genes.length || values.cols != samples.length) {
+            throw new IllegalArgumentException("shape " + values + " vs " + genes.length + " genes x " + samples.length + " samples");
+        }
+        this.genes = genes;
+        this.samples = samples;
+        this.values = values;
+    }
+
+    public int geneCount() { return genes.length; }
+
+    public int sampleCount() { return samples.length; }
+
+    public Map<String, Integer> sampleIndex() {
+        Map<String, Integer> m = new HashMap<>(samples.length * 2);
+        for (int i = 0; i < samples.length; i++) m.put(samples[i], i);
+        return m;
+    }
+
+    /** The same genes, samples {@code idx} in that order. */
+    public ExpressionMatrix selectSamples(int[] idx) {
+        int g = genes.length, n = samples.length;
+        String[] s = new String[idx.length];
+        for (int k = 0; k < idx.length; k++) s[k] = samples[idx[k]];
+        Mat m = new Mat(g, idx.length);
+        for (int r = 0; r < g; r++) {
+            int src = r * n, dst = r * idx.length;
+            for (int k = 0; k < idx.length; k++) m.data[dst + k] = values.data[src + idx[k]];
+        }
+        return new ExpressionMatrix(genes, s, m);
+    }
+}

@@ -1,0 +1,123 @@
+package org.cohortex.io;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.cohortex.UserException;
+import org.cohortex.io.PhenotypeTable.Column;
+
+/**
+ * Reads a phenotype (or covariate, or SV) table: TSV/CSV(.gz) with a header; one row per sample.
+ * The sample-id column is chosen by name (default: the first column). A column is numeric when all
+ * its non-missing values are finite numbers, otherwise categorical; {@code forceCategorical} makes
+ * numeric codes (batch 1, 2, 3) categorical, as factor() would in R.
+ */
+public final class PhenotypeReader {
+    private PhenotypeReader() {}
+
+    public static boolean isMissingToken(String s) {
+        return s.isEmpty() || s.equals("NA");
+    }
+
+    public static PhenotypeTable read(Path path, String sampleColumn, Set<String> forceCategorical) {
+        List<String[]> rows = new ArrayList<>();
+        List<String> header;
+        char delim;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(TextFiles.open(path), StandardCharsets.UTF_8))) {
+            String h = r.readLine();
+            if (h == null || h.isBlank()) throw new UserException(path + ": the file is empty");
+            if (h.startsWith("\uFEFF")) h = h.substring(1);
+            delim = (char) TextFiles.delimiterFor(path, h);
+            header = TextFiles.split(h, delim);
+            for (int j = 0; j < header.size(); j++) header.set(j, header.get(j).trim());
+            Map<String, Integer> seen = new HashMap<>();
+            for (int j = 0; j < header.size(); j++) {
+                String name = header.get(j);
+                if (name.isEmpty()) throw new UserException(path + ": line 1, column " + (j + 1) + ": empty column name");
+                Integer prev = seen.put(name, j + 1);
+                if (prev != null) throw new UserException(path + ": line 1: column name '" + name + "' appears twice (columns " + prev + " and " + (j + 1) + ")");
+            }
+            String line;
+            int ln = 1;
+            while ((line = r.readLine()) != null) {
+                ln++;
+                if (line.isBlank()) continue;
+                List<String> f = TextFiles.split(line, delim);
+                if (f.size() != header.size()) {
+                    throw new UserException(path + ": line " + ln + ": " + f.size() + " fields, but the header has " + header.size() + " columns");
+                }
+                String[] row = new String[f.size() + 1];
+                for (int j = 0; j < f.size(); j++) row[j] = f.get(j).trim();
+                row[f.size()] = Integer.toString(ln);
+                rows.add(row);
+            }
+        } catch (IOException e) {
+            throw new UserException(path + ": read failed (" + e.getMessage() + ")", e);
+        }
+        if (rows.isEmpty()) throw new UserException(path + ": the file has a header but no sample rows");
+
+        int idCol = 0;
+        if (sampleColumn != null) {
+            idCol = header.indexOf(sampleColumn);
+            if (idCol < 0) {
+                throw new UserException(path + ": no sample-id column named '" + sampleColumn + "' (--sample-column); the header starts with: "
+                        + String.join(", ", header.subList(0, Math.min(8, header.size()))));
+            }
+        }
+        List<String> samples = new ArrayList<>(rows.size());
+        Map<String, Integer> rowOf = new HashMap<>();
+        Map<String, Integer> lineOf = new HashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            String id = rows.get(i)[idCol];
+            String ln = rows.get(i)[header.size()];
+            if (isMissingToken(id)) throw new UserException(path + ": line " + ln + ": missing sample id in column '" + header.get(idCol) + "'");
+            Integer prev = lineOf.put(id, Integer.parseInt(ln));
+            if (prev != null) throw new UserException(path + ": sample id '" + id + "' appears twice (lines " + prev + " and " + ln + ")");
+            rowOf.put(id, i);
+            samples.add(id);
+        }
+        if (forceCategorical != null) {
+            for (String c : forceCategorical) {
+                if (!header.contains(c)) throw new UserException(path + ": --categorical names column '" + c + "', which the table does not have");
+            }
+        }
+        Map<String, Column> cols = new LinkedHashMap<>();
+        for (int j = 0; j < header.size(); j++) {
+            if (j == idCol) continue;
+            String name = header.get(j);
+            int nrow = rows.size();
+            boolean numeric = forceCategorical == null || !forceCategorical.contains(name);
+            double[] num = new double[nrow];
+            for (int i = 0; i < nrow && numeric; i++) {
+                String v = rows.get(i)[j];
+                if (isMissingToken(v)) { num[i] = Double.NaN; continue; }
+                try {
+                    num[i] = Double.parseDouble(v);
+                    if (!Double.isFinite(num[i])) numeric = false;
+                } catch (NumberFormatException e) {
+                    numeric = false;
+                }
+            }
+            if (numeric) {
+                cols.put(name, PhenotypeTable.numericColumn(name, num));
+            } else {
+                String[] lv = new String[nrow];
+                for (int i = 0; i < nrow; i++) {
+                    String v = rows.get(i)[j];
+                    lv[i] = isMissingToken(v) ? null : v;
+                }
+                cols.put(name, PhenotypeTable.categoricalColumn(name, lv));
+            }
+        }
+        return new PhenotypeTable(path.toString(), header.get(idCol), samples, rowOf, cols);
+    }
+}

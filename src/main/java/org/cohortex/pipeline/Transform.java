@@ -1,0 +1,41 @@
+package org.cohortex.pipeline;
+
+import org.cohortex.UserException;
+import org.cohortex.io.ExpressionMatrix;
+import org.cohortex.linalg.Mat;
+
+/** Expression scale transforms applied before modelling. */
+public enum Transform {
+    /** Values are used as given (already log-scale). */
+    NONE,
+    /**
+     * log2 counts per million with voom's offsets: log2((count + 0.5) / (library size + 1) * 1e6)
+     * (Law et al. 2014, limma::voom), library size = column sum of the counts given.
+     */
+    LOG2CPM;
+
+    public ExpressionMatrix apply(ExpressionMatrix m, String source) {
+        if (this == NONE) return m;
+        int g = m.geneCount(), n = m.sampleCount();
+        double[] lib = new double[n];
+        double[] v = m.values.data;
+        for (int r = 0; r < g; r++) {
+            for (int j = 0; j < n; j++) {
+                double c = v[r * n + j];
+                if (Double.isNaN(c) || c < 0) {
+                    throw new UserException(source + ": --transform log2cpm needs non-negative counts, but gene '" + m.genes[r]
+                            + "', sample '" + m.samples[j] + "' is " + (Double.isNaN(c) ? "NA" : Double.toString(c))
+                            + " (use --transform none for log-scale input)");
+                }
+                lib[j] += c;
+            }
+        }
+        Mat out = new Mat(g, n);
+        for (int r = 0; r < g; r++) {
+            for (int j = 0; j < n; j++) {
+                out.data[r * n + j] = Math.log((v[r * n + j] + 0.5) / (lib[j] + 1.0) * 1e6) / Math.log(2);
+            }
+        }
+        return new ExpressionMatrix(m.genes, m.samples, out);
+    }
+}
