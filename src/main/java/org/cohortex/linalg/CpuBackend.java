@@ -18,6 +18,8 @@ public final class CpuBackend implements ComputeBackend {
 
     private final int threads;
     private final ForkJoinPool pool;
+    /** Slots: 0 = A / responses, 1 = B / Q, 2 = C. Guarded by {@code this}. */
+    private final NativeBuffers buffers = new NativeBuffers(3);
 
     public CpuBackend(int threads) {
         if (!isAvailable()) throw new IllegalStateException("OpenBLAS could not be loaded: " + loadError);
@@ -68,40 +70,39 @@ public final class CpuBackend implements ComputeBackend {
     }
 
     @Override
-    public void close() { pool.shutdown(); }
+    public synchronized void close() {
+        pool.shutdown();
+        buffers.close();
+    }
 
     // ---------------------------------------------------------------- GEMM family
 
     @Override
-    public Mat gemm(Mat a, boolean transA, Mat b, boolean transB) {
+    public synchronized Mat gemm(Mat a, boolean transA, Mat b, boolean transB) {
         int m = transA ? a.cols : a.rows, k = transA ? a.rows : a.cols;
         int kb = transB ? b.cols : b.rows, nn = transB ? b.rows : b.cols;
         if (k != kb) throw new IllegalArgumentException("gemm shapes " + a + (transA ? "'" : "") + " x " + b + (transB ? "'" : ""));
         Mat c = new Mat(m, nn);
         if (m == 0 || nn == 0) return c;
         if (k == 0) return c;
-        try (DoublePointer pa = new DoublePointer(a.data.length); DoublePointer pb = new DoublePointer(b.data.length);
-             DoublePointer pc = new DoublePointer(c.data.length)) {
-            pa.put(a.data);
-            pb.put(b.data);
-            openblas.cblas_dgemm(openblas.CblasRowMajor, transA ? openblas.CblasTrans : openblas.CblasNoTrans,
-                    transB ? openblas.CblasTrans : openblas.CblasNoTrans, m, nn, k, 1.0, pa, a.cols, pb, b.cols, 0.0, pc, nn);
-            pc.get(c.data);
-        }
+        DoublePointer pa = buffers.get(0, a.data.length), pb = buffers.get(1, b.data.length), pc = buffers.get(2, c.data.length);
+        pa.put(a.data);
+        pb.put(b.data);
+        openblas.cblas_dgemm(openblas.CblasRowMajor, transA ? openblas.CblasTrans : openblas.CblasNoTrans,
+                transB ? openblas.CblasTrans : openblas.CblasNoTrans, m, nn, k, 1.0, pa, a.cols, pb, b.cols, 0.0, pc, nn);
+        pc.get(c.data);
         return c;
     }
 
     @Override
-    public Mat crossprod(Mat a) {
+    public synchronized Mat crossprod(Mat a) {
         int n = a.cols;
         Mat c = new Mat(n, n);
         if (a.rows == 0 || n == 0) return c;
-        try (DoublePointer pa = new DoublePointer(a.data.length); DoublePointer pc = new DoublePointer(c.data.length)) {
-            pa.put(a.data);
-            openblas.cblas_dsyrk(openblas.CblasRowMajor, openblas.CblasUpper, openblas.CblasTrans, n, a.rows,
-                    1.0, pa, n, 0.0, pc, n);
-            pc.get(c.data);
-        }
+        DoublePointer pa = buffers.get(0, a.data.length), pc = buffers.get(2, c.data.length);
+        pa.put(a.data);
+        openblas.cblas_dsyrk(openblas.CblasRowMajor, openblas.CblasUpper, openblas.CblasTrans, n, a.rows, 1.0, pa, n, 0.0, pc, n);
+        pc.get(c.data);
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < i; j++) c.data[i * n + j] = c.data[j * n + i];
         }
@@ -111,7 +112,7 @@ public final class CpuBackend implements ComputeBackend {
     // ---------------------------------------------------------------- batched OLS
 
     @Override
-    public OlsFit olsSharedDesign(Mat x, Mat y) {
+    public synchronized OlsFit olsSharedDesign(Mat x, Mat y) {
         final int genes = y.rows, n = x.rows, p = x.cols;
         if (y.cols != n) throw new IllegalArgumentException("Y has " + y.cols + " samples, X has " + n);
         final SharedDesign d = new SharedDesign(x);
@@ -153,9 +154,8 @@ public final class CpuBackend implements ComputeBackend {
         final int n = d.n, p = d.p;
         final int block = Math.max(1, Math.min(genesIdx.length, BLOCK_DOUBLES / Math.max(1, n)));
         double[] scratch = null;
-        try (DoublePointer pq = new DoublePointer((long) n * p);
-             DoublePointer py = new DoublePointer((long) block * n);
-             DoublePointer pc = new DoublePointer((long) block * p)) {
+        DoublePointer py = buffers.get(0, (long) block * n), pq = buffers.get(1, (long) n * p), pc = buffers.get(2, (long) block * p);
+        {
             pq.put(d.q);
             double[] c = new double[block * p];
             for (int start = 0; start < genesIdx.length; start += block) {
@@ -275,18 +275,17 @@ public final class CpuBackend implements ComputeBackend {
     }
 
     @Override
-    public SymmetricEigen symmetricEigen(Mat s) {
+    public synchronized SymmetricEigen symmetricEigen(Mat s) {
         int n = s.rows;
         if (s.cols != n) throw new IllegalArgumentException("not square: " + s);
         double[] w = new double[n];
         double[] a = s.data.clone();
         int info;
-        try (DoublePointer pa = new DoublePointer(a.length); DoublePointer pw = new DoublePointer(n)) {
-            pa.put(a);
-            info = openblas.LAPACKE_dsyevd(openblas.LAPACK_ROW_MAJOR, (byte) 'V', (byte) 'U', n, pa, n, pw);
-            pa.get(a);
-            pw.get(w);
-        }
+        DoublePointer pa = buffers.get(0, a.length), pw = buffers.get(2, n);
+        pa.put(a);
+        info = openblas.LAPACKE_dsyevd(openblas.LAPACK_ROW_MAJOR, (byte) 'V', (byte) 'U', n, pa, n, pw);
+        pa.get(a);
+        pw.get(w, 0, n);
         if (info != 0) throw new ArithmeticException("LAPACK dsyevd failed, info=" + info);
         // LAPACK returns ascending order; we promise descending.
         double[] vals = new double[n];

@@ -1,0 +1,220 @@
+package org.cohortex.sim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import org.apache.commons.math3.stat.correlation.PearsonsCorrelation;
+import org.cohortex.io.ExpressionMatrix;
+import org.cohortex.io.MatrixReader;
+import org.cohortex.io.PhenotypeReader;
+import org.cohortex.io.PhenotypeTable;
+import org.cohortex.testutil.Fixtures;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CohortSimulatorTest {
+    @TempDir
+    static Path tmp;
+    static Path a;
+
+    @BeforeAll
+    static void simulate() {
+        a = tmp.resolve("a");
+        CohortSimulator.run(CohortSimulator.Preset.SMALL, 42, a);
+    }
+
+    static Map<String, String> digests(Path dir) throws Exception {
+        Map<String, String> m = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
+                byte[] d = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p));
+                m.put(dir.relativize(p).toString(), java.util.HexFormat.of().formatHex(d));
+            }
+        }
+        return m;
+    }
+
+    @Test
+    void sameSeedGivesSameBytesAndAnotherSeedDiffers() throws Exception {
+        Path b = tmp.resolve("b"), c = tmp.resolve("c");
+        CohortSimulator.run(CohortSimulator.Preset.SMALL, 42, b);
+        CohortSimulator.run(CohortSimulator.Preset.SMALL, 43, c);
+        Map<String, String> da = digests(a), db = digests(b), dc = digests(c);
+        assertTrue(da.size() > 40, "all outputs present: " + da.keySet());
+        assertEquals(da, db);
+        assertFalse(da.get("expr/BLA.counts.tsv.gz").equals(dc.get("expr/BLA.counts.tsv.gz")));
+    }
+
+    @Test
+    void shapesAndCountsAreRealistic() {
+        PhenotypeTable p = PhenotypeReader.read(a.resolve("pheno.tsv"), "donor_id", Set.of());
+        assertEquals(80, p.sampleCount());
+        assertTrue(p.columnNames().size() >= 160, "160+ phenotype variables, got " + p.columnNames().size());
+        for (String region : CohortSimulator.REGIONS) {
+            ExpressionMatrix m = MatrixReader.read(a.resolve("expr/" + region + ".counts.tsv.gz"));
+            assertEquals(1500, m.geneCount());
+            assertTrue(m.sampleCount() > 70 && m.sampleCount() <= 80, region + " samples " + m.sampleCount());
+            double[] lib = new double[m.sampleCount()];
+            for (int g = 0; g < m.geneCount(); g++) {
+                for (int j = 0; j < m.sampleCount(); j++) {
+                    double v = m.values.get(g, j);
+                    assertTrue(v >= 0 && v == Math.rint(v), "counts are non-negative integers");
+                    lib[j] += v;
+                }
+            }
+            double min = java.util.Arrays.stream(lib).min().orElseThrow(), max = java.util.Arrays.stream(lib).max().orElseThrow();
+            assertTrue(max / min > 1.5, "library sizes vary: " + min + ".." + max);
+            assertTrue(min > 5e6, "tens of millions of reads per sample");
+            for (String s : m.samples) assertTrue(p.row(s) >= 0, "every expression sample is a donor of the phenotype table");
+        }
+    }
+
+    @Test
+    void donorsHaveThePapersShape() {
+        Donors d = new Donors(CohortSimulator.Preset.PAPER, 7);
+        int females = 0;
+        for (boolean f : d.female) if (f) females++;
+        assertEquals(115, females);
+        assertEquals(46.75, java.util.Arrays.stream(d.age).average().orElseThrow(), 2.5);
+        PhenotypeTable t = d.table;
+        // opioid check (paper Methods): fentanyl correlates with most other lifetime opioids, not with oxymorphone
+        int correlated = 0;
+        for (String o : Donors.OTHER_OPIOIDS) if (pearsonP(t, "lifetime_fentanyl", "lifetime_" + o) < 0.05) correlated++;
+        assertTrue(correlated >= 8, "fentanyl correlated with " + correlated + "/10 other opioids");
+        assertTrue(pearsonP(t, "lifetime_fentanyl", "lifetime_oxymorphone") > 0.05, "oxymorphone independent of fentanyl");
+        // missingness over 50% exists; collinear groups exist
+        int over50 = 0;
+        for (String c : t.columnNames()) if (t.column(c).missingCount() > 0.5 * t.sampleCount()) over50++;
+        assertTrue(over50 >= 5, "columns with > 50% missing: " + over50);
+        assertTrue(Math.abs(pearson(t, "weight_kg", "weight_lb")) > 0.999);
+        assertTrue(Math.abs(pearson(t, "age", "age_months")) > 0.999);
+    }
+
+    @Test
+    void plantedEffectsShowInTheTrueCellTypeExpressionWithTheirSign() throws IOException {
+        PhenotypeTable p = PhenotypeReader.read(a.resolve("pheno.tsv"), "donor_id", Set.of());
+        int checked = 0;
+        for (Map<String, String> e : Fixtures.table(a.resolve("truth/degs.tsv"))) {
+            if (!e.get("trait").equals("chronic_pain") || e.get("cell_type").equals("bulk")) continue;
+            Path f = a.resolve("truth/regions/" + e.get("region") + "." + e.get("cell_type") + ".log2expr.tsv.gz");
+            ExpressionMatrix m = MatrixReader.read(f);
+            int g = java.util.Arrays.asList(m.genes).indexOf(e.get("gene"));
+            if (g < 0) continue; // truth is written for the first 500 genes only
+            double caseSum = 0, ctrlSum = 0;
+            int cases = 0, ctrls = 0;
+            for (int j = 0; j < m.sampleCount(); j++) {
+                double y = p.column("chronic_pain").numeric[p.row(m.samples[j])];
+                if (y == 1) { caseSum += m.values.get(g, j); cases++; } else { ctrlSum += m.values.get(g, j); ctrls++; }
+            }
+            double diff = caseSum / cases - ctrlSum / ctrls, fc = Double.parseDouble(e.get("log2fc"));
+            assertEquals(Math.signum(fc), Math.signum(diff), "sign of " + e);
+            assertEquals(fc, diff, 0.6, "size of " + e);
+            checked++;
+        }
+        assertTrue(checked >= 3, "checked " + checked + " planted effects");
+    }
+
+    @Test
+    void theTraitOverlapsAreThoseOfThePaper() {
+        Map<String, Map<String, Double>> sets = new HashMap<>();
+        for (Map<String, String> e : Fixtures.table(a.resolve("truth/degs.tsv"))) {
+            sets.computeIfAbsent(e.get("trait") + "|" + e.get("region") + "|" + e.get("cell_type"), k -> new HashMap<>())
+                    .put(e.get("gene"), Double.parseDouble(e.get("log2fc")));
+        }
+        Map<String, Double> cpBlaMicro = sets.get("chronic_pain|BLA|microglia");
+        assertTrue(cpBlaMicro.size() >= 20, "chronic pain acts mainly in BLA microglia");
+        for (Map.Entry<String, Map<String, Double>> s : sets.entrySet()) {
+            if (s.getKey().startsWith("chronic_pain") && !s.getKey().equals("chronic_pain|BLA|microglia")) {
+                assertTrue(s.getValue().size() < cpBlaMicro.size(), "BLA microglia is the largest chronic-pain set");
+            }
+        }
+        Map<String, Double> oxy = sets.get("lifetime_oxymorphone|BLA|microglia");
+        int shared = 0;
+        for (Map.Entry<String, Double> e : oxy.entrySet()) {
+            if (cpBlaMicro.containsKey(e.getKey())) {
+                shared++;
+                assertEquals(Math.signum(cpBlaMicro.get(e.getKey())), Math.signum(e.getValue()), "concordant sign");
+            }
+        }
+        assertTrue(shared >= 2, "oxymorphone overlaps chronic pain in BLA microglia");
+        Set<String> cpAll = new HashSet<>(), fen = new HashSet<>();
+        sets.forEach((k, v) -> { if (k.startsWith("chronic_pain")) cpAll.addAll(v.keySet()); if (k.startsWith("lifetime_fentanyl")) fen.addAll(v.keySet()); });
+        assertFalse(fen.isEmpty());
+        fen.retainAll(cpAll);
+        assertTrue(fen.isEmpty(), "fentanyl shares nothing with chronic pain");
+        Set<String> mig = new HashSet<>(sets.get("migraine|MeA|microglia").keySet());
+        mig.retainAll(sets.get("chronic_pain|MeA|microglia").keySet());
+        assertTrue(mig.size() >= 1 && mig.size() < sets.get("migraine|MeA|microglia").size() / 2, "a small migraine/chronic-pain overlap in MeA microglia");
+        assertTrue(sets.containsKey("mcp_prs|dACC|oligodendrocyte"), "genetic risk acts in dACC oligodendrocytes");
+    }
+
+    @Test
+    void proportionsGeneSetsAndReferencePanels() throws IOException {
+        ExpressionMatrix w = MatrixReader.read(a.resolve("truth/regions/BLA.proportions.tsv"));
+        // proportions file: donors x cell types
+        int micro = java.util.Arrays.asList(w.samples).indexOf("microglia");
+        double mean = 0;
+        for (int i = 0; i < w.geneCount(); i++) {
+            double s = 0;
+            for (int c = 0; c < w.sampleCount(); c++) s += w.values.get(i, c);
+            assertEquals(1.0, s, 1e-5);
+            mean += w.values.get(i, micro) / w.geneCount();
+        }
+        assertTrue(mean > 0.02 && mean < 0.1, "microglia a small share: " + mean);
+        assertEquals(7, w.sampleCount(), "amygdala panel has OPCs");
+        assertEquals(6, MatrixReader.read(a.resolve("truth/regions/dACC.proportions.tsv")).sampleCount());
+
+        List<String> gmt = Files.readAllLines(a.resolve("genesets/simulated.gmt"));
+        assertTrue(gmt.size() > 300);
+        Set<String> cp = new HashSet<>();
+        for (Map<String, String> e : Fixtures.table(a.resolve("truth/degs.tsv"))) {
+            if (e.get("trait").equals("chronic_pain") && e.get("region").equals("BLA") && e.get("cell_type").equals("microglia")) cp.add(e.get("gene"));
+        }
+        List<String> hyp = new ArrayList<>(List.of(gmt.get(0).split("\t")));
+        assertEquals("SIM_HYPOXIA", hyp.get(0));
+        long inCp = hyp.stream().skip(2).filter(cp::contains).count();
+        assertTrue(inCp >= 0.25 * cp.size(), "hypoxia set enriched for chronic-pain genes: " + inCp + " of " + cp.size());
+
+        ExpressionMatrix ref = MatrixReader.read(a.resolve("reference/amygdala.counts.tsv.gz"));
+        List<Map<String, String>> labels = Fixtures.table(a.resolve("reference/amygdala.labels.tsv"));
+        assertEquals(ref.sampleCount(), labels.size());
+        assertEquals(7, labels.stream().map(l -> l.get("cell_type")).distinct().count());
+        ExpressionMatrix sig = MatrixReader.read(a.resolve("reference/cortex.signature.tsv"));
+        assertEquals(6, sig.sampleCount());
+        assertTrue(sig.geneCount() >= 6 * 15 * 0.8, "markers for every cell type");
+        assertTrue(Files.readString(a.resolve("cohort.yaml")).contains("BLA:\n    counts: expr/BLA.counts.tsv.gz\n    panel: amygdala"));
+    }
+
+    static double[][] pair(PhenotypeTable t, String x, String y) {
+        List<double[]> rows = new ArrayList<>();
+        for (int i = 0; i < t.sampleCount(); i++) {
+            double a = t.column(x).numeric[i], b = t.column(y).numeric[i];
+            if (!Double.isNaN(a) && !Double.isNaN(b)) rows.add(new double[] {a, b});
+        }
+        return rows.toArray(new double[0][]);
+    }
+
+    static double pearson(PhenotypeTable t, String x, String y) {
+        return new PearsonsCorrelation(pair(t, x, y)).getCorrelationMatrix().getEntry(0, 1);
+    }
+
+    static double pearsonP(PhenotypeTable t, String x, String y) {
+        return new PearsonsCorrelation(pair(t, x, y)).getCorrelationPValues().getEntry(0, 1);
+    }
+}
