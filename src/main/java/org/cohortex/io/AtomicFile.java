@@ -46,6 +46,7 @@ public final class AtomicFile {
                  Writer w = new BufferedWriter(new OutputStreamWriter(zs, StandardCharsets.UTF_8), 1 << 16)) {
                 body.write(w);
             }
+            publishable(tmp);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -58,6 +59,15 @@ public final class AtomicFile {
             if (tmp != null) {
                 try { Files.deleteIfExists(tmp); } catch (IOException ignored) { /* best effort */ }
             }
+        }
+    }
+
+    /** Temp files are created 0600; outputs get the usual rw-r--r--. */
+    public static void publishable(Path p) {
+        try {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException ignored) {
+            // not a POSIX file system: keep the default
         }
     }
 

@@ -33,16 +33,17 @@ public final class CohortSimulator {
 
     /** Cohort sizes. */
     public enum Preset {
-        PAPER(304, 20_000, 120, 1.0),
-        SMALL(80, 1_500, 25, 1.0);
+        PAPER(304, 20_000, 120, 100_000, 1.0),
+        SMALL(80, 1_500, 25, 8_000, 1.0);
 
-        final int donors, genes, cellsPerType;
+        final int donors, genes, cellsPerType, snps;
         final double effectScale;
 
-        Preset(int donors, int genes, int cellsPerType, double effectScale) {
+        Preset(int donors, int genes, int cellsPerType, int snps, double effectScale) {
             this.donors = donors;
             this.genes = genes;
             this.cellsPerType = cellsPerType;
+            this.snps = snps;
             this.effectScale = effectScale;
         }
 
@@ -102,6 +103,8 @@ public final class CohortSimulator {
         }
         for (String panel : new String[] {"cortex", "amygdala"}) ReferencePanel.write(preset, seed, panel, genes, out);
         GeneSets.write(preset, seed, genes, effects, out);
+        donors.genotypes.writePlink(out.resolve("genotypes").resolve("cohort"), donors.ids, donors.female);
+        donors.gwas.write(out.resolve("gwas").resolve("mcp_sumstats.tsv.gz"), donors.genotypes, seed);
         writeTruth(out, donors, effects);
         writeConfig(out, preset, seed);
         Log.info("simulate: wrote %s in %.1f s", out, (System.nanoTime() - t0) / 1e9);
@@ -221,6 +224,24 @@ public final class CohortSimulator {
         conf.put("hidden_sample_confounder", "dissection (one per donor and region; in truth/regions/<region>.dissection.tsv)");
         conf.put("note", "hidden confounders are absent from pheno.tsv: SVA must recover them");
         Json.write(truth.resolve("confounders.json"), conf);
+        Genotypes g = d.genotypes;
+        AtomicFile.write(truth.resolve("prs_weights.tsv"), w -> {
+            w.write("SNP\tCHR\tBP\tA1\tbeta\n");
+            for (int c = 0; c < g.causal.length; c++) {
+                int j = g.causal[c];
+                w.write(g.snpId[j] + "\t" + g.chr[j] + "\t" + g.bp[j] + "\t" + g.a1[j] + "\t" + g.causalBeta[c] * d.gwas.scale + "\n");
+            }
+        });
+        Map<String, Object> traps = new LinkedHashMap<>();
+        traps.put("genotypes", g.traps);
+        traps.put("gwas", d.gwas.trapCounts);
+        traps.put("gwas_ambiguous_snps", "about 15% of SNPs have A/T or C/G alleles");
+        traps.put("gwas_low_maf", "about 8% of SNPs have MAF < 0.01");
+        Json.write(truth.resolve("genotype_traps.json"), traps);
+        AtomicFile.write(truth.resolve("genetic_value.tsv"), w -> {
+            w.write("donor_id\tgenetic_value\tmcp_prs\n");
+            for (int i = 0; i < d.n; i++) w.write(d.ids[i] + "\t" + g.geneticValue[i] + "\t" + d.prs[i] + "\n");
+        });
     }
 
     static void writeConfig(Path out, Preset preset, long seed) {
@@ -237,6 +258,7 @@ public final class CohortSimulator {
             y.append("  ").append(p).append(":\n    counts: reference/").append(p).append(".counts.tsv.gz\n    labels: reference/")
                     .append(p).append(".labels.tsv\n    signature: reference/").append(p).append(".signature.tsv\n");
         }
+        y.append("genotypes:\n  plink: genotypes/cohort\n  gwas: gwas/mcp_sumstats.tsv.gz\n");
         y.append("traits: [chronic_pain, migraine, lifetime_fentanyl, lifetime_oxymorphone, mcp_prs]\n");
         y.append("enrichment:\n  gmt: [genesets/simulated.gmt]\n  lists: [genesets/mouse_microglia_pain.txt, genesets/whole_blood_pain.txt]\n");
         AtomicFile.writeString(out.resolve("cohort.yaml"), y.toString());

@@ -29,6 +29,9 @@ final class Donors {
     /** Hidden (unmeasured) donor-level factors acting on expression. */
     final double[][] hidden;
     final PhenotypeTable table;
+    final double[] ancestryPc1;
+    final Genotypes genotypes;
+    final Gwas gwas;
     /** Columns that are technical/measured confounders with an expression effect. */
     static final String[] MEASURED_CONFOUNDERS = {"rin", "pmi", "ph", "batch"};
     static final String[] OTHER_OPIOIDS = {"oxycodone", "hydrocodone", "morphine", "heroin", "methadone", "buprenorphine",
@@ -45,10 +48,17 @@ final class Donors {
         age = new double[n];
         for (int i = 0; i < n; i++) age[i] = Math.round(clamp(46.75 + 14 * r.nextGaussian(), 18, 90) * 10) / 10.0;
 
-        prs = standardise(gaussians(r, n));
-        // chronic pain: liability from PRS, age and sex; ~32% cases
+        SplittableRandom ra = Sampling.stream(seed, 5);
+        ancestryPc1 = new double[n];
+        for (int i = 0; i < n; i++) ancestryPc1[i] = round4(0.05 * ra.nextGaussian());
+        genotypes = new Genotypes(preset, seed, ids, female, ancestryPc1);
+        gwas = new Gwas(genotypes, seed);
+        prs = clumpThresholdScore(genotypes, gwas);
+        // chronic pain: liability from the true genetic value, age and sex; ~32% cases
         double[] painLiability = new double[n];
-        for (int i = 0; i < n; i++) painLiability[i] = 0.35 * prs[i] + 0.015 * (age[i] - 46.75) + (female[i] ? 0.3 : 0) + r.nextGaussian();
+        for (int i = 0; i < n; i++) {
+            painLiability[i] = 0.45 * genotypes.geneticValue[i] + 0.015 * (age[i] - 46.75) + (female[i] ? 0.3 : 0) + r.nextGaussian();
+        }
         chronicPain = threshold(painLiability, 0.68);
         double[] mig = new double[n];
         for (int i = 0; i < n; i++) mig[i] = 0.5 * chronicPain[i] + (female[i] ? 0.6 : 0) + r.nextGaussian();
@@ -108,7 +118,7 @@ final class Donors {
         double[][] pcs = new double[10][n];
         String[] race = new String[n];
         for (int i = 0; i < n; i++) {
-            for (int k = 0; k < 10; k++) pcs[k][i] = round4(r.nextGaussian() * 0.05 / (1 + k));
+            for (int k = 0; k < 10; k++) pcs[k][i] = k == 0 ? ancestryPc1[i] : round4(r.nextGaussian() * 0.05 / (1 + k));
             race[i] = pcs[0][i] > 0.04 ? "Black" : pcs[0][i] < -0.07 ? "Other" : "White";
         }
         for (int k = 0; k < 10; k++) cols.put("ancestry_pc" + (k + 1), pcs[k]);
@@ -227,6 +237,34 @@ final class Donors {
             else list.add(PhenotypeTable.categoricalColumn(e.getKey(), (String[]) e.getValue()));
         }
         return PhenotypeTable.of("pheno.tsv", "donor_id", Arrays.asList(ids), list);
+    }
+
+    /**
+     * The `mcp_prs` trait as a clumping+thresholding pipeline would give it: per LD neighbourhood
+     * (250 kb) the SNP with the smallest GWAS p below 1e-5, weighted by its GWAS beta, standardised.
+     * The planted chronic-pain liability uses the true genetic value, so the PRS is an imperfect proxy.
+     */
+    static double[] clumpThresholdScore(Genotypes geno, Gwas gwas) {
+        int n = geno.n;
+        double[] score = new double[n];
+        int lastChr = -1, lastBp = -1_000_000, best = -1;
+        List<Integer> chosen = new ArrayList<>();
+        for (int j = 0; j <= geno.snps; j++) {
+            boolean boundary = j == geno.snps || geno.chr[j] != lastChr || geno.bp[j] - lastBp > 250_000;
+            if (boundary && best >= 0) { chosen.add(best); best = -1; }
+            if (j == geno.snps) break;
+            if (geno.chr[j] == 23) continue;
+            if (boundary) { lastChr = geno.chr[j]; lastBp = geno.bp[j]; }
+            if (gwas.p[j] < 1e-5 && geno.freqA1[j] >= 0.01 && (best < 0 || gwas.p[j] < gwas.p[best])) best = j;
+        }
+        for (int j : chosen) {
+            for (int i = 0; i < n; i++) {
+                int v = geno.g[j * n + i];
+                score[i] += gwas.beta[j] * (v < 0 ? 2 * geno.freqA1[j] : v);
+            }
+        }
+        if (chosen.isEmpty()) return new double[n];
+        return standardise(score);
     }
 
     static double clamp(double v, double lo, double hi) { return Math.max(lo, Math.min(hi, v)); }

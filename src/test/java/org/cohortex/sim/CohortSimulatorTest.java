@@ -201,6 +201,68 @@ class CohortSimulatorTest {
         assertTrue(Files.readString(a.resolve("cohort.yaml")).contains("BLA:\n    counts: expr/BLA.counts.tsv.gz\n    panel: amygdala"));
     }
 
+    @Test
+    void genotypesAreValidPlinkWithThePlantedTraps() throws IOException {
+        byte[] bed = Files.readAllBytes(a.resolve("genotypes/cohort.bed"));
+        List<String> bim = Files.readAllLines(a.resolve("genotypes/cohort.bim"));
+        List<String> fam = Files.readAllLines(a.resolve("genotypes/cohort.fam"));
+        assertEquals(80, fam.size());
+        assertArrayEquals(new byte[] {0x6c, 0x1b, 0x01}, java.util.Arrays.copyOf(bed, 3), "SNP-major magic");
+        assertEquals(3 + (long) bim.size() * ((80 + 3) / 4), bed.length, "size = 3 + SNPs x ceil(samples/4)");
+        // decode chrX: genetic males are hemizygous (no heterozygous calls) -> the planted sex mismatches
+        String json = Files.readString(a.resolve("truth/genotype_traps.json"));
+        int firstX = -1;
+        for (int j = 0; j < bim.size(); j++) if (bim.get(j).startsWith("X\t")) { firstX = j; break; }
+        assertTrue(firstX > 0, "chrX present");
+        int per = (80 + 3) / 4;
+        for (int i = 0; i < 80; i++) {
+            String[] f = fam.get(i).split(" ");
+            int hets = 0, calls = 0;
+            for (int j = firstX; j < bim.size(); j++) {
+                int code = (bed[3 + j * per + (i >> 2)] >> ((i & 3) * 2)) & 3;
+                if (code != 1) calls++;
+                if (code == 2) hets++;
+            }
+            boolean reportedMale = f[4].equals("1"), geneticMale = hets < 0.01 * calls;
+            boolean mismatch = reportedMale != geneticMale;
+            assertEquals(mismatch, json.contains("\"" + f[1] + "\"") && sexMismatchList(json).contains(f[1]), "sex of " + f[1]);
+        }
+        // GWAS sumstats: header and the QC traps are present
+        List<String> gw = new ArrayList<>();
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(new java.util.zip.GZIPInputStream(Files.newInputStream(a.resolve("gwas/mcp_sumstats.tsv.gz")))))) {
+            in.lines().forEach(gw::add);
+        }
+        assertEquals("SNP\tCHR\tBP\tA1\tA2\tBETA\tSE\tP\tMAF\tINFO", gw.get(0));
+        Map<String, String[]> bimById = new HashMap<>();
+        for (String l : bim) { String[] f = l.split("\t"); bimById.put(f[1], f); }
+        int ambiguous = 0, lowMaf = 0, lowInfo = 0, flipped = 0, swapped = 0, dupRows = 0;
+        Set<String> seen = new HashSet<>();
+        for (String l : gw.subList(1, gw.size())) {
+            String[] f = l.split("\t");
+            if (!seen.add(f[0])) dupRows++;
+            if (Gwas.complement(f[3]).equals(f[4])) ambiguous++;
+            if (Double.parseDouble(f[8]) < 0.01) lowMaf++;
+            if (Double.parseDouble(f[9]) < 0.8) lowInfo++;
+            String[] b = bimById.get(f[0]);
+            if (b == null || Gwas.complement(b[4]).equals(b[5])) continue;
+            if (f[3].equals(b[5]) && f[4].equals(b[4])) swapped++;
+            else if (f[3].equals(Gwas.complement(b[4])) || f[3].equals(Gwas.complement(b[5]))) flipped++;
+        }
+        for (int[] c : new int[][] {{ambiguous, 100}, {lowMaf, 50}, {lowInfo, 50}, {flipped, 20}, {swapped, 50}, {dupRows, 1}}) {
+            assertTrue(c[0] >= c[1], "trap count " + c[0] + " >= " + c[1]);
+        }
+        // the PRS trait tracks the true genetic value
+        List<Map<String, String>> gv = Fixtures.table(a.resolve("truth/genetic_value.tsv"));
+        double[][] xy = gv.stream().map(m -> new double[] {Double.parseDouble(m.get("genetic_value")), Double.parseDouble(m.get("mcp_prs"))}).toArray(double[][]::new);
+        double r = new PearsonsCorrelation(xy).getCorrelationMatrix().getEntry(0, 1);
+        assertTrue(r > 0.3, "PRS vs genetic value r = " + r);
+    }
+
+    static String sexMismatchList(String json) {
+        int i = json.indexOf("\"sex_mismatch\"");
+        return json.substring(i, json.indexOf(']', i));
+    }
+
     static double[][] pair(PhenotypeTable t, String x, String y) {
         List<double[]> rows = new ArrayList<>();
         for (int i = 0; i < t.sampleCount(); i++) {
