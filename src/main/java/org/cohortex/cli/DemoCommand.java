@@ -1,0 +1,34 @@
+package org.cohortex.cli;
+
+import java.nio.file.Path;
+
+import org.cohortex.linalg.ComputeBackend;
+import org.cohortex.pipeline.Demo;
+import org.cohortex.sim.CohortSimulator;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Simulates the paper-shaped cohort (once) and runs the analyses available in this version on it.")
+final class DemoCommand implements Runnable {
+    @Option(names = "--out", defaultValue = "demo-out", paramLabel = "DIR", description = "Output directory (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--preset", defaultValue = "paper", paramLabel = "paper|small", description = "Cohort size (default: ${DEFAULT-VALUE}).")
+    String preset;
+
+    @Option(names = "--seed", defaultValue = "20240520", paramLabel = "N", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Mixin
+    BackendOptions backend;
+
+    @Override
+    public void run() {
+        try (ComputeBackend b = backend.create()) {
+            Demo.run(out, CohortSimulator.Preset.named(preset), seed, b);
+        }
+    }
+}
