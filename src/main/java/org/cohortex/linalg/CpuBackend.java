@@ -57,16 +57,7 @@ public final class CpuBackend implements ComputeBackend {
 
     @Override
     public String describe() {
-        return "cpu: OpenBLAS " + openblasVersion() + " (via JavaCPP), " + threads + " thread(s)";
-    }
-
-    private static String openblasVersion() {
-        try {
-            return org.bytedeco.openblas.global.openblas.class.getPackage().getImplementationVersion() == null
-                    ? "0.3.19" : org.bytedeco.openblas.global.openblas.class.getPackage().getImplementationVersion();
-        } catch (Throwable t) {
-            return "?";
-        }
+        return "cpu: OpenBLAS " + org.cohortex.Version.openblas() + " (org.bytedeco:openblas via JavaCPP), " + threads + " thread(s)";
     }
 
     @Override
