@@ -1,0 +1,55 @@
+package org.cohortex.sva;
+
+import java.util.Arrays;
+import java.util.Comparator;
+
+import org.cohortex.stats.KernelDensity;
+import org.cohortex.stats.Normal;
+import org.cohortex.stats.SmoothingSpline;
+
+/**
+ * Local false discovery rates as Bioconductor sva's edge.lfdr(p) with its defaults (Storey's pi0
+ * at lambda = 0.8; probit transform; Gaussian kernel density with adjust = 1.5 smoothed by a GCV
+ * cubic smoothing spline; truncation at 1; made monotone in p by a running maximum).
+ */
+public final class EdgeLfdr {
+    private EdgeLfdr() {}
+
+    public static double[] lfdr(double[] pIn) {
+        int m = pIn.length;
+        final double eps = 1e-8, lambda = 0.8;
+        double[] p = new double[m];
+        int above = 0;
+        for (int i = 0; i < m; i++) if (pIn[i] >= lambda) above++;
+        double pi0 = Math.min(1.0, (double) above / m / (1 - lambda));
+        double[] x = new double[m];
+        for (int i = 0; i < m; i++) {
+            p[i] = Math.min(Math.max(pIn[i], eps), 1 - eps);
+            x[i] = Normal.quantile(p[i]);
+        }
+        KernelDensity d = KernelDensity.estimate(x, 1.5);
+        SmoothingSpline s = SmoothingSpline.fitGcv(d.x, d.y);
+        double[] lfdr = new double[m];
+        for (int i = 0; i < m; i++) lfdr[i] = Math.min(1.0, pi0 * Normal.density(x[i]) / s.predict(x[i]));
+        // monotone: running maximum in order of p, mapped back through rank(p) as R indexes it
+        // (average rank for ties, truncated: tied p have equal lfdr, so any index in the tie works)
+        Integer[] order = new Integer[m];
+        for (int i = 0; i < m; i++) order[i] = i;
+        Arrays.sort(order, Comparator.comparingDouble(i -> p[i]));
+        double[] sorted = new double[m];
+        double run = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < m; k++) {
+            run = Math.max(run, lfdr[order[k]]);
+            sorted[k] = run;
+        }
+        double[] out = new double[m];
+        for (int k = 0; k < m; ) {
+            int e = k;
+            while (e + 1 < m && p[order[e + 1]] == p[order[k]]) e++;
+            int rankIndex = (int) Math.floor((k + e) / 2.0 + 1) - 1; // floor of the 1-based average rank
+            for (int j = k; j <= e; j++) out[order[j]] = sorted[rankIndex];
+            k = e + 1;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,273 @@
+package org.cohortex.sva;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
+
+import org.cohortex.linalg.ComputeBackend;
+import org.cohortex.linalg.Mat;
+import org.cohortex.linalg.QrDecomposition;
+import org.cohortex.linalg.SymmetricEigen;
+
+/**
+ * Surrogate variable analysis with the definitions of Bioconductor sva 3.46 (Leek & Storey 2007;
+ * Leek 2011): num.sv by the permutation method "be" (Buja & Eyuboglu 1992) or the asymptotic
+ * method "leek", and iteratively re-weighted sva. Data are genes x samples with no missing values.
+ * All decompositions go through Gram matrices of the sample side (n x n), which the backend forms
+ * with one SYRK over the genes; permutations are seeded per (seed, permutation, gene), so results
+ * do not depend on thread count.
+ */
+public final class SurrogateVariables {
+    private SurrogateVariables() {}
+
+    /** Result of irw-sva. */
+    public static final class Result {
+        /** n x nsv, orthonormal columns (the right singular vectors of the weighted data). */
+        public final Mat sv;
+        /** Posterior probability that a gene is affected by the SVs (pprob.gam). */
+        public final double[] pprobGam;
+        /** Posterior probability that a gene is associated with the trait (pprob.b). */
+        public final double[] pprobB;
+
+        Result(Mat sv, double[] gam, double[] b) {
+            this.sv = sv;
+            this.pprobGam = gam;
+            this.pprobB = b;
+        }
+    }
+
+    /** P = I - X (X'X)^{-1} X', through a QR of X. */
+    static Mat residualProjector(Mat x) {
+        int n = x.rows, p = x.cols;
+        Mat q = new QrDecomposition(x).q();
+        Mat proj = new Mat(n, n);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int k = 0; k < p; k++) s += q.data[i * p + k] * q.data[j * p + k];
+                proj.data[i * n + j] = (i == j ? 1 : 0) - s;
+            }
+        }
+        return proj;
+    }
+
+    static Mat multiply(Mat a, Mat b) {
+        int n = a.rows, k = a.cols, m = b.cols;
+        Mat c = new Mat(n, m);
+        for (int i = 0; i < n; i++) {
+            for (int l = 0; l < k; l++) {
+                double v = a.data[i * k + l];
+                if (v == 0) continue;
+                for (int j = 0; j < m; j++) c.data[i * m + j] += v * b.data[l * m + j];
+            }
+        }
+        return c;
+    }
+
+    /** Eigenvalues (descending) of P G P: the squared singular values of dat P when G = dat'dat. */
+    static SymmetricEigen projectedEigen(ComputeBackend b, Mat gram, Mat proj) {
+        Mat pgp = multiply(multiply(proj, gram), proj);
+        symmetrize(pgp);
+        return b.symmetricEigen(pgp);
+    }
+
+    static void symmetrize(Mat s) {
+        int n = s.rows;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) {
+                double v = 0.5 * (s.data[i * n + j] + s.data[j * n + i]);
+                s.data[i * n + j] = v;
+                s.data[j * n + i] = v;
+            }
+        }
+    }
+
+    static void requireComplete(Mat dat) {
+        for (int g = 0; g < dat.rows; g++) {
+            for (int j = 0; j < dat.cols; j++) {
+                if (Double.isNaN(dat.data[g * dat.cols + j])) {
+                    throw new org.cohortex.UserException("SVA needs complete data, but gene row " + (g + 1)
+                            + " has a missing value; remove or impute genes with NA before estimating SVs");
+                }
+            }
+        }
+    }
+
+    /**
+     * num.sv(method = "be"): squared singular values of the residuals of dat on mod, each as a share
+     * of their sum, against B permutations (each gene's residuals permuted independently, then
+     * re-residualised); p-values made monotone; the number with p <= 0.1.
+     */
+    public static int numSvBe(ComputeBackend b, Mat dat, Mat mod, int permutations, long seed) {
+        requireComplete(dat);
+        int m = dat.rows, n = dat.cols;
+        Mat proj = residualProjector(mod);
+        int ndf = Math.min(m, n) - (int) Math.ceil(mod.cols - 1e-9);
+        Mat res = b.gemm(dat, false, proj, false);
+        double[] dstat = shares(b.symmetricEigen(gram(b, res)).values, ndf);
+        double[] exceed = new double[ndf];
+        Mat perm = new Mat(m, n);
+        for (int rep = 0; rep < permutations; rep++) {
+            final int r = rep;
+            IntStream.range(0, m).parallel().forEach(g -> {
+                SplittableRandom rng = org.cohortex.sim.Sampling.stream(seed, 1000 + r, g);
+                int off = g * n;
+                System.arraycopy(res.data, off, perm.data, off, n);
+                for (int i = n - 1; i > 0; i--) {
+                    int j = rng.nextInt(i + 1);
+                    double t = perm.data[off + i];
+                    perm.data[off + i] = perm.data[off + j];
+                    perm.data[off + j] = t;
+                }
+            });
+            double[] d0 = shares(projectedEigen(b, gram(b, perm), proj).values, ndf);
+            for (int i = 0; i < ndf; i++) if (d0[i] >= dstat[i]) exceed[i]++;
+        }
+        int nsv = 0;
+        double run = 0;
+        for (int i = 0; i < ndf; i++) {
+            run = Math.max(run, exceed[i] / permutations);
+            if (run <= 0.1) nsv++;
+        }
+        return nsv;
+    }
+
+    /** G = A'A over the genes (n x n). */
+    static Mat gram(ComputeBackend b, Mat a) { return b.crossprod(a); }
+
+    private static double[] shares(double[] eig, int ndf) {
+        double s = 0;
+        for (int i = 0; i < ndf; i++) s += Math.max(0, eig[i]);
+        double[] d = new double[ndf];
+        for (int i = 0; i < ndf; i++) d[i] = Math.max(0, eig[i]) / s;
+        return d;
+    }
+
+    /** num.sv(method = "leek"): Leek (2011), asymptotic conditionally independent eigenvalue count. */
+    public static int numSvLeek(ComputeBackend b, Mat dat, Mat mod) {
+        requireComplete(dat);
+        int m = dat.rows, n = dat.cols;
+        double[] a = new double[100];
+        for (int i = 0; i < 100; i++) a[i] = 2.0 * i / 99;
+        int nn = m / 10;
+        if (nn < 1) throw new org.cohortex.UserException("num.sv leek needs at least 10 genes");
+        Mat proj = residualProjector(mod);
+        int[][] rhat = new int[100][10];
+        for (int j = 1; j <= 10; j++) {
+            int rows = j * nn;
+            Mat dats = new Mat(rows, n, Arrays.copyOf(dat.data, rows * n));
+            Mat g = gram(b, dats);
+            double sigbar = b.symmetricEigen(g).values[n - 1] / rows;
+            Mat rr = multiply(multiply(proj, g), proj); // t(R) R with R = dats P
+            Mat wm = new Mat(n, n);
+            for (int i = 0; i < n * n; i++) wm.data[i] = rr.data[i] / rows - proj.data[i] * sigbar;
+            symmetrize(wm);
+            double[] ev = b.symmetricEigen(wm).values;
+            double scale = Math.pow(rows, -1.0 / 3) * n;
+            // position of each threshold among thresholds and eigenvalues sorted decreasingly (ties:
+            // thresholds first, as R's stable order puts the first vector's entries first)
+            int[] count = new int[100];
+            for (int t = 0; t < 100; t++) {
+                double thr = a[t] * scale;
+                int c = 0;
+                for (double e : ev) if (e > thr) c++;
+                count[t] = c;
+            }
+            for (int t = 0; t < 100; t++) rhat[t][j - 1] = count[t];
+        }
+        double[] ss = new double[100];
+        for (int t = 0; t < 100; t++) {
+            double mean = 0;
+            for (int j = 0; j < 10; j++) mean += rhat[t][j];
+            mean /= 10;
+            double v = 0;
+            for (int j = 0; j < 10; j++) v += (rhat[t][j] - mean) * (rhat[t][j] - mean);
+            ss[t] = v / 9;
+        }
+        int bumpstart = whichMax(i -> ss[i] > 2 * ss[0]) + 1;          // 1-based like R
+        int start = 1;
+        for (int i = 0; i < 100; i++) {
+            double v = i < bumpstart ? 1e5 : ss[i];
+            if (v < 0.5 * ss[0]) { start = i + 1; break; }
+        }
+        int finish = 1;
+        for (int i = 0; i < 100; i++) {
+            double v = ss[i] * (i < start ? 0 : 1);
+            if (v > ss[0]) { finish = i + 1; break; }
+        }
+        if (finish == 1) finish = 100;
+        TreeMap<Integer, Integer> freq = new TreeMap<>();
+        for (int t = start - 1; t < finish; t++) freq.merge(rhat[t][9], 1, Integer::sum);
+        int best = -1, bestCount = -1;
+        for (var e : freq.entrySet()) if (e.getValue() > bestCount) { best = e.getKey(); bestCount = e.getValue(); }
+        return best;
+    }
+
+    private interface IntPred { boolean test(int i); }
+
+    /** R's which.max on a logical vector: first TRUE (0-based), or 0 when none. */
+    private static int whichMax(IntPred p) {
+        for (int i = 0; i < 100; i++) if (p.test(i)) return i;
+        return 0;
+    }
+
+    /**
+     * sva(dat, mod, mod0, n.sv, method = "irw", B): start from the residual eigenvectors, then B
+     * times: pprob.b = 1 - lfdr(F-test of mod vs mod0, both with the current SVs), pprob.gam =
+     * 1 - lfdr(F-test of mod0 + SVs vs mod0), weights pprob.gam (1 - pprob.b), SVs = leading
+     * eigenvectors of the weighted, row-centred data's Gram matrix.
+     */
+    public static Result irw(ComputeBackend b, Mat dat, Mat mod, Mat mod0, int nsv, int iterations) {
+        requireComplete(dat);
+        int m = dat.rows, n = dat.cols;
+        if (nsv < 1) throw new IllegalArgumentException("n.sv must be >= 1");
+        if (mod0 == null) mod0 = mod.selectColumns(new int[] {0});
+        Mat proj = residualProjector(mod);
+        SymmetricEigen uu = projectedEigen(b, gram(b, dat), proj);
+        double[] pprobB = null, pprobGam = null;
+        double[] centred = new double[m * n];
+        for (int g = 0; g < m; g++) {
+            double mean = 0;
+            for (int j = 0; j < n; j++) mean += dat.data[g * n + j];
+            mean /= n;
+            for (int j = 0; j < n; j++) centred[g * n + j] = dat.data[g * n + j] - mean;
+        }
+        Mat weighted = new Mat(m, n);
+        for (int it = 0; it < iterations; it++) {
+            Mat sv = leading(uu.vectors, nsv);
+            pprobB = complement(EdgeLfdr.lfdr(FTest.pValues(b, dat, bind(mod, sv), bind(mod0, sv))));
+            pprobGam = complement(EdgeLfdr.lfdr(FTest.pValues(b, dat, bind(mod0, sv), mod0)));
+            for (int g = 0; g < m; g++) {
+                double w = pprobGam[g] * (1 - pprobB[g]);
+                for (int j = 0; j < n; j++) weighted.data[g * n + j] = w * centred[g * n + j];
+            }
+            uu = b.symmetricEigen(symmetric(gram(b, weighted)));
+        }
+        return new Result(leading(uu.vectors, nsv), pprobGam, pprobB);
+    }
+
+    private static Mat symmetric(Mat s) { symmetrize(s); return s; }
+
+    static Mat leading(Mat vectors, int k) {
+        int[] idx = new int[k];
+        for (int i = 0; i < k; i++) idx[i] = i;
+        return vectors.selectColumns(idx);
+    }
+
+    static Mat bind(Mat a, Mat b) {
+        int n = a.rows;
+        Mat c = new Mat(n, a.cols + b.cols);
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(a.data, i * a.cols, c.data, i * c.cols, a.cols);
+            System.arraycopy(b.data, i * b.cols, c.data, i * c.cols + a.cols, b.cols);
+        }
+        return c;
+    }
+
+    private static double[] complement(double[] v) {
+        double[] o = new double[v.length];
+        for (int i = 0; i < v.length; i++) o[i] = 1 - v[i];
+        return o;
+    }
+}
