@@ -42,6 +42,38 @@ final class DeCommand implements Runnable {
     @Option(names = "--num-sv", paramLabel = "be|leek|N", defaultValue = "0", description = "Surrogate variables to estimate (default: ${DEFAULT-VALUE}).")
     String numSv;
 
+    @Option(names = "--select-covariates", description = "Choose covariates as the paper does (SPEC 4.5): missingness, SV association, collinearity.")
+    boolean selectCovariates;
+
+    @Option(names = "--candidates", split = ",", paramLabel = "a,b", description = "Candidate covariates for --select-covariates (default: every other phenotype column).")
+    List<String> candidates;
+
+    @Option(names = "--exclude", split = ",", paramLabel = "a,b", description = "Columns never used as candidates (e.g. other traits).")
+    List<String> exclude = new ArrayList<>();
+
+    @Option(names = "--selection-rule", defaultValue = "drop-if-any", paramLabel = "drop-if-any|keep-if-any-uncorrelated",
+            description = "Reading of 'not captured by the SVs' (default: ${DEFAULT-VALUE}).")
+    String selectionRule;
+
+    @Option(names = "--max-missing", defaultValue = "0.5", paramLabel = "F", description = "Drop candidates missing in more than this share (default: ${DEFAULT-VALUE}).")
+    double maxMissing;
+
+    @Option(names = "--sv-alpha", defaultValue = "0.05", paramLabel = "A", description = "Association with an SV when p < A (default: ${DEFAULT-VALUE}).")
+    double svAlpha;
+
+    @Option(names = "--max-correlation", defaultValue = "0.8", paramLabel = "R", description = "Collinear when |r| > R (default: ${DEFAULT-VALUE}).")
+    double maxCorrelation;
+
+    @Option(names = "--min-complete", defaultValue = "0.9", paramLabel = "F",
+            description = "Drop selected covariates until this share of samples is complete in all of them; 0 = off (default: ${DEFAULT-VALUE}).")
+    double minComplete;
+
+    @Option(names = "--permutations", defaultValue = "20", paramLabel = "B", description = "Permutations for --num-sv be (default: ${DEFAULT-VALUE}).")
+    int permutations;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed of the be permutations (default: ${DEFAULT-VALUE}).")
+    long seed;
+
     @Option(names = "--transform", paramLabel = "none|log2cpm", defaultValue = "none",
             description = "none: values are log-scale already; log2cpm: raw counts -> voom's log2-CPM (default: ${DEFAULT-VALUE}).")
     String transform;
@@ -68,6 +100,17 @@ final class DeCommand implements Runnable {
         r.numSv = numSv;
         r.transform = Parse.enumValue(Transform.class, "--transform", transform);
         r.dropSamplesWithoutPhenotype = dropUnmatched;
+        r.selectCovariates = selectCovariates;
+        r.candidates = candidates;
+        r.exclude = new LinkedHashSet<>(exclude);
+        r.selection.rule = Parse.enumValue(org.cohortex.sva.CovariateSelection.Rule.class, "--selection-rule",
+                selectionRule.equals("drop-if-any") ? "DROP_IF_ANY" : selectionRule.equals("keep-if-any-uncorrelated") ? "KEEP_IF_ANY_UNCORRELATED" : selectionRule);
+        r.selection.maxMissing = maxMissing;
+        r.selection.alpha = svAlpha;
+        r.selection.maxAbsCorrelation = maxCorrelation;
+        r.selection.minComplete = minComplete;
+        r.sva.permutations = permutations;
+        r.sva.seed = seed;
         r.out = out;
         try (ComputeBackend b = backend.create()) {
             DifferentialExpression.run(r, b);

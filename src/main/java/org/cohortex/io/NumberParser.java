@@ -26,6 +26,8 @@ final class NumberParser {
     }
 
     static double parse(byte[] b, int s, int e) throws Bad {
+        while (s < e && b[s] == ' ') s++;     // R's format() pads numbers to a common width
+        while (e > s && b[e - 1] == ' ') e--;
         if (s == e) return MISSING;
         int i = s;
         boolean neg = false;

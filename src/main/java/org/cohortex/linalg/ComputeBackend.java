@@ -25,6 +25,20 @@ public interface ComputeBackend extends AutoCloseable {
     OlsFit olsSharedDesign(Mat x, Mat y);
 
     /**
+     * Residual sums of squares of every row of Y (complete data) on the nested designs made of the
+     * first {@code prefixes[k]} columns of X: result[k][gene]. Nested F tests (sva) need all of them.
+     */
+    default double[][] nestedRss(Mat x, int[] prefixes, Mat y) {
+        double[][] out = new double[prefixes.length][];
+        for (int k = 0; k < prefixes.length; k++) {
+            int[] cols = new int[prefixes[k]];
+            for (int j = 0; j < cols.length; j++) cols[j] = j;
+            out[k] = olsSharedDesign(x.selectColumns(cols), y).rss;
+        }
+        return out;
+    }
+
+    /**
      * Solves the {@code batch} SPD systems A_k x_k = b_k, A_k p x p stacked in {@code a}
      * (batch*p*p), b_k stacked in {@code b} (batch*p). Returns x stacked (batch*p); a system that is
      * not positive definite gets NaN. {@code a} and {@code b} are left unchanged.
@@ -33,6 +47,9 @@ public interface ComputeBackend extends AutoCloseable {
 
     /** All eigenpairs of a symmetric matrix, values descending. */
     SymmetricEigen symmetricEigen(Mat s);
+
+    /** Eigenvalues only of a symmetric matrix, descending (cheaper where the backend can skip vectors). */
+    default double[] symmetricEigenvalues(Mat s) { return symmetricEigen(s).values; }
 
     /**
      * The leading k singular triplets of A. Implementations may go through the Gram matrix of the

@@ -140,6 +140,55 @@ public final class CpuBackend implements ComputeBackend {
         df[g] = dfg;
     }
 
+    /**
+     * One QR of X and one GEMM C = Y Q give the RSS of every prefix design: RSS_k = ||y_c||^2 -
+     * sum_{j < k} (c_j - ybar u_j)^2 (intercept first), with explicit residuals where that loses more
+     * than 4 digits.
+     */
+    @Override
+    public synchronized double[][] nestedRss(Mat x, int[] prefixes, Mat y) {
+        final int genes = y.rows, n = x.rows, p = x.cols;
+        final SharedDesign d = new SharedDesign(x);
+        if (d.u == null) return ComputeBackend.super.nestedRss(x, prefixes, y);
+        final double[][] out = new double[prefixes.length][genes];
+        final int block = Math.max(1, Math.min(genes, BLOCK_DOUBLES / Math.max(1, n)));
+        DoublePointer py = buffers.get(0, (long) block * n), pq = buffers.get(1, (long) n * p), pc = buffers.get(2, (long) block * p);
+        pq.put(d.q);
+        double[] c = new double[block * p];
+        for (int start = 0; start < genes; start += block) {
+            final int len = Math.min(block, genes - start);
+            py.put(y.data, start * n, len * n);
+            openblas.cblas_dgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, len, p, n, 1.0, py, n, pq, p, 0.0, pc, p);
+            pc.get(c, 0, len * p);
+            final int s0 = start;
+            pool.submit(() -> IntStream.range(0, len).parallel().forEach(k -> {
+                int g = s0 + k, yoff = g * n, coff = k * p;
+                double mean = 0;
+                for (int i = 0; i < n; i++) mean += y.data[yoff + i];
+                mean /= n;
+                double ss = 0;
+                for (int i = 0; i < n; i++) { double t = y.data[yoff + i] - mean; ss += t * t; }
+                double explained = 0;
+                int j = 0;
+                for (int pi = 0; pi < prefixes.length; pi++) {
+                    for (; j < prefixes[pi]; j++) { double t = c[coff + j] - mean * d.u[j]; explained += t * t; }
+                    double r = ss - explained;
+                    if (!(r > 1e-4 * ss)) {
+                        r = 0;
+                        for (int i = 0; i < n; i++) {
+                            double fit = 0;
+                            for (int l = 0; l < prefixes[pi]; l++) fit += d.q[i * p + l] * c[coff + l];
+                            double e = y.data[yoff + i] - fit;
+                            r += e * e;
+                        }
+                    }
+                    out[pi][g] = r;
+                }
+            })).join();
+        }
+        return out;
+    }
+
     /** Genes observed in every sample: C = Y Q through BLAS, block by block, then small per-gene algebra. */
     private void fitComplete(SharedDesign d, Mat y, int[] genesIdx, double[] beta, double[] se, double[] rss, int[] df) {
         final int n = d.n, p = d.p;
@@ -287,6 +336,21 @@ public final class CpuBackend implements ComputeBackend {
             for (int i = 0; i < n; i++) vec.data[i * n + k] = a[i * n + src];
         }
         return new SymmetricEigen(vals, vec);
+    }
+
+    @Override
+    public synchronized double[] symmetricEigenvalues(Mat s) {
+        int n = s.rows;
+        if (s.cols != n) throw new IllegalArgumentException("not square: " + s);
+        double[] w = new double[n];
+        DoublePointer pa = buffers.get(0, (long) n * n), pw = buffers.get(2, n);
+        pa.put(s.data);
+        int info = openblas.LAPACKE_dsyevd(openblas.LAPACK_ROW_MAJOR, (byte) 'N', (byte) 'U', n, pa, n, pw);
+        if (info != 0) throw new ArithmeticException("LAPACK dsyevd failed, info=" + info);
+        pw.get(w, 0, n);
+        double[] desc = new double[n];
+        for (int k = 0; k < n; k++) desc[k] = w[n - 1 - k];
+        return desc;
     }
 
     @Override

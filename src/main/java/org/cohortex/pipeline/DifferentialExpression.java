@@ -25,6 +25,8 @@ import org.cohortex.stats.DesignBuilder;
 import org.cohortex.stats.DesignMatrix;
 import org.cohortex.stats.MultipleTesting;
 import org.cohortex.stats.StudentT;
+import org.cohortex.sva.CovariateSelection;
+import org.cohortex.sva.SvaAnalysis;
 
 /**
  * The `de` analysis: per gene, expr ~ trait + covariates + SVs by OLS on complete cases (SPEC 4.6),
@@ -49,6 +51,14 @@ public final class DifferentialExpression {
         public String numSv = "0";
         public Transform transform = Transform.NONE;
         public boolean dropSamplesWithoutPhenotype;
+        /** SVA settings when numSv is be, leek or a number. */
+        public SvaAnalysis.Settings sva = new SvaAnalysis.Settings();
+        /** Run the paper's covariate selection over the candidates (SPEC 4.5). */
+        public boolean selectCovariates;
+        /** Candidate covariates for selection; null = every phenotype column but the trait, ids and forced ones. */
+        public List<String> candidates;
+        public Set<String> exclude = Set.of();
+        public CovariateSelection.Options selection = new CovariateSelection.Options();
     }
 
     /** Per-gene statistics of the trait term, in input gene order. */
@@ -76,10 +86,6 @@ public final class DifferentialExpression {
 
     public static Result run(Request r, ComputeBackend backend) {
         long t0 = System.nanoTime();
-        if (!"0".equals(r.numSv) && r.svFile == null) {
-            throw new UserException("--num-sv " + r.numSv + ": estimating surrogate variables is not available yet in this version; "
-                    + "give them with --sv-file, or use --num-sv 0");
-        }
         if (!"0".equals(r.numSv) && r.svFile != null) {
             throw new UserException("--num-sv and --sv-file are exclusive: --sv-file uses the given SVs as they are");
         }
@@ -90,8 +96,21 @@ public final class DifferentialExpression {
         expr = r.transform.apply(expr, r.expr.toString());
         expr = expr.selectSamples(match.matched);
         PhenotypeTable svs = r.svFile == null ? null : PhenotypeReader.read(r.svFile, null, Set.of());
+        SvaAnalysis.Result sva = null;
+        if (!"0".equals(r.numSv)) {
+            r.sva.numSv = r.numSv;
+            sva = SvaAnalysis.run(backend, expr, pheno, r.trait, r.covariates, r.sva);
+            svs = sva.asTable();
+        }
+        List<String> covariates = new ArrayList<>(r.covariates);
+        CovariateSelection.Selection selection = null;
+        if (r.selectCovariates) {
+            selection = selectCovariates(r, pheno, expr, svs);
+            covariates.addAll(selection.kept);
+            Log.info("covariate selection: %d of %d candidates kept: %s", selection.kept.size(), selection.decisions.size(), selection.kept);
+        }
 
-        DesignMatrix design = DesignBuilder.build(Arrays.asList(expr.samples), pheno, r.trait, r.covariates, svs);
+        DesignMatrix design = DesignBuilder.build(Arrays.asList(expr.samples), pheno, r.trait, covariates, svs);
         if (!design.dropped.isEmpty()) {
             Log.info("%d samples dropped for missing model variables (listed in model.json)", design.dropped.size());
         }
@@ -107,8 +126,52 @@ public final class DifferentialExpression {
                 y.geneCount(), fitSeconds, res.tested(), y.geneCount() - res.tested(), countBelow(res.pBonferroni, 0.05));
 
         write(r, res, design, y, svs, match, backend, expr.samples);
+        if (sva != null) {
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("trait", r.trait);
+            SvaAnalysis.write(r.out, sva, extra, false);
+        }
+        writeSelection(r.out, selection);
         Log.info("wrote %s (%.2f s in all)", r.out, (System.nanoTime() - t0) / 1e9);
         return res;
+    }
+
+    private static CovariateSelection.Selection selectCovariates(Request r, PhenotypeTable pheno, ExpressionMatrix expr, PhenotypeTable svs) {
+        List<String> candidates = r.candidates;
+        if (candidates == null) {
+            candidates = new ArrayList<>();
+            for (String c : pheno.columnNames()) {
+                if (c.equals(r.trait) || r.covariates.contains(c) || r.exclude.contains(c)) continue;
+                candidates.add(c);
+            }
+        }
+        // the samples of the SVA model (trait + forced covariates complete), with their SVs
+        DesignMatrix base = DesignBuilder.build(Arrays.asList(expr.samples), pheno, r.trait, r.covariates, svs);
+        List<String> samples = new ArrayList<>();
+        for (int i : base.used) samples.add(expr.samples[i]);
+        int k = svs == null ? 0 : svs.columnNames().size();
+        Mat sv = new Mat(samples.size(), k);
+        for (int i = 0; i < samples.size(); i++) {
+            for (int j = 0; j < k; j++) sv.data[i * k + j] = svs.column(svs.columnNames().get(j)).numeric[svs.row(samples.get(i))];
+        }
+        return CovariateSelection.select(pheno, samples, sv, candidates, r.selection);
+    }
+
+    private static void writeSelection(Path dir, CovariateSelection.Selection sel) {
+        Path f = dir.resolve("covariate_selection.tsv");
+        if (sel == null) {
+            try { java.nio.file.Files.deleteIfExists(f); } catch (java.io.IOException ignored) { /* stale file */ }
+            return;
+        }
+        AtomicFile.write(f, w -> {
+            StringBuilder sb = new StringBuilder("variable\tmissing_fraction\tmin_p_sv\tdecision\treason\n");
+            for (CovariateSelection.Decision d : sel.decisions) {
+                sb.append(d.variable).append('\t').append(d.missingFraction).append('\t')
+                        .append(Double.isNaN(d.minSvP) ? "NA" : Double.toString(d.minSvP)).append('\t')
+                        .append(d.decision).append('\t').append(d.reason).append('\n');
+            }
+            w.write(sb.toString());
+        });
     }
 
     /** Trait statistics per gene from the fit, with the reason for every gene left NA. */
@@ -186,7 +249,14 @@ public final class DifferentialExpression {
         model.put("expression", r.expr.toString());
         model.put("phenotype", r.pheno.toString());
         model.put("sv_file", r.svFile == null ? null : r.svFile.toString());
+        model.put("sv_source", r.svFile != null ? "file" : "0".equals(r.numSv) ? "none" : "estimated (num_sv.json)");
         model.put("num_sv", svNames.size());
+        model.put("covariates_forced", r.covariates);
+        model.put("covariate_selection", r.selectCovariates
+                ? Map.of("rule", r.selection.rule.name().toLowerCase(java.util.Locale.ROOT), "alpha", r.selection.alpha,
+                        "max_missing", r.selection.maxMissing, "max_abs_correlation", r.selection.maxAbsCorrelation,
+                        "table", "covariate_selection.tsv")
+                : "off");
         model.put("transform", r.transform.name().toLowerCase(java.util.Locale.ROOT));
         model.put("trait", r.trait);
         model.put("trait_term", design.traitTerm());

@@ -140,6 +140,66 @@ public final class DesignBuilder {
         return new DesignMatrix(x, names, traitIndex, used.stream().mapToInt(Integer::intValue).toArray(), dropped, levels);
     }
 
+    /** The aliased variable found by {@link #checkCovariatesFullRank}. */
+    public static final class Aliased extends Exception {
+        private static final long serialVersionUID = 1L;
+        public final String variable;
+
+        Aliased(String variable, String message) {
+            super(message, null, false, false);
+            this.variable = variable;
+        }
+    }
+
+    /**
+     * Rank check of intercept + the given covariates on their complete cases among {@code samples}:
+     * throws {@link Aliased} naming the variable of the first aliased column.
+     */
+    public static void checkCovariatesFullRank(PhenotypeTable pheno, List<String> samples, List<String> covariates) throws Aliased {
+        List<Integer> used = new ArrayList<>();
+        for (int s = 0; s < samples.size(); s++) {
+            int row = pheno.row(samples.get(s));
+            boolean ok = true;
+            for (String c : covariates) if (pheno.column(c).isMissing(row)) { ok = false; break; }
+            if (ok) used.add(s);
+        }
+        List<String> names = new ArrayList<>();
+        List<String> owner = new ArrayList<>();
+        List<double[]> cols = new ArrayList<>();
+        double[] one = new double[used.size()];
+        java.util.Arrays.fill(one, 1.0);
+        names.add("(Intercept)");
+        owner.add("(Intercept)");
+        cols.add(one);
+        for (String c : covariates) {
+            Column col = pheno.column(c);
+            if (col.type == PhenotypeTable.Type.NUMERIC) {
+                names.add(c);
+                owner.add(c);
+                cols.add(values(col, pheno, samples, used));
+            } else {
+                List<String> lv = levelsOf(col, pheno, samples, used);
+                int before = names.size();
+                addDummies(col, lv, pheno, samples, used, names, cols);
+                for (int k = before; k < names.size(); k++) owner.add(c);
+            }
+        }
+        if (used.size() <= cols.size()) {
+            throw new Aliased(covariates.get(covariates.size() - 1), "only " + used.size() + " complete samples for " + cols.size() + " columns");
+        }
+        Mat x = new Mat(used.size(), cols.size());
+        for (int j = 0; j < cols.size(); j++) for (int i = 0; i < used.size(); i++) x.data[i * cols.size() + j] = cols.get(j)[i];
+        try {
+            checkFullRank(x, names);
+        } catch (UserException e) {
+            String m = e.getMessage();
+            for (int j = names.size() - 1; j > 0; j--) {
+                if (m.contains("column '" + names.get(j) + "'")) throw new Aliased(owner.get(j), m);
+            }
+            throw new Aliased(covariates.get(covariates.size() - 1), m);
+        }
+    }
+
     private static double[] values(Column c, PhenotypeTable t, List<String> samples, List<Integer> used) {
         double[] v = new double[used.size()];
         for (int k = 0; k < v.length; k++) v[k] = c.numeric[t.row(samples.get(used.get(k)))];

@@ -17,17 +17,23 @@ public final class RegularizedBeta {
 
     /** log I_x(a,b), with y = 1 - x supplied by the caller (computed without cancellation). */
     public static double logRegularizedBeta(double x, double y, double a, double b) {
+        if (!(a > 0) || !(b > 0)) return Double.NaN;
+        return logRegularizedBeta(x, y, a, b, Beta.logBeta(a, b));
+    }
+
+    /** As above with log B(a,b) supplied: batches of tests on the same degrees of freedom share it. */
+    public static double logRegularizedBeta(double x, double y, double a, double b, double logBetaAB) {
         if (Double.isNaN(x) || Double.isNaN(y) || !(a > 0) || !(b > 0)) return Double.NaN;
         if (x <= 0) return Double.NEGATIVE_INFINITY;
         if (y <= 0) return 0.0;
-        if (x < (a + 1) / (a + b + 2)) return logFront(x, y, a, b) - Math.log(continuedFraction(x, a, b));
-        double other = Math.exp(logFront(y, x, b, a)) / continuedFraction(y, b, a);
+        if (x < (a + 1) / (a + b + 2)) return logFront(x, y, a, b, logBetaAB) - Math.log(continuedFraction(x, a, b));
+        double other = Math.exp(logFront(y, x, b, a, logBetaAB)) / continuedFraction(y, b, a);
         return Math.log1p(-other);
     }
 
     /** log( x^a y^b / (a B(a,b)) ). */
-    private static double logFront(double x, double y, double a, double b) {
-        return a * Math.log(x) + b * Math.log(y) - Math.log(a) - Beta.logBeta(a, b);
+    private static double logFront(double x, double y, double a, double b, double logBetaAB) {
+        return a * Math.log(x) + b * Math.log(y) - Math.log(a) - logBetaAB;
     }
 
     /** 1 / (the continued-fraction factor): I_x = front / continuedFraction(x, a, b). */

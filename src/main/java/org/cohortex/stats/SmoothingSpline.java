@@ -132,6 +132,22 @@ public final class SmoothingSpline {
         return val + slope * (s - end);
     }
 
+    /** predict() for many points, reusing the work arrays. */
+    public double[] predict(double[] v) {
+        double[] out = new double[v.length];
+        double[][] b = new double[3][4];
+        for (int i = 0; i < v.length; i++) {
+            double s = (v[i] - min) / range;
+            if (s < 0 || s > 1) { out[i] = predict(v[i]); continue; }
+            int left = interval(knot, nk, s);
+            basis(knot, left, s, b);
+            double val = 0;
+            for (int k = 0; k < 4; k++) val += coef[left - 4 + k] * b[0][k];
+            out[i] = val;
+        }
+        return out;
+    }
+
     private double value(double s) {
         int left = interval(knot, nk, s);
         double[][] b = new double[3][4];

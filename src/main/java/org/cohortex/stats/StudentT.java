@@ -23,6 +23,19 @@ public final class StudentT {
         return Math.exp(logTwoSidedP(t, df));
     }
 
+    /** Two-sided p-values for many t on one df, sharing log B(df/2, 1/2). */
+    public static double[] twoSidedP(double[] t, double df) {
+        double lb = org.apache.commons.math3.special.Beta.logBeta(df / 2.0, 0.5);
+        double[] p = new double[t.length];
+        for (int i = 0; i < t.length; i++) {
+            double t2 = t[i] * t[i];
+            if (Double.isNaN(t[i])) p[i] = Double.NaN;
+            else if (Double.isInfinite(t2)) p[i] = 0;
+            else p[i] = Math.exp(RegularizedBeta.logRegularizedBeta(df / (df + t2), t2 / (df + t2), df / 2.0, 0.5, lb));
+        }
+        return p;
+    }
+
     /** log P(T <= t) (lower tail). */
     public static double logCdf(double t, double df) {
         double half = logTwoSidedP(t, df) - Math.log(2);

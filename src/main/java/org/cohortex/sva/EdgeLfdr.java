@@ -30,7 +30,8 @@ public final class EdgeLfdr {
         KernelDensity d = KernelDensity.estimate(x, 1.5);
         SmoothingSpline s = SmoothingSpline.fitGcv(d.x, d.y);
         double[] lfdr = new double[m];
-        for (int i = 0; i < m; i++) lfdr[i] = Math.min(1.0, pi0 * Normal.density(x[i]) / s.predict(x[i]));
+        double[] fitted = s.predict(x);
+        for (int i = 0; i < m; i++) lfdr[i] = Math.min(1.0, pi0 * Normal.density(x[i]) / fitted[i]);
         // monotone: running maximum in order of p, mapped back through rank(p) as R indexes it
         // (average rank for ties, truncated: tied p have equal lfdr, so any index in the tie works)
         Integer[] order = new Integer[m];

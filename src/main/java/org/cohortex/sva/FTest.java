@@ -13,14 +13,20 @@ final class FTest {
     private FTest() {}
 
     static double[] pValues(ComputeBackend backend, Mat dat, Mat mod, Mat mod0) {
-        int n = dat.cols, df1 = mod.cols, df0 = mod0.cols;
-        double[] rss1 = backend.olsSharedDesign(mod, dat).rss;
-        double[] rss0 = backend.olsSharedDesign(mod0, dat).rss;
+        return fromRss(backend.olsSharedDesign(mod, dat).rss, backend.olsSharedDesign(mod0, dat).rss, mod.cols, mod0.cols, dat.cols);
+    }
+
+    /** The same from residual sums of squares already at hand (nested models share fits in irw-sva). */
+    static double[] fromRss(double[] rss1, double[] rss0, int df1, int df0, int n) {
         double d1 = df1 - df0, d2 = n - df1;
         double[] p = new double[rss1.length];
+        double lb = org.apache.commons.math3.special.Beta.logBeta(d2 / 2, d1 / 2);
         for (int g = 0; g < p.length; g++) {
             double f = ((rss0[g] - rss1[g]) / d1) / (rss1[g] / d2);
-            p[g] = upperTail(f, d1, d2);
+            if (Double.isNaN(f)) p[g] = Double.NaN;
+            else if (f <= 0) p[g] = 1.0;
+            else if (Double.isInfinite(f)) p[g] = 0.0;
+            else p[g] = Math.exp(RegularizedBeta.logRegularizedBeta(d2 / (d2 + d1 * f), d1 * f / (d2 + d1 * f), d2 / 2, d1 / 2, lb));
         }
         return p;
     }

@@ -52,24 +52,16 @@ public final class SurrogateVariables {
         return proj;
     }
 
-    static Mat multiply(Mat a, Mat b) {
-        int n = a.rows, k = a.cols, m = b.cols;
-        Mat c = new Mat(n, m);
-        for (int i = 0; i < n; i++) {
-            for (int l = 0; l < k; l++) {
-                double v = a.data[i * k + l];
-                if (v == 0) continue;
-                for (int j = 0; j < m; j++) c.data[i * m + j] += v * b.data[l * m + j];
-            }
-        }
-        return c;
-    }
-
     /** Eigenvalues (descending) of P G P: the squared singular values of dat P when G = dat'dat. */
     static SymmetricEigen projectedEigen(ComputeBackend b, Mat gram, Mat proj) {
-        Mat pgp = multiply(multiply(proj, gram), proj);
+        return b.symmetricEigen(projected(b, gram, proj));
+    }
+
+    /** P G P, symmetrised. */
+    static Mat projected(ComputeBackend b, Mat gram, Mat proj) {
+        Mat pgp = b.gemm(b.gemm(proj, false, gram, false), false, proj, false);
         symmetrize(pgp);
-        return b.symmetricEigen(pgp);
+        return pgp;
     }
 
     static void symmetrize(Mat s) {
@@ -105,7 +97,7 @@ public final class SurrogateVariables {
         Mat proj = residualProjector(mod);
         int ndf = Math.min(m, n) - (int) Math.ceil(mod.cols - 1e-9);
         Mat res = b.gemm(dat, false, proj, false);
-        double[] dstat = shares(b.symmetricEigen(gram(b, res)).values, ndf);
+        double[] dstat = shares(b.symmetricEigenvalues(symmetric(gram(b, res))), ndf);
         double[] exceed = new double[ndf];
         Mat perm = new Mat(m, n);
         for (int rep = 0; rep < permutations; rep++) {
@@ -114,14 +106,19 @@ public final class SurrogateVariables {
                 SplittableRandom rng = org.cohortex.sim.Sampling.stream(seed, 1000 + r, g);
                 int off = g * n;
                 System.arraycopy(res.data, off, perm.data, off, n);
-                for (int i = n - 1; i > 0; i--) {
-                    int j = rng.nextInt(i + 1);
+                // Fisher-Yates with indices by Lemire's multiply-shift, two per 64-bit draw
+                // (bias <= n / 2^32 ~ 1e-7 per index: immaterial for a permutation count)
+                long bits = 0;
+                for (int i = n - 1, k = 0; i > 0; i--, k++) {
+                    if ((k & 1) == 0) bits = rng.nextLong();
+                    long u = (k & 1) == 0 ? bits >>> 32 : bits & 0xFFFFFFFFL;
+                    int j = (int) ((u * (i + 1)) >>> 32);
                     double t = perm.data[off + i];
                     perm.data[off + i] = perm.data[off + j];
                     perm.data[off + j] = t;
                 }
             });
-            double[] d0 = shares(projectedEigen(b, gram(b, perm), proj).values, ndf);
+            double[] d0 = shares(b.symmetricEigenvalues(projected(b, gram(b, perm), proj)), ndf);
             for (int i = 0; i < ndf; i++) if (d0[i] >= dstat[i]) exceed[i]++;
         }
         int nsv = 0;
@@ -158,12 +155,12 @@ public final class SurrogateVariables {
             int rows = j * nn;
             Mat dats = new Mat(rows, n, Arrays.copyOf(dat.data, rows * n));
             Mat g = gram(b, dats);
-            double sigbar = b.symmetricEigen(g).values[n - 1] / rows;
-            Mat rr = multiply(multiply(proj, g), proj); // t(R) R with R = dats P
+            double sigbar = b.symmetricEigenvalues(g)[n - 1] / rows;
+            Mat rr = projected(b, g, proj); // t(R) R with R = dats P
             Mat wm = new Mat(n, n);
             for (int i = 0; i < n * n; i++) wm.data[i] = rr.data[i] / rows - proj.data[i] * sigbar;
             symmetrize(wm);
-            double[] ev = b.symmetricEigen(wm).values;
+            double[] ev = b.symmetricEigenvalues(wm);
             double scale = Math.pow(rows, -1.0 / 3) * n;
             // position of each threshold among thresholds and eigenvalues sorted decreasingly (ties:
             // thresholds first, as R's stable order puts the first vector's entries first)
@@ -234,10 +231,18 @@ public final class SurrogateVariables {
             for (int j = 0; j < n; j++) centred[g * n + j] = dat.data[g * n + j] - mean;
         }
         Mat weighted = new Mat(m, n);
+        // sva's two F tests per iteration share the model mod0 + SVs, and mod0 never changes: fit
+        // each distinct model once (11 batched fits for 5 iterations instead of 20)
+        // the three models are nested: mod0 < mod0 + SVs < mod + SVs; [mod0 | SVs | trait columns]
+        // spans the same space as [mod | SVs], so one QR and one GEMM give all three RSS
+        Mat traitCols = traitColumns(mod, mod0);
         for (int it = 0; it < iterations; it++) {
             Mat sv = leading(uu.vectors, nsv);
-            pprobB = complement(EdgeLfdr.lfdr(FTest.pValues(b, dat, bind(mod, sv), bind(mod0, sv))));
-            pprobGam = complement(EdgeLfdr.lfdr(FTest.pValues(b, dat, bind(mod0, sv), mod0)));
+            double[][] rss = b.nestedRss(bind(bind(mod0, sv), traitCols),
+                    new int[] {mod0.cols, mod0.cols + nsv, mod0.cols + nsv + traitCols.cols}, dat);
+            double[] rssMod0 = rss[0], rssNull = rss[1], rssFull = rss[2];
+            pprobB = complement(EdgeLfdr.lfdr(FTest.fromRss(rssFull, rssNull, mod.cols + nsv, mod0.cols + nsv, n)));
+            pprobGam = complement(EdgeLfdr.lfdr(FTest.fromRss(rssNull, rssMod0, mod0.cols + nsv, mod0.cols, n)));
             for (int g = 0; g < m; g++) {
                 double w = pprobGam[g] * (1 - pprobB[g]);
                 for (int j = 0; j < n; j++) weighted.data[g * n + j] = w * centred[g * n + j];
@@ -248,6 +253,24 @@ public final class SurrogateVariables {
     }
 
     private static Mat symmetric(Mat s) { symmetrize(s); return s; }
+
+    /** The columns of mod that mod0 lacks (mod0 is mod without the trait terms, as sva expects). */
+    static Mat traitColumns(Mat mod, Mat mod0) {
+        java.util.List<Integer> keep = new java.util.ArrayList<>();
+        for (int j = 0; j < mod.cols; j++) {
+            boolean inMod0 = false;
+            for (int k = 0; k < mod0.cols && !inMod0; k++) {
+                boolean same = true;
+                for (int i = 0; i < mod.rows && same; i++) same = mod.data[i * mod.cols + j] == mod0.data[i * mod0.cols + k];
+                inMod0 = same;
+            }
+            if (!inMod0) keep.add(j);
+        }
+        if (keep.size() != mod.cols - mod0.cols) {
+            throw new IllegalArgumentException("mod0 must be mod without the trait columns (sva's nested models)");
+        }
+        return mod.selectColumns(keep.stream().mapToInt(Integer::intValue).toArray());
+    }
 
     static Mat leading(Mat vectors, int k) {
         int[] idx = new int[k];

@@ -1,0 +1,140 @@
+package org.cohortex.sva;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.cohortex.Log;
+import org.cohortex.UserException;
+import org.cohortex.io.AtomicFile;
+import org.cohortex.io.ExpressionMatrix;
+import org.cohortex.io.Json;
+import org.cohortex.io.MatrixWriter;
+import org.cohortex.io.PhenotypeTable;
+import org.cohortex.linalg.ComputeBackend;
+import org.cohortex.linalg.Mat;
+import org.cohortex.stats.DesignBuilder;
+import org.cohortex.stats.DesignMatrix;
+
+/**
+ * The SVA step of an analysis: mod = intercept + trait + forced covariates, mod0 = mod without the
+ * trait, on the samples that have all of them; n.sv by "be", "leek" or given; irw-sva.
+ */
+public final class SvaAnalysis {
+    public static final class Settings {
+        public String numSv = "be";
+        public int permutations = 20;
+        public int iterations = 5;
+        public long seed = 1;
+    }
+
+    public static final class Result {
+        public final List<String> samples;
+        /** samples x nsv. */
+        public final Mat sv;
+        public final String method;
+        public final List<String> modColumns, mod0Columns;
+        public final double[] pprobGam, pprobB;
+        public final String[] genes;
+
+        Result(List<String> samples, Mat sv, String method, List<String> mod, List<String> mod0, double[] gam, double[] b, String[] genes) {
+            this.samples = samples;
+            this.sv = sv;
+            this.method = method;
+            this.modColumns = mod;
+            this.mod0Columns = mod0;
+            this.pprobGam = gam;
+            this.pprobB = b;
+            this.genes = genes;
+        }
+
+        public int nsv() { return sv.cols; }
+
+        /** The SVs as a table (columns sv1..svk) that the design builder can take. */
+        public PhenotypeTable asTable() {
+            List<PhenotypeTable.Column> cols = new ArrayList<>();
+            for (int k = 0; k < sv.cols; k++) cols.add(PhenotypeTable.numericColumn("sv" + (k + 1), sv.column(k)));
+            return PhenotypeTable.of("estimated surrogate variables", "sample", samples, cols);
+        }
+    }
+
+    private SvaAnalysis() {}
+
+    public static Result run(ComputeBackend b, ExpressionMatrix expr, PhenotypeTable pheno, String trait, List<String> covariates, Settings s) {
+        long t0 = System.nanoTime();
+        DesignMatrix design = DesignBuilder.build(Arrays.asList(expr.samples), pheno, trait, covariates, null);
+        ExpressionMatrix y = expr.selectSamples(design.used);
+        for (int g = 0; g < y.geneCount(); g++) {
+            for (int j = 0; j < y.sampleCount(); j++) {
+                if (Double.isNaN(y.values.data[g * y.sampleCount() + j])) {
+                    throw new UserException("SVA needs complete data, but gene '" + y.genes[g] + "' is NA in sample '" + y.samples[j]
+                            + "'; remove or impute genes with missing values before estimating SVs");
+                }
+            }
+        }
+        int[] keep0 = new int[design.p() - 1];
+        for (int j = 0, k = 0; j < design.p(); j++) if (j != design.traitColumn) keep0[k++] = j;
+        Mat mod = design.x, mod0 = mod.selectColumns(keep0);
+        List<String> mod0Names = new ArrayList<>();
+        for (int j : keep0) mod0Names.add(design.columns.get(j));
+        int n = design.n(), maxSv = n - design.p() - 1;
+        String method;
+        int nsv;
+        switch (s.numSv) {
+            case "be":
+                nsv = SurrogateVariables.numSvBe(b, y.values, mod, s.permutations, s.seed);
+                method = "be (B = " + s.permutations + ", seed = " + s.seed + ")";
+                break;
+            case "leek":
+                nsv = SurrogateVariables.numSvLeek(b, y.values, mod);
+                method = "leek";
+                break;
+            default:
+                try {
+                    nsv = Integer.parseInt(s.numSv);
+                } catch (NumberFormatException e) {
+                    throw new UserException("--num-sv " + s.numSv + ": give be, leek or a number of SVs");
+                }
+                if (nsv < 0 || nsv > maxSv) throw new UserException("--num-sv " + nsv + ": must be between 0 and " + maxSv + " for " + n + " samples and " + design.p() + " model columns");
+                method = "given";
+        }
+        Log.info("sva: n.sv = %d (%s) on %d genes x %d samples (%.2f s)", nsv, method, y.geneCount(), n, (System.nanoTime() - t0) / 1e9);
+        List<String> samples = new ArrayList<>();
+        for (int i : design.used) samples.add(expr.samples[i]);
+        if (nsv == 0) {
+            return new Result(samples, new Mat(n, 0), method, design.columns, mod0Names, null, null, y.genes);
+        }
+        SurrogateVariables.Result r = SurrogateVariables.irw(b, y.values, mod, mod0, nsv, s.iterations);
+        Log.info("sva: %d surrogate variables by irw-sva (%d iterations) in %.2f s", nsv, s.iterations, (System.nanoTime() - t0) / 1e9);
+        return new Result(samples, r.sv, method, design.columns, mod0Names, r.pprobGam, r.pprobB, y.genes);
+    }
+
+    /** svs.tsv (sample, sv1..), num_sv.json and, when SVs were estimated, sva_pprob.tsv. */
+    public static void write(Path dir, Result r, Map<String, Object> extra) {
+        write(dir, r, extra, true);
+    }
+
+    /** As {@link #write(Path, Result, Map)}; {@code withSvs = false} leaves svs.tsv to the caller. */
+    public static void write(Path dir, Result r, Map<String, Object> extra, boolean withSvs) {
+        String[] names = new String[r.nsv()];
+        for (int k = 0; k < names.length; k++) names[k] = "sv" + (k + 1);
+        if (withSvs) MatrixWriter.write(dir.resolve("svs.tsv"), "sample", r.samples.toArray(new String[0]), names, r.sv.data);
+        Map<String, Object> j = new LinkedHashMap<>(extra);
+        j.put("n_sv", r.nsv());
+        j.put("method", r.method);
+        j.put("mod", r.modColumns);
+        j.put("mod0", r.mod0Columns);
+        j.put("n_samples", r.samples.size());
+        Json.write(dir.resolve("num_sv.json"), j);
+        if (r.pprobGam != null) {
+            AtomicFile.write(dir.resolve("sva_pprob.tsv"), w -> {
+                StringBuilder sb = new StringBuilder("gene\tpprob_gam\tpprob_b\n");
+                for (int g = 0; g < r.genes.length; g++) sb.append(r.genes[g]).append('\t').append(r.pprobGam[g]).append('\t').append(r.pprobB[g]).append('\n');
+                w.write(sb.toString());
+            });
+        }
+    }
+}
