@@ -81,6 +81,9 @@ final class DeCommand implements Runnable {
     @Option(names = "--drop-samples-without-phenotype", description = "Analyse the expression samples that have a phenotype row and report the others, instead of stopping.")
     boolean dropUnmatched;
 
+    @Option(names = "--set", paramLabel = "NAME", description = "Label of this set, region or region.celltype (default: from the expression file name).")
+    String set;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
 
@@ -112,6 +115,7 @@ final class DeCommand implements Runnable {
         r.sva.permutations = permutations;
         r.sva.seed = seed;
         r.out = out;
+        r.set = set;
         try (ComputeBackend b = backend.create()) {
             DifferentialExpression.run(r, b);
         }

@@ -51,6 +51,8 @@ public final class DifferentialExpression {
         public String numSv = "0";
         public Transform transform = Transform.NONE;
         public boolean dropSamplesWithoutPhenotype;
+        /** Label of the analysed set (region, or region.celltype); default from the expression file name. */
+        public String set;
         /** SVA settings when numSv is be, leek or a number. */
         public SvaAnalysis.Settings sva = new SvaAnalysis.Settings();
         /** Run the paper's covariate selection over the candidates (SPEC 4.5). */
@@ -258,6 +260,7 @@ public final class DifferentialExpression {
                         "table", "covariate_selection.tsv")
                 : "off");
         model.put("transform", r.transform.name().toLowerCase(java.util.Locale.ROOT));
+        model.put("set", r.set != null ? r.set : setName(r.expr));
         model.put("trait", r.trait);
         model.put("trait_term", design.traitTerm());
         model.put("formula", "expr ~ " + String.join(" + ", design.columns.subList(1, design.columns.size())));
@@ -275,6 +278,15 @@ public final class DifferentialExpression {
         model.put("genes_bonferroni_0_05", countBelow(res.pBonferroni, 0.05));
         model.put("backend", backend.describe());
         Json.write(dir.resolve("model.json"), model);
+    }
+
+    /** "BLA" from expr/BLA.counts.tsv.gz; "BLA.microglia" from BLA.microglia.tsv. */
+    public static String setName(Path expr) {
+        String n = expr.getFileName().toString();
+        for (String ext : new String[] {".gz", ".tsv", ".csv", ".txt", ".counts", ".log2expr", ".expr"}) {
+            if (n.endsWith(ext)) n = n.substring(0, n.length() - ext.length());
+        }
+        return n;
     }
 
     public static void writeDeTable(Path file, Result res) {

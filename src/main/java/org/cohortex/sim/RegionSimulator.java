@@ -69,7 +69,8 @@ final class RegionSimulator {
             conf[s * 6 + 5] = dissection[s];
             batch[s] = Integer.parseInt(d.batch[i].substring(1)) - 1;
         }
-        int truthGenes = Math.min(gm.genes, 500);
+        // true cell-type expression: every gene for the small preset (tests), the first 500 for paper
+        int truthGenes = gm.genes <= 2000 ? gm.genes : 500;
         double[] counts = new double[gm.genes * n];
         double[] truth = new double[k * truthGenes * n]; // [cell][gene][sample] log2 expression
         int regions = CohortSimulator.REGIONS.length;

@@ -110,8 +110,13 @@ class CohortSimulatorTest {
     void plantedEffectsShowInTheTrueCellTypeExpressionWithTheirSign() throws IOException {
         PhenotypeTable p = PhenotypeReader.read(a.resolve("pheno.tsv"), "donor_id", Set.of());
         int checked = 0;
-        for (Map<String, String> e : Fixtures.table(a.resolve("truth/degs.tsv"))) {
+        List<Map<String, String>> truth = Fixtures.table(a.resolve("truth/degs.tsv"));
+        Map<String, Integer> traitsPerGene = new HashMap<>();
+        for (Map<String, String> e : truth) traitsPerGene.merge(e.get("region") + "/" + e.get("cell_type") + "/" + e.get("gene"), 1, Integer::sum);
+        for (Map<String, String> e : truth) {
             if (!e.get("trait").equals("chronic_pain") || e.get("cell_type").equals("bulk")) continue;
+            // genes planted for two correlated traits (e.g. migraine overlap) mix both effects in a raw difference
+            if (traitsPerGene.get(e.get("region") + "/" + e.get("cell_type") + "/" + e.get("gene")) > 1) continue;
             Path f = a.resolve("truth/regions/" + e.get("region") + "." + e.get("cell_type") + ".log2expr.tsv.gz");
             ExpressionMatrix m = MatrixReader.read(f);
             int g = java.util.Arrays.asList(m.genes).indexOf(e.get("gene"));
