@@ -1,0 +1,106 @@
+package org.cohortex.cli;
+
+import java.nio.file.Path;
+
+import org.cohortex.Log;
+import org.cohortex.UserException;
+import org.cohortex.deconv.Deconvolution;
+import org.cohortex.deconv.Signature;
+import org.cohortex.deconv.SignatureBuilder;
+import org.cohortex.io.AtomicFile;
+import org.cohortex.io.ExpressionMatrix;
+import org.cohortex.io.MatrixReader;
+import org.cohortex.io.MatrixWriter;
+import org.cohortex.linalg.Mat;
+
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "deconvolve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Cell-type proportions of bulk samples (CIBERSORT's nu-SVR, or NNLS) from a signature matrix or a single-cell reference.",
+                "Writes DIR/proportions.tsv (samples x cell types), DIR/fit.tsv (rmse, r, p per sample) and DIR/signature.tsv."})
+final class DeconvolveCommand implements Runnable {
+    @Option(names = "--bulk", required = true, paramLabel = "FILE", description = "Bulk expression, genes x samples.")
+    Path bulk;
+
+    @Option(names = "--bulk-scale", defaultValue = "counts", paramLabel = "counts|linear|log2",
+            description = "counts: converted to CPM; linear: used as is; log2: anti-logged (default: ${DEFAULT-VALUE}).")
+    String bulkScale;
+
+    static final class Reference {
+        @Option(names = "--signature", required = true, paramLabel = "FILE", description = "Signature matrix, genes x cell types, linear scale.")
+        Path signature;
+
+        @ArgGroup(exclusive = false)
+        SingleCell sc;
+    }
+
+    static final class SingleCell {
+        @Option(names = "--sc-reference", required = true, paramLabel = "FILE", description = "Single-cell counts, genes x cells.")
+        Path counts;
+
+        @Option(names = "--sc-labels", required = true, paramLabel = "FILE", description = "Cell id, cell type (two columns, header).")
+        Path labels;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Reference reference;
+
+    @Option(names = "--method", defaultValue = "nusvr", paramLabel = "nusvr|nnls", description = "Solver (default: ${DEFAULT-VALUE}).")
+    String method;
+
+    @Option(names = "--permutations", defaultValue = "0", paramLabel = "N", description = "CIBERSORT's p-value from N random mixtures (default: ${DEFAULT-VALUE}).")
+    int permutations;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed for the permutations (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+    Path out;
+
+    @Override
+    public void run() {
+        ExpressionMatrix b = toLinear(MatrixReader.read(bulk), bulkScale, bulk);
+        Signature sig;
+        if (reference.signature != null) sig = Signature.read(reference.signature);
+        else sig = SignatureBuilder.build(MatrixReader.read(reference.sc.counts), reference.sc.labels);
+        Deconvolution.Method m = Parse.enumValue(Deconvolution.Method.class, "--method", method);
+        Deconvolution.Result r = Deconvolution.run(b, sig, m, permutations, seed);
+        Log.info("deconvolve: %d samples, %d cell types, %d signature genes used, method %s", r.samples().length, r.cellTypes().length, r.genesUsed(), method);
+        sig.write(out.resolve("signature.tsv"));
+        MatrixWriter.write(out.resolve("proportions.tsv"), "sample", r.samples(), r.cellTypes(), r.proportions());
+        AtomicFile.write(out.resolve("fit.tsv"), w -> {
+            StringBuilder sb = new StringBuilder("sample\trmse\tr\tp\n");
+            for (int j = 0; j < r.samples().length; j++) {
+                sb.append(r.samples()[j]).append('\t').append(r.rmse()[j]).append('\t').append(r.r()[j]).append('\t')
+                        .append(Double.isNaN(r.p()[j]) ? "NA" : Double.toString(r.p()[j])).append('\n');
+            }
+            w.write(sb.toString());
+        });
+    }
+
+    static ExpressionMatrix toLinear(ExpressionMatrix m, String scale, Path file) {
+        int g = m.geneCount(), n = m.sampleCount();
+        double[] v = m.values.data, o = new double[v.length];
+        switch (scale) {
+            case "linear":
+                return m;
+            case "log2":
+                for (int i = 0; i < v.length; i++) o[i] = Math.pow(2, v[i]);
+                break;
+            case "counts":
+                double[] lib = new double[n];
+                for (int r = 0; r < g; r++) for (int j = 0; j < n; j++) {
+                    double c = v[r * n + j];
+                    if (Double.isNaN(c) || c < 0) throw new UserException(file + ": gene '" + m.genes[r] + "', sample '" + m.samples[j] + "': counts must be non-negative");
+                    lib[j] += c;
+                }
+                for (int r = 0; r < g; r++) for (int j = 0; j < n; j++) o[r * n + j] = v[r * n + j] / lib[j] * 1e6;
+                break;
+            default:
+                throw new UserException("--bulk-scale " + scale + ": choose counts, linear or log2");
+        }
+        return new ExpressionMatrix(m.genes, m.samples, new Mat(g, n, o));
+    }
+}

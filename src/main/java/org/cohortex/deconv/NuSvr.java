@@ -1,0 +1,104 @@
+package org.cohortex.deconv;
+
+import libsvm.svm;
+import libsvm.svm_model;
+import libsvm.svm_node;
+import libsvm.svm_parameter;
+import libsvm.svm_print_interface;
+import libsvm.svm_problem;
+
+/**
+ * CIBERSORT's core algorithm (Newman et al. 2015, CoreAlg): for one mixture y and signature X
+ * (genes x cell types), both standardised, fit a linear nu-SVR for nu in {0.25, 0.5, 0.75} with
+ * LIBSVM (cost 1 as e1071's default; stopping tolerance 1e-7 instead of e1071's 1e-3, so that the
+ * result is the converged optimum and not where one LIBSVM build happens to stop: with 1e-3, R's
+ * C LIBSVM and the Java port differ by up to ~2e-5 in proportions), take weights = coefs' SV, set
+ * negatives to 0 and normalise to sum 1; keep the nu whose reconstruction has the lowest RMSE.
+ */
+public final class NuSvr {
+    static final double[] NUS = {0.25, 0.5, 0.75};
+
+    static {
+        svm.svm_set_print_string_function(new svm_print_interface() {
+            @Override
+            public void print(String s) { /* LIBSVM's progress dots */ }
+        });
+    }
+
+    private NuSvr() {}
+
+    /** Result for one mixture. */
+    public record Fit(double[] w, double rmse, double r, double nu) {}
+
+    /** x: genes x k row-major (standardised), y: genes (standardised). */
+    public static Fit fit(double[] x, int genes, int k, double[] y) {
+        svm_problem prob = new svm_problem();
+        prob.l = genes;
+        prob.y = y.clone();
+        prob.x = new svm_node[genes][k];
+        for (int g = 0; g < genes; g++) {
+            for (int j = 0; j < k; j++) {
+                svm_node nd = new svm_node();
+                nd.index = j + 1;
+                nd.value = x[g * k + j];
+                prob.x[g][j] = nd;
+            }
+        }
+        Fit best = null;
+        for (double nu : NUS) {
+            svm_parameter p = new svm_parameter();
+            p.svm_type = svm_parameter.NU_SVR;
+            p.kernel_type = svm_parameter.LINEAR;
+            p.nu = nu;
+            p.C = 1;
+            p.eps = 1e-7;
+            p.cache_size = 40;
+            p.shrinking = 1;
+            p.probability = 0;
+            p.degree = 3;
+            p.gamma = 1.0 / k;
+            p.coef0 = 0;
+            p.p = 0.1;
+            p.nr_weight = 0;
+            p.weight_label = new int[0];
+            p.weight = new double[0];
+            svm_model m = svm.svm_train(prob, p);
+            double[] w = new double[k];
+            for (int s = 0; s < m.l; s++) {
+                double c = m.sv_coef[0][s];
+                for (svm_node nd : m.SV[s]) w[nd.index - 1] += c * nd.value;
+            }
+            Fit f = score(w, x, genes, k, y, nu);
+            if (best == null || f.rmse < best.rmse) best = f;
+        }
+        return best;
+    }
+
+    /** Negatives to 0, normalise, and score the reconstruction sum_j w_j x_gj against y. */
+    static Fit score(double[] raw, double[] x, int genes, int k, double[] y, double nu) {
+        double[] w = new double[k];
+        double s = 0;
+        for (int j = 0; j < k; j++) { w[j] = Math.max(0, raw[j]); s += w[j]; }
+        for (int j = 0; j < k; j++) w[j] = s > 0 ? w[j] / s : 0;
+        double[] fit = new double[genes];
+        for (int g = 0; g < genes; g++) for (int j = 0; j < k; j++) fit[g] += x[g * k + j] * w[j];
+        double mse = 0;
+        for (int g = 0; g < genes; g++) mse += (fit[g] - y[g]) * (fit[g] - y[g]);
+        return new Fit(w, Math.sqrt(mse / genes), pearson(fit, y), nu);
+    }
+
+    static double pearson(double[] a, double[] b) {
+        int n = a.length;
+        double ma = 0, mb = 0;
+        for (int i = 0; i < n; i++) { ma += a[i]; mb += b[i]; }
+        ma /= n;
+        mb /= n;
+        double sab = 0, saa = 0, sbb = 0;
+        for (int i = 0; i < n; i++) {
+            sab += (a[i] - ma) * (b[i] - mb);
+            saa += (a[i] - ma) * (a[i] - ma);
+            sbb += (b[i] - mb) * (b[i] - mb);
+        }
+        return sab / Math.sqrt(saa * sbb);
+    }
+}

@@ -1,0 +1,101 @@
+package org.cohortex.deconv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.cohortex.cli.Main;
+import org.cohortex.io.ExpressionMatrix;
+import org.cohortex.io.MatrixReader;
+import org.cohortex.sim.CohortSimulator;
+import org.cohortex.testutil.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DeconvolutionTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void nuSvrMatchesCibersortCoreAlgWithRsE1071() {
+        Signature sig = Signature.read(Fixtures.path("deconv/signature.tsv"));
+        ExpressionMatrix mix = MatrixReader.read(Fixtures.path("deconv/mixtures.tsv"));
+        Deconvolution.Result r = Deconvolution.run(mix, sig, Deconvolution.Method.NUSVR, 0, 1);
+        List<Map<String, String>> want = Fixtures.table(Fixtures.path("deconv/expected_nusvr.tsv"));
+        int k = sig.k();
+        for (int j = 0; j < want.size(); j++) {
+            Map<String, String> w = want.get(j);
+            assertEquals(w.get("mixture"), r.samples()[j]);
+            for (int c = 0; c < k; c++) {
+                assertEquals(Double.parseDouble(w.get(sig.cellTypes()[c])), r.proportions()[j * k + c], 1e-6, w.get("mixture") + " " + sig.cellTypes()[c]);
+            }
+            assertEquals(Double.parseDouble(w.get("rmse")), r.rmse()[j], 1e-6);
+            assertEquals(Double.parseDouble(w.get("r")), r.r()[j], 1e-6);
+        }
+    }
+
+    @Test
+    void nnlsIsExactOnNoiselessMixturesAndOptimalOtherwise() {
+        Random rnd = new Random(5);
+        int m = 60, n = 6;
+        double[] a = new double[m * n];
+        for (int i = 0; i < a.length; i++) a[i] = Math.exp(rnd.nextGaussian());
+        double[] w = {0.3, 0, 0.25, 0.05, 0, 0.4};
+        double[] b = new double[m];
+        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) b[i] += a[i * n + j] * w[j];
+        double[] x = Nnls.solve(a, m, n, b);
+        for (int j = 0; j < n; j++) assertEquals(w[j], x[j], 1e-10, "component " + j);
+        // noisy target with negative pull: KKT conditions (x >= 0, gradient <= 0 where x = 0, = 0 where x > 0)
+        for (int i = 0; i < m; i++) b[i] = b[i] * Math.exp(0.3 * rnd.nextGaussian()) - 2 * a[i * n + 1];
+        x = Nnls.solve(a, m, n, b);
+        double scale = 0;
+        for (double v : b) scale = Math.max(scale, Math.abs(v));
+        for (int j = 0; j < n; j++) {
+            double grad = 0;
+            for (int i = 0; i < m; i++) {
+                double r = b[i];
+                for (int l = 0; l < n; l++) r -= a[i * n + l] * x[l];
+                grad += a[i * n + j] * r;
+            }
+            assertTrue(x[j] >= 0);
+            if (x[j] > 0) assertEquals(0, grad, 1e-8 * scale * m, "stationary in active component " + j);
+            else assertTrue(grad <= 1e-8 * scale * m, "no descent direction at the bound " + j);
+        }
+    }
+
+    @Test
+    void deconvolveFromTheSingleCellReferenceTracksTheTrueProportions() {
+        Path sim = dir.resolve("sim");
+        CohortSimulator.run(CohortSimulator.Preset.SMALL, 31, sim);
+        StringWriter sw = new StringWriter();
+        int code = Main.execute(new PrintWriter(sw, true), "deconvolve", "--bulk", sim.resolve("expr/BLA.counts.tsv.gz").toString(),
+                "--sc-reference", sim.resolve("reference/amygdala.counts.tsv.gz").toString(), "--sc-labels", sim.resolve("reference/amygdala.labels.tsv").toString(),
+                "--permutations", "20", "--out", dir.resolve("dc").toString());
+        assertEquals(0, code, sw.toString());
+        ExpressionMatrix est = MatrixReader.read(dir.resolve("dc/proportions.tsv"));
+        ExpressionMatrix tru = MatrixReader.read(sim.resolve("truth/regions/BLA.proportions.tsv"));
+        assertEquals(7, est.sampleCount(), "amygdala panel: 7 cell types incl. OPC");
+        java.util.Map<String, Integer> trow = tru.sampleIndex();
+        int good = 0;
+        for (int c = 0; c < est.sampleCount(); c++) {
+            int tc = java.util.Arrays.asList(tru.samples).indexOf(est.samples[c]);
+            double[] a = new double[est.geneCount()], b = new double[est.geneCount()];
+            for (int i = 0; i < est.geneCount(); i++) {
+                a[i] = est.values.get(i, c);
+                b[i] = tru.values.get(java.util.Arrays.asList(tru.genes).indexOf(est.genes[i]), tc);
+                assertTrue(a[i] >= 0);
+            }
+            if (NuSvr.pearson(a, b) > 0.8) good++;
+        }
+        assertTrue(good >= 6, good + " of 7 cell types with r > 0.8 against the truth");
+        List<Map<String, String>> fit = Fixtures.table(dir.resolve("dc/fit.tsv"));
+        assertTrue(fit.stream().allMatch(f -> Double.parseDouble(f.get("p")) <= 0.05), "real mixtures beat random ones (CIBERSORT p)");
+        assertTrue(trow.size() > 0);
+    }
+}
