@@ -1,0 +1,140 @@
+package org.cohortex.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.cohortex.Log;
+import org.cohortex.UserException;
+import org.cohortex.impute.CellTypeImputation;
+import org.cohortex.io.AtomicFile;
+import org.cohortex.io.ExpressionMatrix;
+import org.cohortex.io.MatrixReader;
+import org.cohortex.io.MatrixWriter;
+import org.cohortex.io.PhenotypeReader;
+import org.cohortex.io.PhenotypeTable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "impute", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Cell-type expression per bulk sample, bMIND's model (Gibbs sampling or closed-form empirical Bayes).",
+                "Writes DIR/<cell type>.tsv.gz (genes x samples, log2 CPM scale) and DIR/impute_notes.tsv for genes not imputed."})
+final class ImputeCommand implements Runnable {
+    @Option(names = "--bulk", required = true, paramLabel = "FILE", description = "Bulk expression, genes x samples.")
+    Path bulk;
+
+    @Option(names = "--bulk-scale", defaultValue = "counts", paramLabel = "counts|log2",
+            description = "counts: converted to log2(CPM + 1); log2: used as is (default: ${DEFAULT-VALUE}).")
+    String bulkScale;
+
+    @Option(names = "--proportions", required = true, paramLabel = "FILE", description = "Samples x cell types (e.g. deconvolve's proportions.tsv).")
+    Path proportions;
+
+    @Option(names = "--sc-reference", required = true, paramLabel = "FILE", description = "Single-cell counts, genes x cells (the prior profile).")
+    Path scReference;
+
+    @Option(names = "--sc-labels", required = true, paramLabel = "FILE", description = "Cell id, cell type.")
+    Path scLabels;
+
+    @Option(names = "--mode", defaultValue = "gibbs", paramLabel = "gibbs|eb", description = "Sampler or closed form (default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--iterations", defaultValue = "1300", paramLabel = "N", description = "Gibbs iterations (default: ${DEFAULT-VALUE}, as bMIND).")
+    int iterations;
+
+    @Option(names = "--burnin", defaultValue = "300", paramLabel = "N", description = "Gibbs burn-in (default: ${DEFAULT-VALUE}).")
+    int burnin;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Philox key (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+    Path out;
+
+    @Override
+    public void run() {
+        if (burnin >= iterations) throw new UserException("--burnin " + burnin + " must be below --iterations " + iterations);
+        ExpressionMatrix b = MatrixReader.read(bulk);
+        if (bulkScale.equals("counts")) b = log2Cpm(DeconvolveCommand.toLinear(b, "counts", bulk));
+        else if (!bulkScale.equals("log2")) throw new UserException("--bulk-scale " + bulkScale + ": choose counts or log2");
+        PhenotypeTable props = PhenotypeReader.read(proportions, null, java.util.Set.of());
+        List<String> types = props.columnNames();
+        int n = b.sampleCount(), k = types.size();
+        double[] w = new double[n * k];
+        for (int i = 0; i < n; i++) {
+            int row = props.row(b.samples[i]);
+            if (row < 0) throw new UserException(proportions + ": no proportions for bulk sample '" + b.samples[i] + "'");
+            for (int c = 0; c < k; c++) {
+                double v = props.column(types.get(c)).numeric == null ? Double.NaN : props.column(types.get(c)).numeric[row];
+                if (!(v >= 0)) throw new UserException(proportions + ": sample '" + b.samples[i] + "', cell type '" + types.get(c) + "': not a proportion");
+                w[i * k + c] = v;
+            }
+        }
+        double[] mu0 = referenceProfile(b.genes, types);
+        CellTypeImputation.Settings s = new CellTypeImputation.Settings();
+        s.iterations = iterations;
+        s.burnin = burnin;
+        s.seed = seed;
+        long t0 = System.nanoTime();
+        CellTypeImputation.Result r = mode.equals("eb") ? CellTypeImputation.empiricalBayes(b.values.data, b.geneCount(), n, w, k, mu0, s)
+                : mode.equals("gibbs") ? CellTypeImputation.gibbs(b.values.data, b.geneCount(), n, w, k, mu0, s)
+                : null;
+        if (r == null) throw new UserException("--mode " + mode + ": choose gibbs or eb");
+        int failed = 0;
+        for (String reason : r.reason()) if (reason != null) failed++;
+        Log.info("impute (%s): %d genes x %d samples x %d cell types in %.1f s; %d genes not imputed (impute_notes.tsv)", mode, b.geneCount(), n, k,
+                (System.nanoTime() - t0) / 1e9, failed);
+        for (int c = 0; c < k; c++) {
+            double[] m = new double[b.geneCount() * n];
+            for (int g = 0; g < b.geneCount(); g++) for (int i = 0; i < n; i++) m[g * n + i] = r.imputed()[g][i * k + c];
+            MatrixWriter.write(out.resolve(types.get(c) + ".tsv.gz"), "gene", b.genes, b.samples, m);
+        }
+        final ExpressionMatrix bb = b;
+        AtomicFile.write(out.resolve("impute_notes.tsv"), wr -> {
+            StringBuilder sb = new StringBuilder("gene\treason\n");
+            for (int g = 0; g < bb.geneCount(); g++) if (r.reason()[g] != null) sb.append(bb.genes[g]).append('\t').append(r.reason()[g]).append('\n');
+            wr.write(sb.toString());
+        });
+    }
+
+    static ExpressionMatrix log2Cpm(ExpressionMatrix cpm) {
+        double[] v = cpm.values.data.clone();
+        for (int i = 0; i < v.length; i++) v[i] = Math.log(v[i] + 1) / Math.log(2);
+        return new ExpressionMatrix(cpm.genes, cpm.samples, new org.cohortex.linalg.Mat(cpm.geneCount(), cpm.sampleCount(), v));
+    }
+
+    /** log2(mean CPM + 1) per gene and cell type from the single-cell reference; genes absent there get the bulk-wide mean. */
+    double[] referenceProfile(String[] genes, List<String> types) {
+        ExpressionMatrix sc = MatrixReader.read(scReference);
+        PhenotypeTable labels = PhenotypeReader.read(scLabels, null, java.util.Set.of());
+        PhenotypeTable.Column lab = labels.column(labels.columnNames().get(0));
+        int cells = sc.sampleCount(), k = types.size();
+        double[] lib = new double[cells];
+        for (int g = 0; g < sc.geneCount(); g++) for (int c = 0; c < cells; c++) lib[c] += sc.values.data[g * cells + c];
+        int[] typeOf = new int[cells];
+        int[] size = new int[k];
+        for (int c = 0; c < cells; c++) {
+            int row = labels.row(sc.samples[c]);
+            String t = row < 0 || lab.isMissing(row) ? null : lab.levels[row];
+            typeOf[c] = t == null ? -1 : types.indexOf(t);
+            if (typeOf[c] >= 0) size[typeOf[c]]++;
+        }
+        for (int t = 0; t < k; t++) if (size[t] == 0) throw new UserException(scLabels + ": no reference cells of type '" + types.get(t) + "' (from " + proportions + ")");
+        Map<String, Integer> scRow = new HashMap<>();
+        for (int g = 0; g < sc.geneCount(); g++) scRow.put(sc.genes[g], g);
+        double[] mu0 = new double[genes.length * k];
+        List<String> missing = new ArrayList<>();
+        for (int g = 0; g < genes.length; g++) {
+            Integer r = scRow.get(genes[g]);
+            if (r == null) { missing.add(genes[g]); continue; }
+            double[] mean = new double[k];
+            for (int c = 0; c < cells; c++) if (typeOf[c] >= 0) mean[typeOf[c]] += sc.values.data[r * cells + c] / lib[c] * 1e6 / size[typeOf[c]];
+            for (int t = 0; t < k; t++) mu0[g * k + t] = Math.log(mean[t] + 1) / Math.log(2);
+        }
+        if (!missing.isEmpty()) Log.warn("%d bulk genes are absent from the reference; their prior profile is flat", missing.size());
+        return mu0;
+    }
+}
