@@ -39,6 +39,13 @@ final class ImputeCommand implements Runnable {
     @Option(names = "--sc-labels", required = true, paramLabel = "FILE", description = "Cell id, cell type.")
     Path scLabels;
 
+    @Option(names = "--prior-variance", paramLabel = "FILE",
+            description = "Per-gene prior variance of each cell type, genes x cell types (log2^2); default 0.25 for all.")
+    Path priorVariance;
+
+    @Option(names = "--prior-sd", defaultValue = "0.5", paramLabel = "SD", description = "Prior SD of every cell type when no --prior-variance (default: ${DEFAULT-VALUE}).")
+    double priorSd;
+
     @Option(names = "--mode", defaultValue = "gibbs", paramLabel = "gibbs|eb", description = "Sampler or closed form (default: ${DEFAULT-VALUE}).")
     String mode;
 
@@ -78,6 +85,8 @@ final class ImputeCommand implements Runnable {
         s.iterations = iterations;
         s.burnin = burnin;
         s.seed = seed;
+        s.sigma0 = priorSd * priorSd;
+        if (priorVariance != null) s.priorVariance = readPriorVariance(b.genes, types);
         long t0 = System.nanoTime();
         CellTypeImputation.Result r = mode.equals("eb") ? CellTypeImputation.empiricalBayes(b.values.data, b.geneCount(), n, w, k, mu0, s)
                 : mode.equals("gibbs") ? CellTypeImputation.gibbs(b.values.data, b.geneCount(), n, w, k, mu0, s)
@@ -98,6 +107,29 @@ final class ImputeCommand implements Runnable {
             for (int g = 0; g < bb.geneCount(); g++) if (r.reason()[g] != null) sb.append(bb.genes[g]).append('\t').append(r.reason()[g]).append('\n');
             wr.write(sb.toString());
         });
+    }
+
+    double[] readPriorVariance(String[] genes, List<String> types) {
+        ExpressionMatrix v = MatrixReader.read(priorVariance);
+        Map<String, Integer> row = new HashMap<>();
+        for (int g = 0; g < v.geneCount(); g++) row.put(v.genes[g], g);
+        int k = types.size();
+        int[] col = new int[k];
+        for (int c = 0; c < k; c++) {
+            col[c] = java.util.Arrays.asList(v.samples).indexOf(types.get(c));
+            if (col[c] < 0) throw new UserException(priorVariance + ": no column for cell type '" + types.get(c) + "'");
+        }
+        double[] out = new double[genes.length * k];
+        for (int g = 0; g < genes.length; g++) {
+            Integer r = row.get(genes[g]);
+            if (r == null) throw new UserException(priorVariance + ": no row for gene '" + genes[g] + "'");
+            for (int c = 0; c < k; c++) {
+                double x = v.values.get(r, col[c]);
+                if (!(x > 0)) throw new UserException(priorVariance + ": gene '" + genes[g] + "', cell type '" + types.get(c) + "': variance must be positive");
+                out[g * k + c] = x;
+            }
+        }
+        return out;
     }
 
     static ExpressionMatrix log2Cpm(ExpressionMatrix cpm) {

@@ -9,7 +9,10 @@ import org.cohortex.linalg.CholeskyDecomposition;
  * Cell-type expression of each bulk sample, bMIND's model (Wang et al. 2021, Nat Commun 12:5224):
  * per gene, y_i = w_i' a_i + e_i (log2 scale), a_i ~ MVN(mu, Sigma), e_i ~ N(0, s2), with priors
  * mu ~ MVN(mu0, V0) centred on the reference profile, Sigma ~ IW(nu, nu Sigma0) (MCMCglmm's
- * parametrisation, nu = 50 as bMIND), s2 ~ IG(0.001, 0.001). Posterior means of a_i are the imputed
+ * parametrisation, nu = 50 as bMIND), s2 ~ IG(0.001, 0.001). Sigma0 is diagonal: per-gene,
+ * per-cell-type variances when given (bMIND estimates them from references with many donors), else
+ * 0.25 (log2^2) for all; with a uniform Sigma0 the posterior spreads each sample's residual over the
+ * cell types in proportion to their shares, so rare types gain little over bulk. Posterior means of a_i are the imputed
  * expression.
  * <ul>
  * <li>{@link #gibbs}: Gibbs sampling of a, mu, Sigma, s2 (bMIND's 1,300 iterations, 300 burn-in
@@ -30,6 +33,13 @@ public final class CellTypeImputation {
         public double sigma0 = 0.25;
         /** Prior variance of mu around the reference profile. */
         public double v0 = 1.0;
+        /**
+         * Per-gene prior variances of each cell type (genes x k), e.g. from a reference with many
+         * donors (bMIND's covariance prior, diagonal); null = sigma0 for every gene and type.
+         */
+        public double[] priorVariance;
+
+        double var(int g, int k, int c) { return priorVariance == null ? sigma0 : priorVariance[g * k + c]; }
     }
 
     /** imputed[g][i * k + c]; reason[g] null when fine. */
@@ -75,7 +85,7 @@ public final class CellTypeImputation {
         Philox rng = new Philox(s.seed, gene);
         double[] a = new double[n * k], sum = new double[n * k];
         double[] mu = mu0.clone(), sigma = new double[k * k];
-        for (int c = 0; c < k; c++) sigma[c * k + c] = s.sigma0;
+        for (int c = 0; c < k; c++) sigma[c * k + c] = s.var(gene, k, c);
         double s2 = 0;
         for (int i = 0; i < n; i++) {
             double fit = 0;
@@ -85,7 +95,7 @@ public final class CellTypeImputation {
         s2 = Math.max(1e-4, s2 / n);
         double[] sigInv = new double[k * k], p = new double[k * k], b = new double[k], z = new double[k], work = new double[k];
         double[] psi = new double[k * k];
-        for (int c = 0; c < k; c++) psi[c * k + c] = s.nu * s.sigma0;
+        for (int c = 0; c < k; c++) psi[c * k + c] = s.nu * s.var(gene, k, c);
         int kept = 0;
         for (int t = 0; t < s.iterations; t++) {
             rng.iteration(t);
@@ -209,8 +219,8 @@ public final class CellTypeImputation {
             double[] q = new double[n]; // w' Sigma0 w
             for (int i = 0; i < n; i++) {
                 double v = 0;
-                for (int c = 0; c < k; c++) v += w[i * k + c] * w[i * k + c];
-                q[i] = s.sigma0 * v;
+                for (int c = 0; c < k; c++) v += w[i * k + c] * w[i * k + c] * s.var(g, k, c);
+                q[i] = v;
             }
             double s2 = 0.1;
             for (int it = 0; it < 20; it++) {
@@ -240,7 +250,7 @@ public final class CellTypeImputation {
                 double fit = 0;
                 for (int c = 0; c < k; c++) fit += w[i * k + c] * mu[c];
                 double f = (y[g * n + i] - fit) / (q[i] + s2);
-                for (int c = 0; c < k; c++) a[i * k + c] = mu[c] + s.sigma0 * w[i * k + c] * f;
+                for (int c = 0; c < k; c++) a[i * k + c] = mu[c] + s.var(g, k, c) * w[i * k + c] * f;
             }
             out[g] = a;
         });

@@ -83,6 +83,26 @@ class CellTypeImputationTest {
     }
 
     @Test
+    void perGenePriorVariancesDecideWhichCellTypeCarriesTheResidual() {
+        Synthetic d = new Synthetic();
+        CellTypeImputation.Settings s = new CellTypeImputation.Settings();
+        s.priorVariance = new double[d.genes * d.k];
+        for (int g = 0; g < d.genes; g++) {
+            s.priorVariance[g * d.k] = 1e-6;
+            s.priorVariance[g * d.k + 1] = 1.0; // only type 1 may vary
+            s.priorVariance[g * d.k + 2] = 1e-6;
+        }
+        CellTypeImputation.Result r = CellTypeImputation.empiricalBayes(d.y, d.genes, d.n, d.w, d.k, d.mu0, s);
+        double sd0 = 0, sd1 = 0, m0 = 0, m1 = 0;
+        for (int i = 0; i < d.n; i++) { m0 += r.imputed()[0][i * d.k] / d.n; m1 += r.imputed()[0][i * d.k + 1] / d.n; }
+        for (int i = 0; i < d.n; i++) {
+            sd0 += Math.pow(r.imputed()[0][i * d.k] - m0, 2);
+            sd1 += Math.pow(r.imputed()[0][i * d.k + 1] - m1, 2);
+        }
+        assertTrue(sd1 > 1e4 * sd0, "the residual goes to the cell type allowed to vary: " + sd1 + " vs " + sd0);
+    }
+
+    @Test
     void genesThatCannotBeImputedAreReportedNotDropped() {
         Synthetic d = new Synthetic();
         d.y[3] = Double.NaN; // gene 0
