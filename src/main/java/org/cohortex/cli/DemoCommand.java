@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Simulates the paper-shaped cohort (once) and runs the analyses available in this version on it.")
+        description = "Simulates the paper-shaped cohort (once) and runs the paper's grid on it (cohortex run); ends with where the report is.")
 final class DemoCommand implements Runnable {
     @Option(names = "--out", defaultValue = "demo-out", paramLabel = "DIR", description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -22,13 +22,16 @@ final class DemoCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "20240520", paramLabel = "N", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--resume", description = "Reuse the units of an earlier demo run whose inputs did not change.")
+    boolean resume;
+
     @Mixin
     BackendOptions backend;
 
     @Override
     public void run() {
         try (ComputeBackend b = backend.create()) {
-            Demo.run(out, CohortSimulator.Preset.named(preset), seed, b);
+            Demo.run(out, CohortSimulator.Preset.named(preset), seed, b, resume);
         }
     }
 }

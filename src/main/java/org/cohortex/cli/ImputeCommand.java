@@ -1,7 +1,6 @@
 package org.cohortex.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,35 +137,8 @@ final class ImputeCommand implements Runnable {
         return new ExpressionMatrix(cpm.genes, cpm.samples, new org.cohortex.linalg.Mat(cpm.geneCount(), cpm.sampleCount(), v));
     }
 
-    /** log2(mean CPM + 1) per gene and cell type from the single-cell reference; genes absent there get the bulk-wide mean. */
+    /** log2(mean CPM + 1) per gene and cell type from the single-cell reference (flat where a gene is absent). */
     double[] referenceProfile(String[] genes, List<String> types) {
-        ExpressionMatrix sc = MatrixReader.read(scReference);
-        PhenotypeTable labels = PhenotypeReader.read(scLabels, null, java.util.Set.of());
-        PhenotypeTable.Column lab = labels.column(labels.columnNames().get(0));
-        int cells = sc.sampleCount(), k = types.size();
-        double[] lib = new double[cells];
-        for (int g = 0; g < sc.geneCount(); g++) for (int c = 0; c < cells; c++) lib[c] += sc.values.data[g * cells + c];
-        int[] typeOf = new int[cells];
-        int[] size = new int[k];
-        for (int c = 0; c < cells; c++) {
-            int row = labels.row(sc.samples[c]);
-            String t = row < 0 || lab.isMissing(row) ? null : lab.levels[row];
-            typeOf[c] = t == null ? -1 : types.indexOf(t);
-            if (typeOf[c] >= 0) size[typeOf[c]]++;
-        }
-        for (int t = 0; t < k; t++) if (size[t] == 0) throw new UserException(scLabels + ": no reference cells of type '" + types.get(t) + "' (from " + proportions + ")");
-        Map<String, Integer> scRow = new HashMap<>();
-        for (int g = 0; g < sc.geneCount(); g++) scRow.put(sc.genes[g], g);
-        double[] mu0 = new double[genes.length * k];
-        List<String> missing = new ArrayList<>();
-        for (int g = 0; g < genes.length; g++) {
-            Integer r = scRow.get(genes[g]);
-            if (r == null) { missing.add(genes[g]); continue; }
-            double[] mean = new double[k];
-            for (int c = 0; c < cells; c++) if (typeOf[c] >= 0) mean[typeOf[c]] += sc.values.data[r * cells + c] / lib[c] * 1e6 / size[typeOf[c]];
-            for (int t = 0; t < k; t++) mu0[g * k + t] = Math.log(mean[t] + 1) / Math.log(2);
-        }
-        if (!missing.isEmpty()) Log.warn("%d bulk genes are absent from the reference; their prior profile is flat", missing.size());
-        return mu0;
+        return org.cohortex.pipeline.ReferenceProfiles.log2MeanCpm(MatrixReader.read(scReference), scLabels, genes, types);
     }
 }

@@ -1,0 +1,44 @@
+package org.cohortex.pipeline;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.cohortex.UserException;
+import org.cohortex.io.ExpressionMatrix;
+import org.cohortex.io.PhenotypeReader;
+import org.cohortex.io.PhenotypeTable;
+
+/** The prior profile of imputation: log2(mean CPM + 1) per gene and cell type of a single-cell reference. */
+public final class ReferenceProfiles {
+    private ReferenceProfiles() {}
+
+    public static double[] log2MeanCpm(ExpressionMatrix sc, Path labelsFile, String[] genes, List<String> types) {
+        PhenotypeTable labels = PhenotypeReader.read(labelsFile, null, java.util.Set.of());
+        PhenotypeTable.Column lab = labels.column(labels.columnNames().get(0));
+        int cells = sc.sampleCount(), k = types.size();
+        double[] lib = new double[cells];
+        for (int g = 0; g < sc.geneCount(); g++) for (int c = 0; c < cells; c++) lib[c] += sc.values.data[g * cells + c];
+        int[] typeOf = new int[cells];
+        int[] size = new int[k];
+        for (int c = 0; c < cells; c++) {
+            int row = labels.row(sc.samples[c]);
+            String t = row < 0 || lab.isMissing(row) ? null : lab.levels[row];
+            typeOf[c] = t == null ? -1 : types.indexOf(t);
+            if (typeOf[c] >= 0) size[typeOf[c]]++;
+        }
+        for (int t = 0; t < k; t++) if (size[t] == 0) throw new UserException(labelsFile + ": no reference cells of type '" + types.get(t) + "'");
+        Map<String, Integer> scRow = new HashMap<>();
+        for (int g = 0; g < sc.geneCount(); g++) scRow.put(sc.genes[g], g);
+        double[] mu0 = new double[genes.length * k];
+        for (int g = 0; g < genes.length; g++) {
+            Integer r = scRow.get(genes[g]);
+            if (r == null) continue; // absent from the reference: flat prior profile (0)
+            double[] mean = new double[k];
+            for (int c = 0; c < cells; c++) if (typeOf[c] >= 0) mean[typeOf[c]] += sc.values.data[r * cells + c] / lib[c] * 1e6 / size[typeOf[c]];
+            for (int t = 0; t < k; t++) mu0[g * k + t] = Math.log(mean[t] + 1) / Math.log(2);
+        }
+        return mu0;
+    }
+}

@@ -1,0 +1,218 @@
+package org.cohortex.pipeline;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import org.cohortex.Version;
+import org.cohortex.io.AtomicFile;
+import org.cohortex.io.ExpressionMatrix;
+import org.cohortex.io.MatrixReader;
+
+/**
+ * report.html: self-contained (inline SVG and CSS, no scripts or external files), readable offline.
+ * DEG counts by set x trait, cell-type proportions per region, a volcano plot per analysis, the
+ * trait-overlap matrix, top genes, enrichment tables and, for a simulated cohort (truth/ beside the
+ * configuration's data), power and false-discovery proportion per set.
+ */
+final class Report {
+    private Report() {}
+
+    static void write(Path out, StudyConfig c, Map<String, List<String>> regionTypes) {
+        StringBuilder h = new StringBuilder();
+        h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Cohortex report</title><style>")
+                .append("body{font-family:sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;margin:1em 0}")
+                .append("td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#eee}td.l,th.l{text-align:left}")
+                .append(".grid{display:flex;flex-wrap:wrap;gap:8px}.plot{border:1px solid #ddd}h2{border-bottom:1px solid #999}")
+                .append("</style></head><body>");
+        h.append("<h1>Cohortex report</h1><p>cohortex ").append(esc(Version.get())).append("; configuration <code>").append(esc(c.file.toString()))
+                .append("</code>; traits: ").append(esc(String.join(", ", c.traits))).append("; DEGs: Bonferroni within set &lt; ").append(c.alpha).append(".</p>");
+        List<String[]> summary = table(out.resolve("de_summary.tsv"));
+        // DEG counts: rows = sets, columns = traits
+        Map<String, Map<String, String>> counts = new TreeMap<>();
+        for (String[] r : summary.subList(1, summary.size())) counts.computeIfAbsent(r[1], k -> new LinkedHashMap<>()).put(r[0], r[3] + " (" + r[4] + ")");
+        h.append("<h2 id=\"degs\">DEGs by region, cell type and trait</h2><p>Bonferroni within set; in brackets, experiment-wise.</p><table><tr><th class=l>set</th>");
+        for (String t : c.traits) h.append("<th>").append(esc(t)).append("</th>");
+        h.append("</tr>");
+        counts.forEach((set, m) -> {
+            h.append("<tr><td class=l>").append(esc(set)).append("</td>");
+            for (String t : c.traits) h.append("<td>").append(esc(m.getOrDefault(t, "-"))).append("</td>");
+            h.append("</tr>");
+        });
+        h.append("</table>");
+        // proportions
+        h.append("<h2 id=\"proportions\">Cell-type proportions (mean per region)</h2><div class=grid>");
+        for (String r : regionTypes.keySet()) {
+            Path p = out.resolve("deconvolution").resolve(r).resolve("proportions.tsv");
+            if (!Files.isRegularFile(p)) continue;
+            ExpressionMatrix m = MatrixReader.read(p);
+            h.append(barChart(r, m));
+        }
+        h.append("</div>");
+        // truth-based power
+        Path truth = c.phenotypes.getParent().resolve("truth").resolve("degs.tsv");
+        if (Files.isRegularFile(truth)) h.append(power(out, c, truth));
+        // overlap
+        List<String[]> ov = table(out.resolve("enrich").resolve("overlap.tsv"));
+        h.append("<h2 id=\"overlap\">Trait overlap (all sets)</h2><table><tr><th class=l>trait</th>");
+        for (String t : c.traits) h.append("<th>").append(esc(t)).append("</th>");
+        h.append("</tr>");
+        Map<String, String> shared = new HashMap<>();
+        if (ov.size() > 1) {
+            List<String> hd = List.of(ov.get(0));
+            for (String[] r : ov.subList(1, ov.size())) {
+                if (!r[0].equals("all sets")) continue;
+                String v = r[hd.indexOf("shared")] + " (p " + fmt(r[hd.indexOf("p")]) + ")";
+                shared.put(r[1] + "|" + r[2], v);
+                shared.put(r[2] + "|" + r[1], v);
+            }
+        }
+        for (String a : c.traits) {
+            h.append("<tr><th class=l>").append(esc(a)).append("</th>");
+            for (String b : c.traits) h.append("<td>").append(a.equals(b) ? "" : esc(shared.getOrDefault(a + "|" + b, "0"))).append("</td>");
+            h.append("</tr>");
+        }
+        h.append("</table>");
+        // enrichment
+        for (String f : new String[] {"ora.tsv", "lists.tsv", "celltypes.tsv"}) {
+            List<String[]> t = table(out.resolve("enrich").resolve(f));
+            if (t.size() <= 1) continue;
+            h.append("<h2 id=\"").append(f.replace(".tsv", "")).append("\">Enrichment: ").append(f).append(" (top 25 by p)</h2>");
+            h.append(htmlTable(t, 25, List.of("genes")));
+        }
+        // volcano plots and top genes
+        h.append("<h2 id=\"volcano\">Volcano plots</h2><div class=grid>");
+        StringBuilder top = new StringBuilder("<h2 id=\"top\">Top genes (up to 10 DEGs per analysis)</h2><table><tr><th class=l>trait</th><th class=l>set</th><th class=l>gene</th><th>beta</th><th>p</th><th>p_bonferroni</th></tr>");
+        for (String[] r : summary.subList(1, summary.size())) {
+            Path de = out.resolve("de").resolve(r[0]).resolve(r[1]).resolve("de.tsv");
+            List<String[]> rows = table(de);
+            h.append(volcano(r[0] + " / " + r[1], rows));
+            rows.subList(1, rows.size()).stream().filter(x -> !x[6].equals("NA") && Double.parseDouble(x[5]) < c.alpha)
+                    .sorted((x, y) -> Double.compare(Double.parseDouble(x[4]), Double.parseDouble(y[4]))).limit(10)
+                    .forEach(x -> top.append("<tr><td class=l>").append(esc(r[0])).append("</td><td class=l>").append(esc(r[1])).append("</td><td class=l>")
+                            .append(esc(x[0])).append("</td><td>").append(fmt(x[1])).append("</td><td>").append(fmt(x[4])).append("</td><td>").append(fmt(x[5])).append("</td></tr>"));
+        }
+        h.append("</div>").append(top).append("</table>");
+        h.append("<p>Manifest (inputs, checksums, versions, timings): <code>manifest.json</code>.</p></body></html>\n");
+        AtomicFile.writeString(out.resolve("report.html"), h.toString());
+    }
+
+    private static String power(Path out, StudyConfig c, Path truth) {
+        Map<String, Set<String>> planted = new TreeMap<>();
+        for (String[] r : table(truth).subList(1, table(truth).size())) {
+            String set = r[2].equals("bulk") ? r[1] : r[1] + "." + r[2];
+            planted.computeIfAbsent(r[0] + "|" + set, k -> new HashSet<>()).add(r[3]);
+        }
+        StringBuilder s = new StringBuilder("<h2 id=\"power\">Against the simulation's truth</h2><p>Planted genes per trait and set, found at Bonferroni &lt; ")
+                .append(c.alpha).append(": power and false-discovery proportion (FDP).</p><table><tr><th class=l>trait</th><th class=l>set</th><th>planted</th><th>DEGs</th><th>true DEGs</th><th>power</th><th>FDP</th></tr>");
+        for (String[] r : table(out.resolve("de_summary.tsv")).subList(1, table(out.resolve("de_summary.tsv")).size())) {
+            Set<String> p = planted.getOrDefault(r[0] + "|" + r[1], Set.of());
+            List<String[]> de = table(out.resolve("de").resolve(r[0]).resolve(r[1]).resolve("de.tsv"));
+            int hits = 0, tp = 0;
+            for (String[] x : de.subList(1, de.size())) {
+                if (x[5].equals("NA") || Double.parseDouble(x[5]) >= c.alpha) continue;
+                hits++;
+                if (p.contains(x[0])) tp++;
+            }
+            if (p.isEmpty() && hits == 0) continue;
+            s.append("<tr><td class=l>").append(esc(r[0])).append("</td><td class=l>").append(esc(r[1])).append("</td><td>").append(p.size()).append("</td><td>")
+                    .append(hits).append("</td><td>").append(tp).append("</td><td>").append(p.isEmpty() ? "-" : String.format("%.2f", (double) tp / p.size()))
+                    .append("</td><td>").append(hits == 0 ? "-" : String.format("%.2f", (double) (hits - tp) / hits)).append("</td></tr>");
+        }
+        return s.append("</table>").toString();
+    }
+
+    private static String barChart(String region, ExpressionMatrix m) {
+        int k = m.sampleCount(), w = 360, bar = 22, hgt = 30 + k * (bar + 4);
+        StringBuilder s = new StringBuilder("<svg class=plot xmlns=\"http://www.w3.org/2000/svg\" width=\"" + w + "\" height=\"" + hgt + "\"><text x=\"5\" y=\"18\" font-size=\"14\">" + esc(region) + "</text>");
+        for (int t = 0; t < k; t++) {
+            double mean = 0;
+            for (int i = 0; i < m.geneCount(); i++) mean += m.values.get(i, t) / m.geneCount();
+            int y = 28 + t * (bar + 4);
+            s.append("<text x=\"5\" y=\"").append(y + 15).append("\" font-size=\"12\">").append(esc(m.samples[t])).append("</text>")
+                    .append("<rect x=\"120\" y=\"").append(y).append("\" width=\"").append((int) (mean * 400)).append("\" height=\"").append(bar).append("\" fill=\"#4a7ab5\"/>")
+                    .append("<text x=\"").append(125 + (int) (mean * 400)).append("\" y=\"").append(y + 15).append("\" font-size=\"11\">").append(String.format("%.3f", mean)).append("</text>");
+        }
+        return s.append("</svg>").toString();
+    }
+
+    private static String volcano(String title, List<String[]> rows) {
+        int w = 260, h = 190;
+        double maxX = 0.1, maxY = 1;
+        List<double[]> pts = new ArrayList<>();
+        for (String[] r : rows.subList(1, rows.size())) {
+            if (r[4].equals("NA")) continue;
+            double x = Double.parseDouble(r[1]), p = Double.parseDouble(r[4]);
+            double y = p > 0 ? -Math.log10(p) : 320;
+            boolean sig = !r[5].equals("NA") && Double.parseDouble(r[5]) < 0.05;
+            pts.add(new double[] {x, y, sig ? 1 : 0});
+            maxX = Math.max(maxX, Math.abs(x));
+            maxY = Math.max(maxY, y);
+        }
+        StringBuilder s = new StringBuilder("<svg class=plot xmlns=\"http://www.w3.org/2000/svg\" width=\"" + w + "\" height=\"" + h + "\"><text x=\"4\" y=\"13\" font-size=\"11\">"
+                + esc(title) + "</text><line x1=\"" + w / 2 + "\" y1=\"18\" x2=\"" + w / 2 + "\" y2=\"" + (h - 12) + "\" stroke=\"#ccc\"/>"
+                + "<text x=\"4\" y=\"" + (h - 2) + "\" font-size=\"9\">beta (x) vs -log10 p (y)</text>");
+        int step = Math.max(1, pts.size() / 250); // every DEG, and ~250 of the rest: keeps the page small
+        for (int i = 0; i < pts.size(); i++) {
+            double[] p = pts.get(i);
+            if (p[2] == 0 && i % step != 0) continue;
+            double px = w / 2.0 + p[0] / maxX * (w / 2.0 - 8), py = (h - 14) - p[1] / maxY * (h - 36);
+            s.append("<circle cx=\"").append(String.format("%.1f", px)).append("\" cy=\"").append(String.format("%.1f", py)).append("\" r=\"").append(p[2] == 1 ? "2" : "1")
+                    .append("\" fill=\"").append(p[2] == 1 ? "#c0392b" : "#888").append("\"/>");
+        }
+        return s.append("</svg>").toString();
+    }
+
+    private static String htmlTable(List<String[]> t, int limit, List<String> skip) {
+        StringBuilder s = new StringBuilder("<table><tr>");
+        List<Integer> cols = new ArrayList<>();
+        for (int i = 0; i < t.get(0).length; i++) if (!skip.contains(t.get(0)[i])) { cols.add(i); s.append("<th>").append(esc(t.get(0)[i])).append("</th>"); }
+        s.append("</tr>");
+        int pc = List.of(t.get(0)).indexOf("p");
+        List<String[]> rows = new ArrayList<>(t.subList(1, t.size()));
+        if (pc >= 0) rows.sort((a, b) -> Double.compare(num(a[pc]), num(b[pc])));
+        for (String[] r : rows.subList(0, Math.min(limit, rows.size()))) {
+            s.append("<tr>");
+            for (int i : cols) s.append("<td>").append(esc(i < r.length ? fmt(r[i]) : "")).append("</td>");
+            s.append("</tr>");
+        }
+        return s.append("</table>").toString();
+    }
+
+    private static double num(String s) {
+        try { return Double.parseDouble(s); } catch (NumberFormatException e) { return Double.POSITIVE_INFINITY; }
+    }
+
+    private static String fmt(String v) {
+        try {
+            double d = Double.parseDouble(v);
+            if (d == Math.rint(d) && Math.abs(d) < 1e9) return Long.toString((long) d);
+            return String.format("%.3g", d);
+        } catch (NumberFormatException e) {
+            return v;
+        }
+    }
+
+    static List<String[]> table(Path f) {
+        List<String[]> out = new ArrayList<>();
+        if (!Files.isRegularFile(f)) return List.<String[]>of(new String[0]);
+        try {
+            for (String l : Files.readAllLines(f)) if (!l.isEmpty()) out.add(l.split("\t", -1));
+        } catch (IOException e) {
+            return List.<String[]>of(new String[0]);
+        }
+        return out.isEmpty() ? List.<String[]>of(new String[0]) : out;
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,175 @@
+package org.cohortex.pipeline;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.cohortex.UserException;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * The study configuration of `cohortex run` (config/README.md documents every key). Paths are
+ * relative to the config file's folder, or to `base` when given. Unknown keys and wrong types are
+ * errors that name the key.
+ */
+public final class StudyConfig {
+    public record Region(String name, Path counts, String panel) {}
+
+    public record Panel(String name, Path counts, Path labels, Path signature) {}
+
+    public final Path file;
+    public final Path phenotypes;
+    public final String sampleColumn;
+    public final Map<String, Region> regions = new LinkedHashMap<>();
+    public final Map<String, Panel> panels = new LinkedHashMap<>();
+    public final List<String> traits;
+    public final List<Path> gmt = new ArrayList<>(), lists = new ArrayList<>();
+    // analysis settings
+    public final List<String> cellTypes;
+    public final String numSv;
+    public final boolean selectCovariates;
+    public final List<String> exclude;
+    public final List<String> covariates;
+    public final String deconvolution, imputation;
+    public final double alpha;
+    public final int permutations;
+    public final long seed;
+    public final String backend;
+    public final Map<String, Object> raw;
+
+    private StudyConfig(Path file, Map<String, Object> m) {
+        this.file = file;
+        this.raw = m;
+        check(m, "", Set.of("base", "cohort", "regions", "panels", "traits", "genotypes", "enrichment", "analysis"));
+        Path dir = file.toAbsolutePath().getParent();
+        if (m.containsKey("base")) dir = dir.resolve(str(m, "base", "base"));
+        Map<String, Object> cohort = map(m, "cohort", "cohort", true);
+        check(cohort, "cohort.", Set.of("phenotypes", "sample_column"));
+        phenotypes = dir.resolve(str(cohort, "phenotypes", "cohort.phenotypes"));
+        sampleColumn = cohort.containsKey("sample_column") ? str(cohort, "sample_column", "cohort.sample_column") : null;
+        Map<String, Object> ps = map(m, "panels", "panels", true);
+        for (String p : ps.keySet()) {
+            Map<String, Object> pm = map(ps, p, "panels." + p, true);
+            check(pm, "panels." + p + ".", Set.of("counts", "labels", "signature"));
+            panels.put(p, new Panel(p, dir.resolve(str(pm, "counts", "panels." + p + ".counts")), dir.resolve(str(pm, "labels", "panels." + p + ".labels")),
+                    pm.containsKey("signature") ? dir.resolve(str(pm, "signature", "panels." + p + ".signature")) : null));
+        }
+        Map<String, Object> rs = map(m, "regions", "regions", true);
+        for (String r : rs.keySet()) {
+            Map<String, Object> rm = map(rs, r, "regions." + r, true);
+            check(rm, "regions." + r + ".", Set.of("counts", "panel"));
+            String panel = str(rm, "panel", "regions." + r + ".panel");
+            if (!panels.containsKey(panel)) throw new UserException(file + ": regions." + r + ".panel: no panel named '" + panel + "' under panels");
+            regions.put(r, new Region(r, dir.resolve(str(rm, "counts", "regions." + r + ".counts")), panel));
+        }
+        traits = strings(m, "traits", "traits", true);
+        if (m.containsKey("genotypes")) map(m, "genotypes", "genotypes", false); // used by the PRS step (not in this version)
+        if (m.containsKey("enrichment")) {
+            Map<String, Object> em = map(m, "enrichment", "enrichment", false);
+            check(em, "enrichment.", Set.of("gmt", "lists"));
+            if (em.containsKey("gmt")) for (String g : strings(em, "gmt", "enrichment.gmt", false)) gmt.add(dir.resolve(g));
+            if (em.containsKey("lists")) for (String l : strings(em, "lists", "enrichment.lists", false)) lists.add(dir.resolve(l));
+        }
+        Map<String, Object> a = m.containsKey("analysis") ? map(m, "analysis", "analysis", false) : Map.of();
+        check(a, "analysis.", Set.of("cell_types", "num_sv", "select_covariates", "exclude", "covariates", "deconvolution", "imputation",
+                "alpha", "permutations", "seed", "backend"));
+        cellTypes = a.containsKey("cell_types") ? strings(a, "cell_types", "analysis.cell_types", false) : null;
+        numSv = a.containsKey("num_sv") ? String.valueOf(a.get("num_sv")) : "be";
+        selectCovariates = a.containsKey("select_covariates") ? bool(a, "select_covariates", "analysis.select_covariates") : true;
+        exclude = a.containsKey("exclude") ? strings(a, "exclude", "analysis.exclude", false) : null;
+        covariates = a.containsKey("covariates") ? strings(a, "covariates", "analysis.covariates", false) : List.of();
+        deconvolution = a.containsKey("deconvolution") ? oneOf(a, "deconvolution", "analysis.deconvolution", "nusvr", "nnls") : "nusvr";
+        imputation = a.containsKey("imputation") ? oneOf(a, "imputation", "analysis.imputation", "eb", "gibbs") : "eb";
+        alpha = a.containsKey("alpha") ? num(a, "alpha", "analysis.alpha") : 0.05;
+        permutations = a.containsKey("permutations") ? (int) num(a, "permutations", "analysis.permutations") : 20;
+        seed = a.containsKey("seed") ? (long) num(a, "seed", "analysis.seed") : 1;
+        backend = a.containsKey("backend") ? str(a, "backend", "analysis.backend") : "auto";
+    }
+
+    public static StudyConfig read(Path file) {
+        try (Reader r = Files.newBufferedReader(file)) {
+            Object o = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+            if (!(o instanceof Map)) throw new UserException(file + ": the configuration must be a YAML mapping of keys");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (Map<String, Object>) o;
+            return new StudyConfig(file, m);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UserException(file + ": file not found");
+        } catch (IOException e) {
+            throw new UserException(file + ": cannot be read (" + e.getMessage() + ")");
+        } catch (org.yaml.snakeyaml.error.YAMLException e) {
+            throw new UserException(file + ": not valid YAML (" + e.getMessage().replace('\n', ' ') + ")");
+        }
+    }
+
+    private void check(Map<String, Object> m, String prefix, Set<String> allowed) {
+        for (String k : m.keySet()) {
+            if (!allowed.contains(k)) throw new UserException(file + ": unknown key '" + prefix + k + "' (allowed: " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> map(Map<String, Object> m, String k, String key, boolean required) {
+        Object v = m.get(k);
+        if (v == null) {
+            if (required) throw new UserException(file + ": missing key '" + key + "'");
+            return Map.of();
+        }
+        if (!(v instanceof Map)) throw new UserException(file + ": '" + key + "' must be a mapping, got " + describe(v));
+        Map<String, Object> out = new LinkedHashMap<>();
+        ((Map<Object, Object>) v).forEach((kk, vv) -> out.put(String.valueOf(kk), vv));
+        return out;
+    }
+
+    private String str(Map<String, Object> m, String k, String key) {
+        Object v = m.get(k);
+        if (v == null) throw new UserException(file + ": missing key '" + key + "'");
+        if (!(v instanceof String || v instanceof Number)) throw new UserException(file + ": '" + key + "' must be a text value, got " + describe(v));
+        return String.valueOf(v);
+    }
+
+    private List<String> strings(Map<String, Object> m, String k, String key, boolean required) {
+        Object v = m.get(k);
+        if (v == null) {
+            if (required) throw new UserException(file + ": missing key '" + key + "'");
+            return List.of();
+        }
+        if (!(v instanceof List)) throw new UserException(file + ": '" + key + "' must be a list, got " + describe(v));
+        List<String> out = new ArrayList<>();
+        for (Object o : (List<?>) v) {
+            if (o instanceof Map || o instanceof List) throw new UserException(file + ": '" + key + "' must be a list of names");
+            out.add(String.valueOf(o));
+        }
+        return out;
+    }
+
+    private double num(Map<String, Object> m, String k, String key) {
+        Object v = m.get(k);
+        if (!(v instanceof Number)) throw new UserException(file + ": '" + key + "' must be a number, got " + describe(v));
+        return ((Number) v).doubleValue();
+    }
+
+    private boolean bool(Map<String, Object> m, String k, String key) {
+        Object v = m.get(k);
+        if (!(v instanceof Boolean)) throw new UserException(file + ": '" + key + "' must be true or false, got " + describe(v));
+        return (Boolean) v;
+    }
+
+    private String oneOf(Map<String, Object> m, String k, String key, String... options) {
+        String v = str(m, k, key);
+        for (String o : options) if (o.equals(v)) return v;
+        throw new UserException(file + ": '" + key + "' must be one of " + String.join(", ", options) + ", got '" + v + "'");
+    }
+
+    private static String describe(Object v) {
+        return v instanceof Map ? "a mapping" : v instanceof List ? "a list" : "'" + v + "'";
+    }
+}

@@ -1,0 +1,140 @@
+package org.cohortex.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import org.cohortex.UserException;
+import org.cohortex.cli.Main;
+import org.cohortex.linalg.Backends;
+import org.cohortex.linalg.ComputeBackend;
+import org.cohortex.sim.CohortSimulator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `cohortex run` end to end on the small preset: outputs, kill + resume, changed inputs, config errors. */
+class RunCommandTest {
+    @TempDir
+    static Path dir;
+    static Path cohort, config;
+
+    @BeforeAll
+    static void simulate() throws IOException {
+        cohort = dir.resolve("cohort");
+        CohortSimulator.run(CohortSimulator.Preset.SMALL, 51, cohort);
+        // a lighter grid for CI: two regions, three cell types, two traits
+        config = cohort.resolve("grid.yaml");
+        Files.writeString(config, String.join("\n",
+                "cohort: {phenotypes: pheno.tsv, sample_column: donor_id}",
+                "regions:",
+                "  dACC: {counts: expr/dACC.counts.tsv.gz, panel: cortex}",
+                "  BLA: {counts: expr/BLA.counts.tsv.gz, panel: amygdala}",
+                "panels:",
+                "  cortex: {counts: reference/cortex.counts.tsv.gz, labels: reference/cortex.labels.tsv}",
+                "  amygdala: {counts: reference/amygdala.counts.tsv.gz, labels: reference/amygdala.labels.tsv}",
+                "traits: [chronic_pain, migraine]",
+                "enrichment: {gmt: [genesets/simulated.gmt], lists: [genesets/mouse_microglia_pain.txt]}",
+                "analysis: {cell_types: [microglia, endothelial, oligodendrocyte], num_sv: leek}", ""));
+    }
+
+    static Map<String, String> finalTables(Path out) throws Exception {
+        Map<String, String> m = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(out)) {
+            for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
+                String name = out.relativize(p).toString();
+                if (name.equals("manifest.json") || name.equals("report.html") || name.endsWith("model.json")) continue; // these name the backend/paths/timings
+                m.put(name, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
+            }
+        }
+        return m;
+    }
+
+    static int cli(String... args) {
+        StringWriter sw = new StringWriter();
+        int code = Main.execute(new PrintWriter(sw, true), args);
+        if (code != 0) System.err.println(sw);
+        return code;
+    }
+
+    @Test
+    void killedAndResumedRunGivesIdenticalTables() throws Exception {
+        Path clean = dir.resolve("clean");
+        assertEquals(0, cli("run", config.toString(), "--out", clean.toString()));
+        for (String f : new String[] {"manifest.json", "report.html", "de_summary.tsv", "experimentwise_degs.tsv", "enrich/overlap.tsv", "enrich/ora.tsv",
+            "deconvolution/BLA/proportions.tsv", "imputation/BLA/microglia.tsv.gz", "de/chronic_pain/BLA.microglia/de.tsv", "de/migraine/dACC/de.tsv"}) {
+            assertTrue(Files.isRegularFile(clean.resolve(f)), f);
+        }
+        String report = Files.readString(clean.resolve("report.html"));
+        for (String section : new String[] {"id=\"degs\"", "id=\"proportions\"", "id=\"power\"", "id=\"overlap\"", "id=\"volcano\"", "<svg"}) {
+            assertTrue(report.contains(section), "report has " + section);
+        }
+        assertTrue(!report.contains("<script") && !report.contains("src=") && !report.contains("<link") && !report.contains("href=\"http"),
+                "self-contained: no scripts or external resources");
+
+        Path killed = dir.resolve("killed");
+        try (ComputeBackend b = Backends.create("auto", 2)) {
+            StudyRunner.stopAfterUnits = 7;
+            assertThrows(StudyRunner.Stopped.class, () -> StudyRunner.run(StudyConfig.read(config), killed, false, b));
+        } finally {
+            StudyRunner.stopAfterUnits = -1;
+        }
+        String manifest = Files.readString(killed.resolve("manifest.json"));
+        assertTrue(manifest.contains("\"status\" : \"ran\""), "finished units are recorded before the stop");
+        assertEquals(0, cli("run", config.toString(), "--out", killed.toString(), "--resume"));
+        assertTrue(Files.readString(killed.resolve("manifest.json")).contains("\"status\" : \"reused\""), "the finished units were not redone");
+        assertEquals(finalTables(clean), finalTables(killed));
+    }
+
+    @Test
+    void changedInputsAreDetectedByChecksum() throws Exception {
+        Path out = dir.resolve("changed");
+        assertEquals(0, cli("run", config.toString(), "--out", out.toString()));
+        Path pheno = cohort.resolve("pheno.tsv");
+        String original = Files.readString(pheno);
+        try {
+            Files.writeString(pheno, original); // rewritten, same content: everything reused
+            assertEquals(0, cli("run", config.toString(), "--out", out.toString(), "--resume"));
+            String m1 = Files.readString(out.resolve("manifest.json"));
+            assertTrue(!m1.contains("\"status\" : \"ran\""), "nothing reran when no input changed");
+            String[] lines = original.split("\n");
+            lines[1] = lines[1].replaceFirst("\t\\d+(\\.\\d+)?\t", "\t99\t"); // change one donor's value
+            Files.writeString(pheno, String.join("\n", lines) + "\n");
+            assertEquals(0, cli("run", config.toString(), "--out", out.toString(), "--resume"));
+            String m2 = Files.readString(out.resolve("manifest.json"));
+            assertTrue(m2.contains("\"status\" : \"ran\""), "the DE units rerun when the phenotypes change");
+            var units = org.cohortex.io.Json.mapper().readTree(m2).path("units");
+            assertEquals("reused", units.path("deconvolve/BLA").path("status").asText(), "deconvolution does not depend on the phenotypes");
+            assertEquals("reused", units.path("impute/BLA").path("status").asText());
+            assertEquals("ran", units.path("de/chronic_pain/BLA.microglia").path("status").asText());
+        } finally {
+            Files.writeString(pheno, original);
+        }
+    }
+
+    @Test
+    void configurationErrorsNameTheKey() throws IOException {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, Files.readString(config).replace("num_sv: leek", "num_sv: leek, frobnicate: 3"));
+        UserException e = assertThrows(UserException.class, () -> StudyConfig.read(bad));
+        assertTrue(e.getMessage().contains("unknown key 'analysis.frobnicate'"), e.getMessage());
+        Files.writeString(bad, Files.readString(config).replace("traits: [chronic_pain, migraine]", "traits: chronic_pain"));
+        e = assertThrows(UserException.class, () -> StudyConfig.read(bad));
+        assertTrue(e.getMessage().contains("'traits' must be a list"), e.getMessage());
+        Files.writeString(bad, Files.readString(config).replace("panel: cortex}", "panel: cortx}"));
+        e = assertThrows(UserException.class, () -> StudyConfig.read(bad));
+        assertTrue(e.getMessage().contains("regions.dACC.panel: no panel named 'cortx'"), e.getMessage());
+        assertEquals(1, cli("run", dir.resolve("nope.yaml").toString(), "--out", dir.resolve("x").toString()));
+    }
+}
