@@ -18,23 +18,9 @@ import picocli.CommandLine.Option;
                 "Writes DIR/de.tsv (gene beta se t p p_bonferroni q_bh mean_expr), DIR/model.json, DIR/svs.tsv",
                 "and, when some genes cannot be tested, DIR/gene_notes.tsv with the reason per gene."})
 final class DeCommand implements Runnable {
-    @Option(names = "--expr", required = true, paramLabel = "FILE", description = "Genes x samples matrix (TSV/CSV, .gz ok); first column gene id.")
-    Path expr;
+    @Mixin
+    AnalysisInputs in;
 
-    @Option(names = "--pheno", required = true, paramLabel = "FILE", description = "Phenotype table, one row per sample.")
-    Path pheno;
-
-    @Option(names = "--trait", required = true, paramLabel = "COL", description = "Phenotype column tested (numeric, or categorical with 2 levels).")
-    String trait;
-
-    @Option(names = "--sample-column", paramLabel = "ID", description = "Phenotype column holding sample ids (default: the first column).")
-    String sampleColumn;
-
-    @Option(names = "--covariates", split = ",", paramLabel = "a,b,c", description = "Phenotype columns adjusted for.")
-    List<String> covariates = new ArrayList<>();
-
-    @Option(names = "--categorical", split = ",", paramLabel = "a,b", description = "Columns to treat as categorical even if numeric (e.g. batch codes).")
-    List<String> categorical = new ArrayList<>();
 
     @Option(names = "--sv-file", paramLabel = "FILE", description = "Surrogate variables, samples x SVs (first column sample id), used as they are.")
     Path svFile;
@@ -74,12 +60,6 @@ final class DeCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed of the be permutations (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--transform", paramLabel = "none|log2cpm", defaultValue = "none",
-            description = "none: values are log-scale already; log2cpm: raw counts -> voom's log2-CPM (default: ${DEFAULT-VALUE}).")
-    String transform;
-
-    @Option(names = "--drop-samples-without-phenotype", description = "Analyse the expression samples that have a phenotype row and report the others, instead of stopping.")
-    boolean dropUnmatched;
 
     @Option(names = "--set", paramLabel = "NAME", description = "Label of this set, region or region.celltype (default: from the expression file name).")
     String set;
@@ -93,16 +73,16 @@ final class DeCommand implements Runnable {
     @Override
     public void run() {
         DifferentialExpression.Request r = new DifferentialExpression.Request();
-        r.expr = expr;
-        r.pheno = pheno;
-        r.trait = trait;
-        r.sampleColumn = sampleColumn;
-        r.covariates = covariates;
-        r.categorical = new LinkedHashSet<>(categorical);
+        r.expr = in.expr;
+        r.pheno = in.pheno;
+        r.trait = in.trait;
+        r.sampleColumn = in.sampleColumn;
+        r.covariates = in.covariates;
+        r.categorical = new LinkedHashSet<>(in.categorical);
         r.svFile = svFile;
         r.numSv = numSv;
-        r.transform = Parse.enumValue(Transform.class, "--transform", transform);
-        r.dropSamplesWithoutPhenotype = dropUnmatched;
+        r.transform = Parse.enumValue(Transform.class, "--transform", in.transform);
+        r.dropSamplesWithoutPhenotype = in.dropUnmatched;
         r.selectCovariates = selectCovariates;
         r.candidates = candidates;
         r.exclude = new LinkedHashSet<>(exclude);

@@ -24,23 +24,8 @@ import picocli.CommandLine.Option;
         description = {"Surrogate variables preserving the trait (Bioconductor sva definitions): num.sv by be or leek, irw-sva.",
                 "Writes DIR/svs.tsv (sample, sv1..), DIR/num_sv.json and DIR/sva_pprob.tsv."})
 final class SvaCommand implements Runnable {
-    @Option(names = "--expr", required = true, paramLabel = "FILE", description = "Genes x samples matrix (TSV/CSV, .gz ok).")
-    Path expr;
-
-    @Option(names = "--pheno", required = true, paramLabel = "FILE", description = "Phenotype table, one row per sample.")
-    Path pheno;
-
-    @Option(names = "--trait", required = true, paramLabel = "COL", description = "The variable the SVs must not absorb.")
-    String trait;
-
-    @Option(names = "--sample-column", paramLabel = "ID", description = "Phenotype column holding sample ids (default: the first column).")
-    String sampleColumn;
-
-    @Option(names = "--covariates", split = ",", paramLabel = "a,b", description = "Covariates kept in both mod and mod0.")
-    List<String> covariates = new ArrayList<>();
-
-    @Option(names = "--categorical", split = ",", paramLabel = "a,b", description = "Columns to treat as categorical even if numeric.")
-    List<String> categorical = new ArrayList<>();
+    @Mixin
+    AnalysisInputs in;
 
     @Option(names = "--num-sv", defaultValue = "be", paramLabel = "be|leek|N", description = "How many SVs (default: ${DEFAULT-VALUE}).")
     String numSv;
@@ -54,12 +39,6 @@ final class SvaCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed of the be permutations (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--transform", paramLabel = "none|log2cpm", defaultValue = "none", description = "Expression transform (default: ${DEFAULT-VALUE}).")
-    String transform;
-
-    @Option(names = "--drop-samples-without-phenotype", description = "Analyse the expression samples that have a phenotype row.")
-    boolean dropUnmatched;
-
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
 
@@ -68,20 +47,20 @@ final class SvaCommand implements Runnable {
 
     @Override
     public void run() {
-        ExpressionMatrix e = MatrixReader.read(expr);
-        PhenotypeTable p = PhenotypeReader.read(pheno, sampleColumn, new LinkedHashSet<>(categorical));
-        SampleMatch match = SampleMatch.of(expr.toString(), e.samples, p, dropUnmatched);
-        e = Parse.enumValue(Transform.class, "--transform", transform).apply(e, expr.toString()).selectSamples(match.matched);
+        ExpressionMatrix e = MatrixReader.read(in.expr);
+        PhenotypeTable p = PhenotypeReader.read(in.pheno, in.sampleColumn, new LinkedHashSet<>(in.categorical));
+        SampleMatch match = SampleMatch.of(in.expr.toString(), e.samples, p, in.dropUnmatched);
+        e = Parse.enumValue(Transform.class, "--transform", in.transform).apply(e, in.expr.toString()).selectSamples(match.matched);
         SvaAnalysis.Settings s = new SvaAnalysis.Settings();
         s.numSv = numSv;
         s.permutations = permutations;
         s.iterations = iterations;
         s.seed = seed;
         try (ComputeBackend b = backend.create()) {
-            SvaAnalysis.Result r = SvaAnalysis.run(b, e, p, trait, covariates, s);
+            SvaAnalysis.Result r = SvaAnalysis.run(b, e, p, in.trait, in.covariates, s);
             Map<String, Object> extra = new LinkedHashMap<>();
-            extra.put("expression", expr.toString());
-            extra.put("trait", trait);
+            extra.put("expression", in.expr.toString());
+            extra.put("trait", in.trait);
             extra.put("backend", b.describe());
             SvaAnalysis.write(out, r, extra);
         }

@@ -10,13 +10,16 @@ import libsvm.svm_problem;
 /**
  * CIBERSORT's core algorithm (Newman et al. 2015, CoreAlg): for one mixture y and signature X
  * (genes x cell types), both standardised, fit a linear nu-SVR for nu in {0.25, 0.5, 0.75} with
- * LIBSVM (cost 1 as e1071's default; stopping tolerance 1e-7 instead of e1071's 1e-3, so that the
- * result is the converged optimum and not where one LIBSVM build happens to stop: with 1e-3, R's
- * C LIBSVM and the Java port differ by up to ~2e-5 in proportions), take weights = coefs' SV, set
- * negatives to 0 and normalise to sum 1; keep the nu whose reconstruction has the lowest RMSE.
+ * LIBSVM (cost 1 as e1071's default), take weights = coefs' SV, set negatives to 0 and normalise to
+ * sum 1; keep the nu whose reconstruction has the lowest RMSE.
+ * <p>LIBSVM's stopping tolerance is {@link #STOPPING_TOLERANCE} = 1e-5 rather than e1071's 1e-3: at
+ * 1e-3 R's C LIBSVM and the Java port stop up to 2e-5 apart in proportions; at 1e-5 both are within
+ * ~1e-6 of the optimum (and of each other); at 1e-7 some mixtures of large signatures run into
+ * LIBSVM's 10-million-iteration cap and take minutes each.
  */
 public final class NuSvr {
     static final double[] NUS = {0.25, 0.5, 0.75};
+    static final double STOPPING_TOLERANCE = 1e-5;
 
     static {
         svm.svm_set_print_string_function(new svm_print_interface() {
@@ -51,7 +54,7 @@ public final class NuSvr {
             p.kernel_type = svm_parameter.LINEAR;
             p.nu = nu;
             p.C = 1;
-            p.eps = 1e-7;
+            p.eps = STOPPING_TOLERANCE;
             p.cache_size = 40;
             p.shrinking = 1;
             p.probability = 0;

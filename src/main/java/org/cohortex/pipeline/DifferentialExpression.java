@@ -61,6 +61,8 @@ public final class DifferentialExpression {
         public List<String> candidates;
         public Set<String> exclude = Set.of();
         public CovariateSelection.Options selection = new CovariateSelection.Options();
+        /** The expression matrix already parsed from {@link #expr} (a grid run analyses each set for several traits). */
+        public ExpressionMatrix preloaded;
     }
 
     /** Per-gene statistics of the trait term, in input gene order. */
@@ -91,7 +93,7 @@ public final class DifferentialExpression {
         if (!"0".equals(r.numSv) && r.svFile != null) {
             throw new UserException("--num-sv and --sv-file are exclusive: --sv-file uses the given SVs as they are");
         }
-        ExpressionMatrix expr = MatrixReader.read(r.expr);
+        ExpressionMatrix expr = r.preloaded != null ? r.preloaded : MatrixReader.read(r.expr);
         Log.info("read %s: %d genes x %d samples (%.2f s)", r.expr, expr.geneCount(), expr.sampleCount(), (System.nanoTime() - t0) / 1e9);
         PhenotypeTable pheno = PhenotypeReader.read(r.pheno, r.sampleColumn, r.categorical);
         SampleMatch match = SampleMatch.of(r.expr.toString(), expr.samples, pheno, r.dropSamplesWithoutPhenotype);

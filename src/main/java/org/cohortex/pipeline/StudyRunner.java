@@ -59,6 +59,9 @@ public final class StudyRunner {
     private final Map<String, String> checksums = new LinkedHashMap<>();
     private Map<String, String> previous = Map.of();
     private int ran, total, done;
+    /** The last expression matrix parsed by a DE unit: consecutive units of one set share it. */
+    private String cachedPath;
+    private ExpressionMatrix cached;
 
     private StudyRunner(StudyConfig c, Path out, boolean resume, ComputeBackend backend) {
         this.c = c;
@@ -101,10 +104,9 @@ public final class StudyRunner {
             for (String t : types) impOut.add(imp.resolve(t + ".tsv.gz"));
             unit("impute/" + r, key("impute", c.imputation, Long.toString(c.seed), file(region.counts()), file(dc.resolve("proportions.tsv")), file(panel.counts()),
                     file(panel.labels())), impOut, () -> impute(region, panel, dc.resolve("proportions.tsv"), imp));
-            for (String trait : c.traits) {
-                sets.add(new String[] {trait, r, region.counts().toString(), "log2cpm"});
-                for (String t : types) sets.add(new String[] {trait, r + "." + t, imp.resolve(t + ".tsv.gz").toString(), "none"});
-            }
+            // set-major, so that each expression matrix is parsed once for all traits
+            for (String trait : c.traits) sets.add(new String[] {trait, r, region.counts().toString(), "log2cpm"});
+            for (String t : types) for (String trait : c.traits) sets.add(new String[] {trait, r + "." + t, imp.resolve(t + ".tsv.gz").toString(), "none"});
         }
         total += sets.size();
         List<Path> deDirs = new ArrayList<>();
@@ -179,7 +181,7 @@ public final class StudyRunner {
         for (int t = 0; t < k; t++) {
             double[] m = new double[y.geneCount() * n];
             for (int g = 0; g < y.geneCount(); g++) for (int i = 0; i < n; i++) m[g * n + i] = r.imputed()[g][i * k + t];
-            MatrixWriter.write(dir.resolve(types.get(t) + ".tsv.gz"), "gene", y.genes, y.samples, m);
+            MatrixWriter.writeSignificant(dir.resolve(types.get(t) + ".tsv.gz"), "gene", y.genes, y.samples, m, 7);
         }
         AtomicFile.write(dir.resolve("impute_notes.tsv"), wr -> {
             StringBuilder sb = new StringBuilder("gene\treason\n");
@@ -204,6 +206,11 @@ public final class StudyRunner {
         r.transform = s[3].equals("log2cpm") ? Transform.LOG2CPM : Transform.NONE;
         r.dropSamplesWithoutPhenotype = false;
         r.out = dir;
+        if (!s[2].equals(cachedPath)) {
+            cachedPath = s[2];
+            cached = MatrixReader.read(Path.of(s[2]));
+        }
+        r.preloaded = cached;
         boolean quiet = true;
         Log.setQuiet(quiet);
         try {
