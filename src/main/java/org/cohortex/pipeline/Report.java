@@ -106,26 +106,36 @@ final class Report {
     }
 
     private static String power(Path out, StudyConfig c, Path truth) {
-        Map<String, Set<String>> planted = new TreeMap<>();
-        for (String[] r : table(truth).subList(1, table(truth).size())) {
+        // planted per trait and set, and per trait and region (any cell type: all of them move bulk
+        // expression, and imputation can carry them into other cell types)
+        Map<String, Set<String>> planted = new TreeMap<>(), inRegion = new TreeMap<>();
+        List<String[]> t = table(truth);
+        for (String[] r : t.subList(1, t.size())) {
             String set = r[2].equals("bulk") ? r[1] : r[1] + "." + r[2];
             planted.computeIfAbsent(r[0] + "|" + set, k -> new HashSet<>()).add(r[3]);
+            inRegion.computeIfAbsent(r[0] + "|" + r[1], k -> new HashSet<>()).add(r[3]);
         }
-        StringBuilder s = new StringBuilder("<h2 id=\"power\">Against the simulation's truth</h2><p>Planted genes per trait and set, found at Bonferroni &lt; ")
-                .append(c.alpha).append(": power and false-discovery proportion (FDP).</p><table><tr><th class=l>trait</th><th class=l>set</th><th>planted</th><th>DEGs</th><th>true DEGs</th><th>power</th><th>FDP</th></tr>");
-        for (String[] r : table(out.resolve("de_summary.tsv")).subList(1, table(out.resolve("de_summary.tsv")).size())) {
-            Set<String> p = planted.getOrDefault(r[0] + "|" + r[1], Set.of());
+        StringBuilder s = new StringBuilder("<h2 id=\"power\">Against the simulation's truth</h2><p>Per trait and set, at Bonferroni &lt; ")
+                .append(c.alpha).append(": power = share of the genes planted in this set (for a bulk set: in any cell type of the region) that are DEGs; ")
+                .append("a DEG is false when nothing was planted for the trait in that gene anywhere in the region (FDP = false / DEGs).</p>")
+                .append("<table><tr><th class=l>trait</th><th class=l>set</th><th>planted</th><th>DEGs</th><th>planted found</th><th>power</th><th>false</th><th>FDP</th></tr>");
+        List<String[]> sum = table(out.resolve("de_summary.tsv"));
+        for (String[] r : sum.subList(1, sum.size())) {
+            String region = r[1].contains(".") ? r[1].substring(0, r[1].indexOf('.')) : r[1];
+            Set<String> anywhere = inRegion.getOrDefault(r[0] + "|" + region, Set.of());
+            Set<String> p = r[1].contains(".") ? planted.getOrDefault(r[0] + "|" + r[1], Set.of()) : anywhere;
             List<String[]> de = table(out.resolve("de").resolve(r[0]).resolve(r[1]).resolve("de.tsv"));
-            int hits = 0, tp = 0;
+            int hits = 0, found = 0, falses = 0;
             for (String[] x : de.subList(1, de.size())) {
                 if (x[5].equals("NA") || Double.parseDouble(x[5]) >= c.alpha) continue;
                 hits++;
-                if (p.contains(x[0])) tp++;
+                if (p.contains(x[0])) found++;
+                if (!anywhere.contains(x[0])) falses++;
             }
             if (p.isEmpty() && hits == 0) continue;
             s.append("<tr><td class=l>").append(esc(r[0])).append("</td><td class=l>").append(esc(r[1])).append("</td><td>").append(p.size()).append("</td><td>")
-                    .append(hits).append("</td><td>").append(tp).append("</td><td>").append(p.isEmpty() ? "-" : String.format("%.2f", (double) tp / p.size()))
-                    .append("</td><td>").append(hits == 0 ? "-" : String.format("%.2f", (double) (hits - tp) / hits)).append("</td></tr>");
+                    .append(hits).append("</td><td>").append(found).append("</td><td>").append(p.isEmpty() ? "-" : String.format("%.2f", (double) found / p.size()))
+                    .append("</td><td>").append(falses).append("</td><td>").append(hits == 0 ? "-" : String.format("%.2f", (double) falses / hits)).append("</td></tr>");
         }
         return s.append("</table>").toString();
     }
