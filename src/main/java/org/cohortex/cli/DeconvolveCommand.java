@@ -90,14 +90,7 @@ final class DeconvolveCommand implements Runnable {
                 for (int i = 0; i < v.length; i++) o[i] = Math.pow(2, v[i]);
                 break;
             case "counts":
-                double[] lib = new double[n];
-                for (int r = 0; r < g; r++) for (int j = 0; j < n; j++) {
-                    double c = v[r * n + j];
-                    if (Double.isNaN(c) || c < 0) throw new UserException(file + ": gene '" + m.genes[r] + "', sample '" + m.samples[j] + "': counts must be non-negative");
-                    lib[j] += c;
-                }
-                for (int r = 0; r < g; r++) for (int j = 0; j < n; j++) o[r * n + j] = v[r * n + j] / lib[j] * 1e6;
-                break;
+                return org.cohortex.pipeline.Transform.countsPerMillion(m, file.toString());
             default:
                 throw new UserException("--bulk-scale " + scale + ": choose counts, linear or log2");
         }

@@ -11,6 +11,24 @@ public final class MatrixWriter {
     }
 
     public static void write(Path path, String corner, String[] rows, String[] cols, double[] values) {
+        write(path, corner, rows, cols, values, MatrixWriter::appendNumber);
+    }
+
+    /**
+     * As {@link #write(Path, String, String[], String[], double[])} with {@code digits} significant
+     * digits (estimates such as imputed expression: smaller files, and on the reader's fast path).
+     */
+    public static void writeSignificant(Path path, String corner, String[] rows, String[] cols, double[] values, int digits) {
+        write(path, corner, rows, cols, values, (sb, v) -> {
+            if (Double.isNaN(v)) sb.append("NA"); else sb.append(roundSignificant(v, digits));
+        });
+    }
+
+    private interface NumberFormat {
+        void append(StringBuilder sb, double v);
+    }
+
+    private static void write(Path path, String corner, String[] rows, String[] cols, double[] values, NumberFormat f) {
         final int n = cols.length;
         AtomicFile.write(path, w -> {
             StringBuilder sb = new StringBuilder(1 << 16);
@@ -22,33 +40,7 @@ public final class MatrixWriter {
                 int off = g * n;
                 for (int j = 0; j < n; j++) {
                     sb.append('\t');
-                    appendNumber(sb, values[off + j]);
-                }
-                sb.append('\n');
-                if (sb.length() > (1 << 16) - 4096) { w.append(sb); sb.setLength(0); }
-            }
-            w.append(sb);
-        });
-    }
-
-    /**
-     * As {@link #write(Path, String, String[], String[], double[])} with {@code digits} significant
-     * digits (estimates such as imputed expression: smaller files, and on the reader's fast path).
-     */
-    public static void writeSignificant(Path path, String corner, String[] rows, String[] cols, double[] values, int digits) {
-        final int n = cols.length;
-        AtomicFile.write(path, w -> {
-            StringBuilder sb = new StringBuilder(1 << 16);
-            sb.append(corner);
-            for (String s : cols) sb.append('\t').append(s);
-            sb.append('\n');
-            for (int g = 0; g < rows.length; g++) {
-                sb.append(rows[g]);
-                for (int j = 0; j < n; j++) {
-                    double v = values[g * n + j];
-                    sb.append('\t');
-                    if (Double.isNaN(v)) sb.append("NA");
-                    else sb.append(roundSignificant(v, digits));
+                    f.append(sb, values[off + j]);
                 }
                 sb.append('\n');
                 if (sb.length() > (1 << 16) - 4096) { w.append(sb); sb.setLength(0); }

@@ -155,7 +155,7 @@ public final class StudyRunner {
 
     private void deconvolve(StudyConfig.Region region, StudyConfig.Panel panel, Path dir) {
         ExpressionMatrix bulk = MatrixReader.read(region.counts());
-        ExpressionMatrix cpm = cpm(bulk, region.counts());
+        ExpressionMatrix cpm = Transform.countsPerMillion(bulk, region.counts().toString());
         Signature sig = SignatureBuilder.build(MatrixReader.read(panel.counts()), panel.labels());
         Deconvolution.Result r = Deconvolution.run(cpm, sig, Deconvolution.Method.valueOf(c.deconvolution.toUpperCase(java.util.Locale.ROOT)), 0, c.seed);
         sig.write(dir.resolve("signature.tsv"));
@@ -164,7 +164,7 @@ public final class StudyRunner {
 
     private void impute(StudyConfig.Region region, StudyConfig.Panel panel, Path proportions, Path dir) {
         ExpressionMatrix bulk = MatrixReader.read(region.counts());
-        ExpressionMatrix cpm = cpm(bulk, region.counts());
+        ExpressionMatrix cpm = Transform.countsPerMillion(bulk, region.counts().toString());
         double[] v = cpm.values.data.clone();
         for (int i = 0; i < v.length; i++) v[i] = Math.log(v[i] + 1) / Math.log(2);
         ExpressionMatrix y = new ExpressionMatrix(cpm.genes, cpm.samples, new Mat(cpm.geneCount(), cpm.sampleCount(), v));
@@ -295,18 +295,6 @@ public final class StudyRunner {
     }
 
     // ------------------------------------------------------------------ helpers
-
-    static ExpressionMatrix cpm(ExpressionMatrix m, Path file) {
-        int g = m.geneCount(), n = m.sampleCount();
-        double[] lib = new double[n], o = new double[g * n];
-        for (int r = 0; r < g; r++) for (int j = 0; j < n; j++) {
-            double v = m.values.data[r * n + j];
-            if (Double.isNaN(v) || v < 0) throw new UserException(file + ": gene '" + m.genes[r] + "', sample '" + m.samples[j] + "': counts must be non-negative");
-            lib[j] += v;
-        }
-        for (int r = 0; r < g; r++) for (int j = 0; j < n; j++) o[r * n + j] = m.values.data[r * n + j] / lib[j] * 1e6;
-        return new ExpressionMatrix(m.genes, m.samples, new Mat(g, n, o));
-    }
 
     private List<String> cellTypes(Path proportions) {
         List<String> all = PhenotypeReader.read(proportions, null, java.util.Set.of()).columnNames();

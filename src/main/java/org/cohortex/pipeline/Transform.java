@@ -14,6 +14,24 @@ public enum Transform {
      */
     LOG2CPM;
 
+    /** Counts per million (column sums as library sizes); every value must be a non-negative count. */
+    public static ExpressionMatrix countsPerMillion(ExpressionMatrix m, String source) {
+        int g = m.geneCount(), n = m.sampleCount();
+        double[] v = m.values.data, lib = new double[n], o = new double[g * n];
+        for (int r = 0; r < g; r++) {
+            for (int j = 0; j < n; j++) {
+                double c = v[r * n + j];
+                if (Double.isNaN(c) || c < 0) {
+                    throw new UserException(source + ": gene '" + m.genes[r] + "', sample '" + m.samples[j] + "' is "
+                            + (Double.isNaN(c) ? "NA" : Double.toString(c)) + ": raw counts must be non-negative numbers");
+                }
+                lib[j] += c;
+            }
+        }
+        for (int r = 0; r < g; r++) for (int j = 0; j < n; j++) o[r * n + j] = v[r * n + j] / lib[j] * 1e6;
+        return new ExpressionMatrix(m.genes, m.samples, new Mat(g, n, o));
+    }
+
     public ExpressionMatrix apply(ExpressionMatrix m, String source) {
         if (this == NONE) return m;
         int g = m.geneCount(), n = m.sampleCount();
