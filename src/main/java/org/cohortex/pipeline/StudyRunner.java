@@ -140,7 +140,7 @@ public final class StudyRunner {
         boolean present = outputs.stream().allMatch(Files::isRegularFile);
         if (resume && key.equals(previous.get(name)) && present) {
             units.put(name, Map.of("key", key, "status", "reused"));
-            Log.info("[%d/%d] %s: unchanged, reused", done, total, name);
+            progress(name + ": unchanged, reused", 0);
             return;
         }
         if (stopAfterUnits >= 0 && ran >= stopAfterUnits) throw new Stopped();
@@ -150,7 +150,21 @@ public final class StudyRunner {
         ran++;
         units.put(name, Map.of("key", key, "status", "ran", "seconds", Math.round(secs * 100) / 100.0));
         Json.write(out.resolve("manifest.json"), manifest);
-        Log.info("[%d/%d] %s (%.1f s)", done, total, name, secs);
+        progress(name, secs);
+    }
+
+    /** A progress bar on a terminal; one log line per unit otherwise (files, CI). */
+    private void progress(String what, double secs) {
+        if (System.console() == null) {
+            if (secs > 0) Log.info("[%d/%d] %s (%.1f s)", done, total, what, secs); else Log.info("[%d/%d] %s", done, total, what);
+            return;
+        }
+        int width = 30, filled = (int) Math.round(width * (double) done / Math.max(1, total));
+        String bar = "=".repeat(filled) + " ".repeat(Math.max(0, width - filled));
+        String line = String.format("\r[%s] %d/%d %-60s", bar, done, total, what.length() > 60 ? what.substring(0, 60) : what);
+        System.err.print(line);
+        if (done == total) System.err.println();
+        System.err.flush();
     }
 
     private void deconvolve(StudyConfig.Region region, StudyConfig.Panel panel, Path dir) {

@@ -97,6 +97,25 @@ class RunCommandTest {
         assertEquals(finalTables(clean), finalTables(killed));
     }
 
+    /** The report opens in headless Chromium (Debian's chromium; skipped where it is not installed). */
+    @Test
+    void reportRendersInHeadlessChromium() throws Exception {
+        Path chromium = Path.of("/usr/bin/chromium");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(chromium), "chromium not installed");
+        Path out = dir.resolve("render");
+        assertEquals(0, cli("run", config.toString(), "--out", out.toString()));
+        Path png = dir.resolve("report.png");
+        Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + dir.resolve("chrome-profile"),
+                "--window-size=1200,1600", "--screenshot=" + png, "--dump-dom", out.resolve("report.html").toUri().toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String dom = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "chromium finished");
+        assertTrue(dom.contains("<svg") && dom.contains("<circle") && dom.contains("<rect"), "plots are in the rendered page");
+        assertTrue(dom.contains("DEGs by region, cell type and trait") && dom.contains("Against the simulation"), "sections rendered");
+        assertTrue(Files.size(png) > 20_000, "a real screenshot was taken: " + Files.size(png) + " bytes");
+    }
+
     @Test
     void changedInputsAreDetectedByChecksum() throws Exception {
         Path out = dir.resolve("changed");
