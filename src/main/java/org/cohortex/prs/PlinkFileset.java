@@ -1,0 +1,229 @@
+package org.cohortex.prs;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.cohortex.UserException;
+
+/**
+ * A PLINK 1 binary fileset (.bed SNP-major, .bim, .fam), read variant by variant or in blocks.
+ *
+ * Genotypes are returned as counts of the .bim A1 allele (column 5), as plink 1.9 does: .bed code
+ * 00 = hom A1 (2), 10 = het (1), 11 = hom A2 (0), 01 = missing (-1). Nothing but the two text
+ * files is held in memory, so a fileset larger than memory streams.
+ */
+public final class PlinkFileset implements AutoCloseable {
+    public record Variant(String chrom, int chr, String id, double cm, long bp, String a1, String a2) {
+        public boolean autosome() { return chr >= 1 && chr <= 22; }
+        public boolean x() { return chr == 23; }
+    }
+
+    /** sex: 1 male, 2 female, 0 unknown (.fam column 5). */
+    public record Sample(String fid, String iid, int sex) {
+        public String key() { return fid + "\t" + iid; }
+    }
+
+    public final Path prefix;
+    public final List<Variant> variants;
+    public final List<Sample> samples;
+    public final int bytesPerVariant;
+    private final FileChannel bed;
+
+    /** A1 count per 2-bit code, and per whole byte (4 samples). */
+    private static final byte[] CODE = {2, -1, 1, 0};
+    static final byte[][] BYTE = new byte[256][4];
+    static {
+        for (int b = 0; b < 256; b++) for (int k = 0; k < 4; k++) BYTE[b][k] = CODE[(b >> (2 * k)) & 3];
+    }
+
+    private PlinkFileset(Path prefix, List<Variant> variants, List<Sample> samples, FileChannel bed) {
+        this.prefix = prefix;
+        this.variants = variants;
+        this.samples = samples;
+        this.bytesPerVariant = (samples.size() + 3) / 4;
+        this.bed = bed;
+    }
+
+    /** Opens PREFIX.bed/.bim/.fam, checking the magic bytes, SNP-major mode and the .bed size. */
+    public static PlinkFileset open(Path prefix) {
+        Path bim = Path.of(prefix + ".bim"), fam = Path.of(prefix + ".fam"), bedPath = Path.of(prefix + ".bed");
+        for (Path p : List.of(bedPath, bim, fam)) {
+            if (!Files.isRegularFile(p)) throw new UserException(p + ": not found (a PLINK 1 binary fileset needs .bed, .bim and .fam with the same prefix)");
+        }
+        List<Sample> samples = readFam(fam);
+        List<Variant> variants = readBim(bim);
+        try {
+            FileChannel ch = FileChannel.open(bedPath, StandardOpenOption.READ);
+            ByteBuffer magic = ByteBuffer.allocate(3);
+            while (magic.hasRemaining() && ch.read(magic, magic.position()) > 0) { }
+            byte[] m = magic.array();
+            if (magic.position() < 3 || m[0] != 0x6c || m[1] != 0x1b) {
+                ch.close();
+                throw new UserException(bedPath + ": not a PLINK 1 .bed file (the first two bytes are not 0x6c 0x1b)");
+            }
+            if (m[2] != 1) {
+                ch.close();
+                throw new UserException(bedPath + ": sample-major .bed (mode byte " + m[2] + "); rewrite it SNP-major with plink --make-bed");
+            }
+            long expected = 3 + (long) variants.size() * ((samples.size() + 3) / 4);
+            long size = ch.size();
+            if (size != expected) {
+                ch.close();
+                throw new UserException(bedPath + ": " + size + " bytes, but " + variants.size() + " variants (.bim) x " + samples.size()
+                        + " samples (.fam) need " + expected + "; the three files do not belong together");
+            }
+            return new PlinkFileset(prefix, variants, samples, ch);
+        } catch (IOException e) {
+            throw new UserException(bedPath + ": cannot be read (" + e.getMessage() + ")");
+        }
+    }
+
+    static List<Sample> readFam(Path fam) {
+        List<Sample> out = new ArrayList<>();
+        try (BufferedReader r = Files.newBufferedReader(fam)) {
+            String line;
+            int ln = 0;
+            while ((line = r.readLine()) != null) {
+                ln++;
+                if (line.isBlank()) continue;
+                String[] f = line.trim().split("\\s+");
+                if (f.length < 6) throw new UserException(fam + " line " + ln + ": " + f.length + " fields; a .fam line has 6 (FID IID father mother sex phenotype)");
+                int sex = switch (f[4]) { case "1" -> 1; case "2" -> 2; default -> 0; };
+                out.add(new Sample(f[0], f[1], sex));
+            }
+        } catch (IOException e) {
+            throw new UserException(fam + ": cannot be read (" + e.getMessage() + ")");
+        }
+        if (out.isEmpty()) throw new UserException(fam + ": no samples");
+        return out;
+    }
+
+    static List<Variant> readBim(Path bim) {
+        List<Variant> out = new ArrayList<>();
+        try (BufferedReader r = Files.newBufferedReader(bim)) {
+            String line;
+            int ln = 0;
+            while ((line = r.readLine()) != null) {
+                ln++;
+                if (line.isBlank()) continue;
+                String[] f = line.trim().split("\\s+");
+                if (f.length != 6) throw new UserException(bim + " line " + ln + ": " + f.length + " fields; a .bim line has 6 (chr id cM bp A1 A2)");
+                long bp;
+                double cm;
+                try {
+                    bp = Long.parseLong(f[3]);
+                    cm = Double.parseDouble(f[2]);
+                } catch (NumberFormatException e) {
+                    throw new UserException(bim + " line " + ln + ": position '" + f[3] + "' or cM '" + f[2] + "' is not a number");
+                }
+                out.add(new Variant(f[0], chromCode(f[0]), f[1], cm, bp, f[4], f[5]));
+            }
+        } catch (IOException e) {
+            throw new UserException(bim + ": cannot be read (" + e.getMessage() + ")");
+        }
+        return out;
+    }
+
+    /** plink's human chromosome codes: 1-22, X = 23, Y = 24, XY (PAR) = 25, MT = 26; 0 otherwise. */
+    static int chromCode(String c) {
+        String s = c.toLowerCase(java.util.Locale.ROOT);
+        if (s.startsWith("chr")) s = s.substring(3);
+        switch (s) {
+            case "x": return 23;
+            case "y": return 24;
+            case "xy": return 25;
+            case "m": case "mt": return 26;
+            default:
+                try {
+                    int v = Integer.parseInt(s);
+                    return v >= 1 && v <= 26 ? v : 0;
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
+        }
+    }
+
+    public int n() { return samples.size(); }
+    public int m() { return variants.size(); }
+
+    /** Reads the packed bytes of variants [from, from+count) into buf (count * bytesPerVariant bytes). */
+    public void readPacked(int from, int count, byte[] buf) {
+        ByteBuffer bb = ByteBuffer.wrap(buf, 0, count * bytesPerVariant);
+        long pos = 3 + (long) from * bytesPerVariant;
+        try {
+            while (bb.hasRemaining()) {
+                int k = bed.read(bb, pos + bb.position());
+                if (k < 0) throw new UserException(prefix + ".bed: ends early at variant " + from);
+            }
+        } catch (IOException e) {
+            throw new UserException(prefix + ".bed: cannot be read (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Decodes one variant's packed bytes (at offset) into A1 counts for all samples. */
+    public void decode(byte[] packed, int offset, byte[] out) {
+        int n = samples.size();
+        int full = n >> 2;
+        for (int b = 0; b < full; b++) {
+            byte[] d = BYTE[packed[offset + b] & 0xff];
+            int i = b << 2;
+            out[i] = d[0]; out[i + 1] = d[1]; out[i + 2] = d[2]; out[i + 3] = d[3];
+        }
+        if ((n & 3) != 0) {
+            byte[] d = BYTE[packed[offset + full] & 0xff];
+            for (int i = full << 2, k = 0; i < n; i++, k++) out[i] = d[k];
+        }
+    }
+
+    /** Decodes variant v into A1 counts for the samples in keep (indices into .fam). */
+    public void decode(byte[] packed, int offset, int[] keep, byte[] out) {
+        for (int k = 0; k < keep.length; k++) {
+            int i = keep[k];
+            out[k] = CODE[(packed[offset + (i >> 2)] >> ((i & 3) * 2)) & 3];
+        }
+    }
+
+    /**
+     * Streams the given variants (ascending .bim indices) through a consumer in blocks, decoding
+     * genotypes of the kept samples: consumer gets (position in the list, genotypes).
+     */
+    public void stream(int[] variantIdx, int[] keep, VariantConsumer consumer) {
+        int block = Math.max(1, (1 << 22) / Math.max(1, bytesPerVariant));
+        byte[] buf = new byte[block * bytesPerVariant];
+        byte[] g = new byte[keep.length];
+        int k = 0;
+        while (k < variantIdx.length) {
+            // read a contiguous run of .bim indices at once
+            int start = variantIdx[k], end = k;
+            while (end < variantIdx.length && variantIdx[end] - start < block && (end == k || variantIdx[end] > variantIdx[end - 1])) end++;
+            int span = variantIdx[end - 1] - start + 1;
+            readPacked(start, span, buf);
+            for (int t = k; t < end; t++) {
+                decode(buf, (variantIdx[t] - start) * bytesPerVariant, keep, g);
+                consumer.accept(t, g);
+            }
+            k = end;
+        }
+    }
+
+    @FunctionalInterface
+    public interface VariantConsumer {
+        void accept(int position, byte[] genotypes);
+    }
+
+    @Override
+    public void close() {
+        try {
+            bed.close();
+        } catch (IOException e) {
+            // nothing to recover: the channel was only read
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package org.cohortex.prs;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.cohortex.UserException;
+import org.cohortex.io.TextFiles;
+
+/**
+ * GWAS summary statistics (whitespace- or tab-separated, optionally gzipped, with a header) and
+ * their QC as the PRS tutorial the paper follows (Choi, Mak and O'Reilly 2020): duplicate ids
+ * (first row kept), strand-ambiguous A/T and C/G variants, MAF < 0.01, INFO < 0.8, then allele
+ * matching with the target .bim: same alleles, swapped (beta re-signed), strand-flipped, or
+ * flipped and swapped; anything else is a mismatch and removed. Every step is counted and every
+ * removed id is kept with its reason.
+ */
+public final class SummaryStatistics {
+    public record Row(String id, String chr, long bp, String a1, String a2, double beta, double p, double maf, double info, int line) {}
+
+    /** A variant that survived QC, matched to the .bim: beta is per copy of the .bim A1 allele. */
+    public record Matched(int bimIndex, String id, double beta, double p, String how) {}
+
+    public record Settings(double minMaf, double minInfo) {
+        public static Settings paper() { return new Settings(0.01, 0.8); }
+    }
+
+    public record Result(List<Matched> matched, Map<String, Integer> counts, Map<String, List<String>> removed) {}
+
+    private static final String[][] NAMES = {
+        {"snp", "id", "rsid", "markername", "variant_id", "snpid"},
+        {"chr", "chrom", "chromosome", "#chrom"},
+        {"bp", "pos", "position", "base_pair_location"},
+        {"a1", "effect_allele", "ea", "alt"},
+        {"a2", "other_allele", "nea", "ref"},
+        {"beta", "b", "effect"},
+        {"or"},
+        {"p", "pval", "p_value", "pvalue"},
+        {"maf", "frq", "eaf", "freq", "effect_allele_frequency"},
+        {"info", "info_score", "imputation_info"},
+    };
+
+    private SummaryStatistics() {}
+
+    public static List<Row> read(Path file) {
+        List<Row> rows = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(TextFiles.open(file), StandardCharsets.UTF_8), 1 << 16)) {
+            String header = r.readLine();
+            if (header == null) throw new UserException(file + ": empty; expected a header line (SNP CHR BP A1 A2 BETA|OR P [MAF] [INFO])");
+            String[] h = header.trim().split("\\s+");
+            int[] col = new int[NAMES.length];
+            java.util.Arrays.fill(col, -1);
+            for (int c = 0; c < h.length; c++) {
+                String name = h[c].toLowerCase(Locale.ROOT);
+                for (int k = 0; k < NAMES.length; k++) for (String alias : NAMES[k]) if (alias.equals(name) && col[k] < 0) col[k] = c;
+            }
+            String[] need = {"SNP", "CHR", "BP", "A1", "A2"};
+            for (int k = 0; k < need.length; k++) {
+                if (col[k] < 0) throw new UserException(file + ": no " + need[k] + " column in the header (" + String.join(" ", h) + ")");
+            }
+            if (col[5] < 0 && col[6] < 0) throw new UserException(file + ": neither a BETA nor an OR column in the header (" + String.join(" ", h) + ")");
+            if (col[7] < 0) throw new UserException(file + ": no P column in the header (" + String.join(" ", h) + ")");
+            String line;
+            int ln = 1;
+            while ((line = r.readLine()) != null) {
+                ln++;
+                if (line.isBlank()) continue;
+                String[] f = line.trim().split("\\s+");
+                if (f.length != h.length) throw new UserException(file + " line " + ln + ": " + f.length + " fields, the header has " + h.length);
+                double beta = col[5] >= 0 ? num(file, ln, h[col[5]], f[col[5]]) : Math.log(num(file, ln, h[col[6]], f[col[6]]));
+                double p = num(file, ln, h[col[7]], f[col[7]]);
+                if (!(p >= 0 && p <= 1)) throw new UserException(file + " line " + ln + ": P = " + f[col[7]] + " is not a probability");
+                long bp;
+                try {
+                    bp = Long.parseLong(f[col[2]]);
+                } catch (NumberFormatException e) {
+                    throw new UserException(file + " line " + ln + ": position '" + f[col[2]] + "' is not an integer");
+                }
+                double maf = col[8] >= 0 ? num(file, ln, h[col[8]], f[col[8]]) : Double.NaN;
+                double info = col[9] >= 0 ? num(file, ln, h[col[9]], f[col[9]]) : Double.NaN;
+                rows.add(new Row(f[col[0]], f[col[1]], bp, f[col[3]].toUpperCase(Locale.ROOT), f[col[4]].toUpperCase(Locale.ROOT), beta, p, maf, info, ln));
+            }
+        } catch (IOException e) {
+            throw new UserException(file + ": cannot be read (" + e.getMessage() + ")");
+        }
+        return rows;
+    }
+
+    private static double num(Path file, int ln, String col, String v) {
+        if (v.equalsIgnoreCase("NA") || v.equals(".") || v.isEmpty()) return Double.NaN;
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new UserException(file + " line " + ln + ", column " + col + ": '" + v + "' is not a number");
+        }
+    }
+
+    static String complement(String a) {
+        StringBuilder sb = new StringBuilder(a.length());
+        for (char c : a.toCharArray()) {
+            sb.append(switch (c) { case 'A' -> 'T'; case 'T' -> 'A'; case 'C' -> 'G'; case 'G' -> 'C'; default -> c; });
+        }
+        return sb.toString();
+    }
+
+    static boolean ambiguous(String a1, String a2) { return complement(a1).equals(a2); }
+
+    /** QC and allele matching against the variants of the target fileset that passed genotype QC. */
+    public static Result qc(List<Row> rows, PlinkFileset fs, int[] targetVariants, Settings s) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        Map<String, List<String>> removed = new LinkedHashMap<>();
+        for (String k : new String[] {"duplicate", "ambiguous", "low_maf", "low_info", "not_in_target", "allele_mismatch"}) removed.put(k, new ArrayList<>());
+        counts.put("input", rows.size());
+        Map<String, Integer> bim = new HashMap<>();
+        for (int j : targetVariants) bim.put(fs.variants.get(j).id(), j);
+        Map<String, Boolean> seen = new HashMap<>();
+        List<Matched> out = new ArrayList<>();
+        for (Row r : rows) {
+            if (seen.putIfAbsent(r.id(), Boolean.TRUE) != null) { removed.get("duplicate").add(r.id()); continue; }
+            if (ambiguous(r.a1(), r.a2())) { removed.get("ambiguous").add(r.id()); continue; }
+            if (!Double.isNaN(r.maf()) && Math.min(r.maf(), 1 - r.maf()) < s.minMaf()) { removed.get("low_maf").add(r.id()); continue; }
+            if (!Double.isNaN(r.info()) && r.info() < s.minInfo()) { removed.get("low_info").add(r.id()); continue; }
+            Integer j = bim.get(r.id());
+            if (j == null) { removed.get("not_in_target").add(r.id()); continue; }
+            PlinkFileset.Variant v = fs.variants.get(j);
+            String b1 = v.a1().toUpperCase(Locale.ROOT), b2 = v.a2().toUpperCase(Locale.ROOT);
+            String c1 = complement(r.a1()), c2 = complement(r.a2());
+            if (r.a1().equals(b1) && r.a2().equals(b2)) out.add(new Matched(j, r.id(), r.beta(), r.p(), "same"));
+            else if (r.a1().equals(b2) && r.a2().equals(b1)) out.add(new Matched(j, r.id(), -r.beta(), r.p(), "swapped"));
+            else if (c1.equals(b1) && c2.equals(b2)) out.add(new Matched(j, r.id(), r.beta(), r.p(), "strand_flipped"));
+            else if (c1.equals(b2) && c2.equals(b1)) out.add(new Matched(j, r.id(), -r.beta(), r.p(), "flipped_and_swapped"));
+            else removed.get("allele_mismatch").add(r.id());
+        }
+        for (var e : removed.entrySet()) counts.put(e.getKey(), e.getValue().size());
+        for (String how : new String[] {"same", "swapped", "strand_flipped", "flipped_and_swapped"}) {
+            counts.put("matched_" + how, (int) out.stream().filter(mm -> mm.how().equals(how)).count());
+        }
+        counts.put("kept", out.size());
+        out.sort((a, b) -> Integer.compare(a.bimIndex(), b.bimIndex()));
+        return new Result(out, counts, removed);
+    }
+}
