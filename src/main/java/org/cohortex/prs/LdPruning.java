@@ -32,12 +32,23 @@ public final class LdPruning {
     public int[] prune(PlinkFileset fs, int[] variants, int[] samples) {
         int n = samples.length, m = variants.length;
         // genotypes of the candidates, decoded once (m x n bytes; 150 MB for 500k x 300)
-        byte[] geno = new byte[(long) m * n > Integer.MAX_VALUE ? 0 : m * n];
-        if (geno.length != m * n) throw new org.cohortex.UserException("LD pruning: " + m + " variants x " + n + " samples do not fit one array; prune per chromosome");
+        int words = (n + 63) >>> 6;
+        if ((long) m * words * 3 > Integer.MAX_VALUE) throw new org.cohortex.UserException("LD pruning: " + m + " variants x " + n + " samples do not fit one array; prune per chromosome");
+        // three bit planes per variant: a = (x >= 1), b = (x == 2), c = called; x = a + b, x^2 = a + 3b
+        long[] geno = new long[m * words * 3];
         double[] maf = new double[m], sum = new double[m], ssq = new double[m];
         int[] miss = new int[m];
         fs.stream(variants, samples, (pos, g) -> {
-            System.arraycopy(g, 0, geno, pos * n, n);
+            int base = pos * words * 3;
+            for (int i = 0; i < n; i++) {
+                int v = g[i];
+                if (v < 0) continue;
+                long bit = 1L << (i & 63);
+                int w = base + (i >>> 6) * 3;
+                if (v >= 1) geno[w] |= bit;
+                if (v == 2) geno[w + 1] |= bit;
+                geno[w + 2] |= bit;
+            }
             int s = 0, q = 0, mi = 0;
             for (byte v : g) {
                 if (v < 0) { mi++; continue; }
@@ -55,7 +66,7 @@ public final class LdPruning {
             int chr = fs.variants.get(variants[cs]).chr();
             int ce = cs;
             while (ce < m && fs.variants.get(variants[ce]).chr() == chr) ce++;
-            pruneChromosome(cs, ce, n, geno, maf, sum, ssq, miss, pruned);
+            pruneChromosome(cs, ce, n, words, geno, maf, sum, ssq, miss, pruned);
             cs = ce;
         }
         List<Integer> kept = new ArrayList<>();
@@ -63,7 +74,7 @@ public final class LdPruning {
         return kept.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    private void pruneChromosome(int cs, int ce, int n, byte[] geno, double[] maf, double[] sum, double[] ssq, int[] miss, boolean[] pruned) {
+    private void pruneChromosome(int cs, int ce, int n, int words, long[] geno, double[] maf, double[] sum, double[] ssq, int[] miss, boolean[] pruned) {
         double thr = r2Threshold * (1 + EPS);
         int[] live = new int[window + step], startArr = new int[window + step];
         int start = cs, end = cs + 1, size;
@@ -81,7 +92,7 @@ public final class LdPruning {
         int[] cachedId = new int[window + step];
         while (start < ce || size > 1) {
             if (size > 1) {
-                fillR2(live, size, n, geno, sum, ssq, miss, pruned, r2, cachedId, cached);
+                fillR2(live, size, n, words, geno, sum, ssq, miss, pruned, r2, cachedId, cached);
                 System.arraycopy(live, 0, cachedId, 0, size);
                 cached = size;
                 boolean any;
@@ -146,7 +157,7 @@ public final class LdPruning {
     }
 
     /** r^2 for every pair (a < b) of the window not already cached (cached = the first `cached` entries). */
-    private void fillR2(int[] live, int size, int n, byte[] geno, double[] sum, double[] ssq, int[] miss, boolean[] pruned,
+    private void fillR2(int[] live, int size, int n, int words, long[] geno, double[] sum, double[] ssq, int[] miss, boolean[] pruned,
             double[] r2, int[] cachedId, int cached) {
         int stride = window + step;
         IntStream.range(0, size).parallel().forEach(b -> {
@@ -154,29 +165,41 @@ public final class LdPruning {
             int jb = live[b];
             for (int a = 0; a < b; a++) {
                 if (pruned[live[a]]) continue;
-                double v = r2(live[a], jb, n, geno, sum, ssq, miss);
+                double v = r2(live[a], jb, n, words, geno, sum, ssq, miss);
                 r2[a * stride + b] = v;
             }
         });
     }
 
-    static double r2(int a, int b, int n, byte[] geno, double[] sum, double[] ssq, int[] miss) {
-        int oa = a * n, ob = b * n;
+    /** Squared Pearson correlation of A1 counts over the samples called at both, from bit-plane popcounts. */
+    static double r2(int a, int b, int n, int words, long[] geno, double[] sum, double[] ssq, int[] miss) {
+        int oa = a * words * 3, ob = b * words * 3;
         if (miss[a] == 0 && miss[b] == 0) {
             long dot = 0;
-            for (int i = 0; i < n; i++) dot += geno[oa + i] * geno[ob + i];
+            for (int w = 0; w < words * 3; w += 3) {
+                long xa = geno[oa + w], xb = geno[oa + w + 1], ya = geno[ob + w], yb = geno[ob + w + 1];
+                dot += Long.bitCount(xa & ya) + Long.bitCount(xa & yb) + Long.bitCount(xb & ya) + Long.bitCount(xb & yb);
+            }
             double cov = dot * (double) n - sum[a] * sum[b];
             return cov * cov / ((n * ssq[a] - sum[a] * sum[a]) * (n * ssq[b] - sum[b] * sum[b]));
         }
         long c = 0, sa = 0, sb = 0, qa = 0, qb = 0, ab = 0;
-        for (int i = 0; i < n; i++) {
-            int x = geno[oa + i], y = geno[ob + i];
-            if (x < 0 || y < 0) continue;
-            c++;
-            sa += x; sb += y; qa += x * x; qb += y * y; ab += x * y;
+        for (int w = 0; w < words * 3; w += 3) {
+            long xa = geno[oa + w], xb = geno[oa + w + 1], xm = geno[oa + w + 2];
+            long ya = geno[ob + w], yb = geno[ob + w + 1], ym = geno[ob + w + 2];
+            long both = xm & ym;
+            c += Long.bitCount(both);
+            long xa2 = xa & ym, xb2 = xb & ym, ya2 = ya & xm, yb2 = yb & xm;
+            int pa = Long.bitCount(xa2), pb = Long.bitCount(xb2), qa1 = Long.bitCount(ya2), qb1 = Long.bitCount(yb2);
+            sa += pa + pb;
+            qa += pa + 3L * pb;
+            sb += qa1 + qb1;
+            qb += qa1 + 3L * qb1;
+            ab += Long.bitCount(xa & ya) + Long.bitCount(xa & yb) + Long.bitCount(xb & ya) + Long.bitCount(xb & yb);
         }
         double cov = ab * (double) c - (double) sa * sb;
         double den = (c * (double) qa - (double) sa * sa) * (c * (double) qb - (double) sb * sb);
         return den == 0 ? Double.NaN : cov * cov / den;
     }
+
 }

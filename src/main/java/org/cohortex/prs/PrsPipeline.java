@@ -53,6 +53,7 @@ public final class PrsPipeline {
         try (PlinkFileset fs = PlinkFileset.open(bfile)) {
             Log.info("prs qc: %s: %,d samples, %,d variants", bfile, fs.n(), fs.m());
             List<String[]> log = new ArrayList<>();
+            lapStart = System.nanoTime();
             int[] all = range(fs.n());
             GenotypeQc.Result g = GenotypeQc.run(fs, all, s.genotype());
             int variantsLeft = fs.m(), samplesLeft = fs.n();
@@ -146,10 +147,10 @@ public final class PrsPipeline {
             log.add(row("sumstats", "variants", ss.counts().get("input"), ss.counts().get("input") - ss.matched().size(), ss.matched().size(),
                     "duplicates, ambiguous, MAF < " + fmt(s.sumstats().minMaf()) + ", INFO < " + fmt(s.sumstats().minInfo()) + ", not in target, allele mismatch"));
             AtomicFile.write(out.resolve("qc_steps.tsv"), w -> {
-                w.write("step\tunit\tbefore\tremoved\tafter\tcriterion\n");
+                w.write("step\tunit\tbefore\tremoved\tafter\tcriterion\tseconds\n");
                 for (String[] r : log) w.write(String.join("\t", r) + "\n");
             });
-            for (String[] r : log) Log.info("prs qc: %-20s %-8s %,9d -> %,9d  (%s removed)", r[0], r[1], Integer.parseInt(r[2]), Integer.parseInt(r[4]), r[3]);
+            for (String[] r : log) Log.info("prs qc: %-20s %-8s %,9d -> %,9d  (%s removed, %s s)", r[0], r[1], Integer.parseInt(r[2]), Integer.parseInt(r[4]), r[3], r[6]);
             Log.info("prs qc: done in %.1f s -> %s", (System.nanoTime() - t0) / 1e9, out);
         }
     }
@@ -182,7 +183,7 @@ public final class PrsPipeline {
                 w.write("SNP\tCHR\tBP\tA1\tBETA\tP\n");
                 for (SummaryStatistics.Matched mm : clumped) {
                     PlinkFileset.Variant v = fs.variants.get(mm.bimIndex());
-                    w.write(mm.id() + "\t" + v.chrom() + "\t" + v.bp() + "\t" + v.a1() + "\t" + g(mm.beta()) + "\t" + g(mm.p()) + "\n");
+                    w.write(mm.id() + "\t" + v.chrom() + "\t" + v.bp() + "\t" + v.a1() + "\t" + exact(mm.beta()) + "\t" + exact(mm.p()) + "\n");
                 }
             });
             Log.info("prs score: %,d matched variants clumped to %,d index variants (r2 %s, %d kb)", matched.size(), clumped.size(), fmt(s.clump().r2()), s.clump().kb());
@@ -195,8 +196,8 @@ public final class PrsPipeline {
                 for (int k = 0; k < samples.length; k++) {
                     PlinkFileset.Sample smp = fs.samples.get(samples[k]);
                     StringBuilder r = new StringBuilder(smp.fid()).append('\t').append(smp.iid());
-                    for (int t = 0; t < s.thresholds().length; t++) r.append('\t').append(g(sc.sums().get(k, t)));
-                    for (int t = 0; t < s.thresholds().length; t++) r.append('\t').append(g(sc.avg(k, t)));
+                    for (int t = 0; t < s.thresholds().length; t++) r.append('\t').append(exact(sc.sums().get(k, t)));
+                    for (int t = 0; t < s.thresholds().length; t++) r.append('\t').append(exact(sc.avg(k, t)));
                     w.write(r.append('\n').toString());
                 }
             });
@@ -252,7 +253,7 @@ public final class PrsPipeline {
             if (best < 0) throw new UserException("no p-value threshold has any clumped variant; nothing to score");
             AtomicFile.write(out.resolve("prs.best.tsv"), w -> {
                 w.write("sample\tprs\n");
-                for (int k = 0; k < samples.length; k++) w.write(fs.samples.get(samples[k]).iid() + "\t" + g(sc.avg(k, bestT)) + "\n");
+                for (int k = 0; k < samples.length; k++) w.write(fs.samples.get(samples[k]).iid() + "\t" + exact(sc.avg(k, bestT)) + "\n");
             });
             Log.info("prs score: best threshold %s (%d variants): incremental R2 %.5f, p %.3g; %d samples -> %s in %.1f s",
                     label(s.thresholds()[best]), sc.variantCounts()[best], inc[best], pvals[best], n, out.resolve("prs.best.tsv"), (System.nanoTime() - t0) / 1e9);
@@ -267,8 +268,14 @@ public final class PrsPipeline {
         return s.fid() + "\t" + s.iid();
     }
 
+    private static long lapStart = System.nanoTime();
+
+    /** A qc_steps.tsv row; the last column is the seconds since the previous row (the step's cost). */
     private static String[] row(String step, String unit, int before, int removed, int after, String why) {
-        return new String[] {step, unit, Integer.toString(before), Integer.toString(removed), Integer.toString(after), why};
+        long now = System.nanoTime();
+        String sec = String.format(Locale.ROOT, "%.2f", (now - lapStart) / 1e9);
+        lapStart = now;
+        return new String[] {step, unit, Integer.toString(before), Integer.toString(removed), Integer.toString(after), why, sec};
     }
 
     private static String fmt(double v) { return v == Math.rint(v) && Math.abs(v) < 1e9 ? Long.toString((long) v) : Double.toString(v); }
@@ -278,6 +285,9 @@ public final class PrsPipeline {
         if (t > 0 && t < 1e-3) return String.format(Locale.ROOT, "%.0e", t).replace("e-0", "e-0");
         return new java.math.BigDecimal(Double.toString(t)).stripTrailingZeros().toPlainString();
     }
+
+    /** Shortest text that reads back as the same double (what downstream tools should see). */
+    static String exact(double v) { return Double.isNaN(v) ? "NA" : Double.toString(v); }
 
     static String g(double v) {
         if (Double.isNaN(v)) return "NA";
@@ -339,7 +349,7 @@ public final class PrsPipeline {
     private static void writeMatched(Path file, List<SummaryStatistics.Matched> m) {
         AtomicFile.write(file, w -> {
             w.write("SNP\tBETA_A1\tP\tMATCH\n");
-            for (SummaryStatistics.Matched x : m) w.write(x.id() + "\t" + g(x.beta()) + "\t" + g(x.p()) + "\t" + x.how() + "\n");
+            for (SummaryStatistics.Matched x : m) w.write(x.id() + "\t" + exact(x.beta()) + "\t" + exact(x.p()) + "\t" + x.how() + "\n");
         });
     }
 
