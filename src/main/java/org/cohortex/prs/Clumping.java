@@ -2,9 +2,7 @@ package org.cohortex.prs;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Clumping + thresholding's clumping step as plink 1.9's --clump (the code PRSice-2 adopts):
@@ -31,40 +29,39 @@ public final class Clumping {
     public static int[] clump(PlinkFileset fs, int[] variants, double[] p, int[] samples, Settings s) {
         int m = variants.length, n = samples.length;
         long radius = (long) (s.kb() * 1000.0 * (1 + SMALL_EPSILON) - 1);
-        Integer[] order = new Integer[m];
-        for (int k = 0; k < m; k++) order[k] = k;
-        Arrays.sort(order, (a, b) -> p[a] != p[b] ? Double.compare(p[a], p[b]) : Integer.compare(a, b));
         boolean[] clumped = new boolean[m];
-        // genotypes one chromosome at a time
-        Map<Integer, int[]> chromRange = new HashMap<>();
+        // clumps never cross chromosomes: chromosomes run in parallel, each in p order
+        List<int[]> blocks = new ArrayList<>();
         for (int k = 0; k < m; ) {
             int c = fs.variants.get(variants[k]).chr(), e = k;
             while (e < m && fs.variants.get(variants[e]).chr() == c) e++;
-            chromRange.put(k, new int[] {k, e});
-            for (int t = k; t < e; t++) chromRange.put(t, new int[] {k, e});
+            blocks.add(new int[] {k, e});
             k = e;
         }
-        // variants sorted by chromosome blocks; process indices chromosome by chromosome (clumps never cross chromosomes)
-        List<int[]> blocks = new ArrayList<>();
-        for (int k = 0; k < m; ) { int[] r = chromRange.get(k); blocks.add(r); k = r[1]; }
-        List<Integer> index = new ArrayList<>();
-        double[] pIndex = new double[m];
-        int[] seq = new int[m];
-        int seqLen = 0;
-        for (int[] blk : blocks) {
+        int words = (n + 63) >>> 6;
+        List<Integer> indexList = java.util.Collections.synchronizedList(new ArrayList<>());
+        blocks.parallelStream().forEach(blk -> {
             int from = blk[0], to = blk[1], len = to - from;
-            byte[] g = new byte[len * n];
-            byte[] tmp = new byte[n];
+            // per variant three bitsets over samples: hom A1, het, hom A2 (a missing call in none)
+            long[] g = new long[len * 3 * words];
             int[] sub = Arrays.copyOfRange(variants, from, to);
-            fs.stream(sub, samples, (pos, gg) -> System.arraycopy(gg, 0, g, pos * n, n));
+            fs.stream(sub, samples, (pos, gg) -> {
+                int base = pos * 3 * words;
+                for (int i = 0; i < n; i++) {
+                    int v = gg[i];
+                    if (v >= 0) g[base + (2 - v) * words + (i >>> 6)] |= 1L << (i & 63);
+                }
+            });
             long[] bp = new long[len];
             for (int k = 0; k < len; k++) bp[k] = fs.variants.get(sub[k]).bp();
-            for (Integer oi : order) {
+            Integer[] local = new Integer[len];
+            for (int k = 0; k < len; k++) local[k] = from + k;
+            Arrays.sort(local, (a, b) -> p[a] != p[b] ? Double.compare(p[a], p[b]) : Integer.compare(a, b));
+            for (Integer oi : local) {
                 int k = oi;
-                if (k < from || k >= to || clumped[k] || !(p[k] <= s.p1())) continue;
+                if (clumped[k] || !(p[k] <= s.p1())) continue;
                 clumped[k] = true;
-                seq[seqLen++] = k;
-                pIndex[k] = p[k];
+                indexList.add(k);
                 int li = k - from;
                 int lo = li, hi = li;
                 while (lo > 0 && bp[lo - 1] >= bp[li] - radius) lo--;
@@ -72,11 +69,13 @@ public final class Clumping {
                 for (int lj = lo; lj <= hi; lj++) {
                     int j = from + lj;
                     if (clumped[j] || !(p[j] <= s.p2())) continue;
-                    double r2 = haplotypeR2(g, li * n, lj * n, n);
+                    double r2 = haplotypeR2(g, li * 3 * words, lj * 3 * words, words);
                     if (Math.abs(r2) > s.r2()) clumped[j] = true;
                 }
             }
-        }
+        });
+        int seqLen = indexList.size();
+        int[] seq = indexList.stream().mapToInt(Integer::intValue).toArray();
         // report indices in order of p (ties by position), as plink lists them
         Integer[] idx = new Integer[seqLen];
         for (int t = 0; t < seqLen; t++) idx[t] = seq[t];
@@ -90,13 +89,15 @@ public final class Clumping {
      * plink 1.9's clump r^2 (signed as plink keeps it: D|D| / (p1 p2 q1 q2)); NaN when a locus is
      * monomorphic over the jointly called samples.
      */
-    static double haplotypeR2(byte[] g, int oa, int ob, int n) {
+    static double haplotypeR2(long[] g, int oa, int ob, int words) {
         // counts[3a + b]: a = index genotype class (0 hom A1, 1 het, 2 hom A2), b likewise
         int[] c = new int[9];
-        for (int i = 0; i < n; i++) {
-            int x = g[oa + i], y = g[ob + i];
-            if (x < 0 || y < 0) continue;
-            c[3 * (2 - x) + (2 - y)]++;
+        for (int a = 0; a < 3; a++) {
+            for (int b = 0; b < 3; b++) {
+                int cnt = 0;
+                for (int w = 0, pa = oa + a * words, pb = ob + b * words; w < words; w++) cnt += Long.bitCount(g[pa + w] & g[pb + w]);
+                c[3 * a + b] = cnt;
+            }
         }
         double k11 = 2.0 * c[0] + c[1] + c[3];
         double k12 = 2.0 * c[2] + c[1] + c[5];

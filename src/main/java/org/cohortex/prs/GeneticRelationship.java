@@ -17,20 +17,20 @@ public final class GeneticRelationship {
     public static Mat compute(PlinkFileset fs, int[] variants, int[] samples, ComputeBackend backend, boolean pairwiseComplete) {
         int n = samples.length;
         int block = Math.max(64, Math.min(4096, (int) (64_000_000L / Math.max(1, n) / 8)));
-        Mat grm = new Mat(n, n), both = new Mat(n, n);
+        Mat grm = new Mat(n, n);
         int[] missing = new int[n];
-        double[] z = new double[block * n], mi = new double[block * n];
+        double[] z = new double[block * n];
+        // missing calls as one bitset per sample over the variants used: pairs missing at both
+        // are popcounts, not a second Gram matrix
+        int mWords = (variants.length + 63) >>> 6;
+        long[] missBits = pairwiseComplete ? new long[n * mWords] : null;
         int[] filled = {0};
         int[] used = {0};
-        boolean[] anyMissing = {false};
         Runnable flush = () -> {
             int b = filled[0];
             if (b == 0) return;
             Mat zb = new Mat(b, n, java.util.Arrays.copyOf(z, b * n));
             add(grm, backend.crossprod(zb));
-            if (pairwiseComplete && anyMissing[0]) add(both, backend.crossprod(new Mat(b, n, java.util.Arrays.copyOf(mi, b * n))));
-            java.util.Arrays.fill(mi, 0);
-            anyMissing[0] = false;
             filled[0] = 0;
         };
         fs.stream(variants, samples, (pos, g) -> {
@@ -45,9 +45,8 @@ public final class GeneticRelationship {
             for (int i = 0; i < n; i++) {
                 if (g[i] < 0) {
                     z[row + i] = 0;
-                    mi[row + i] = 1;
                     missing[i]++;
-                    anyMissing[0] = true;
+                    if (missBits != null) missBits[i * mWords + (used[0] >>> 6)] |= 1L << (used[0] & 63);
                 } else {
                     z[row + i] = (g[i] - 2 * p) / sd;
                 }
@@ -57,12 +56,19 @@ public final class GeneticRelationship {
         });
         flush.run();
         int m = used[0];
-        for (int j = 0; j < n; j++) {
+        java.util.stream.IntStream.range(0, n).parallel().forEach(j -> {
             for (int k = 0; k < n; k++) {
-                double den = pairwiseComplete ? m - missing[j] - missing[k] + both.get(j, k) : m;
+                double den = m;
+                if (pairwiseComplete && missing[j] > 0 && missing[k] > 0) {
+                    long both = 0;
+                    for (int w = 0, oj = j * mWords, ok = k * mWords; w < mWords; w++) both += Long.bitCount(missBits[oj + w] & missBits[ok + w]);
+                    den = m - missing[j] - missing[k] + both;
+                } else if (pairwiseComplete) {
+                    den = m - missing[j] - missing[k];
+                }
                 grm.set(j, k, den > 0 ? grm.get(j, k) / den : Double.NaN);
             }
-        }
+        });
         return grm;
     }
 

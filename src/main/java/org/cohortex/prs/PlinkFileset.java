@@ -198,6 +198,8 @@ public final class PlinkFileset implements AutoCloseable {
         int block = Math.max(1, (1 << 22) / Math.max(1, bytesPerVariant));
         byte[] buf = new byte[block * bytesPerVariant];
         byte[] g = new byte[keep.length];
+        boolean all = keep.length == samples.size();
+        for (int i = 0; all && i < keep.length; i++) all = keep[i] == i;
         int k = 0;
         while (k < variantIdx.length) {
             // read a contiguous run of .bim indices at once
@@ -206,7 +208,8 @@ public final class PlinkFileset implements AutoCloseable {
             int span = variantIdx[end - 1] - start + 1;
             readPacked(start, span, buf);
             for (int t = k; t < end; t++) {
-                decode(buf, (variantIdx[t] - start) * bytesPerVariant, keep, g);
+                if (all) decode(buf, (variantIdx[t] - start) * bytesPerVariant, g);
+                else decode(buf, (variantIdx[t] - start) * bytesPerVariant, keep, g);
                 consumer.accept(t, g);
             }
             k = end;

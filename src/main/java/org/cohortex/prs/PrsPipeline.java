@@ -186,7 +186,8 @@ public final class PrsPipeline {
                     w.write(mm.id() + "\t" + v.chrom() + "\t" + v.bp() + "\t" + v.a1() + "\t" + exact(mm.beta()) + "\t" + exact(mm.p()) + "\n");
                 }
             });
-            Log.info("prs score: %,d matched variants clumped to %,d index variants (r2 %s, %d kb)", matched.size(), clumped.size(), fmt(s.clump().r2()), s.clump().kb());
+            Log.info("prs score: %,d matched variants clumped to %,d index variants (r2 %s, %d kb) in %.1f s", matched.size(), clumped.size(), fmt(s.clump().r2()), s.clump().kb(),
+                    (System.nanoTime() - t0) / 1e9);
             PolygenicScore.Scores sc = PolygenicScore.compute(fs, clumped, samples, s.thresholds(), backend);
             AtomicFile.write(out.resolve("scores.tsv"), w -> {
                 StringBuilder h = new StringBuilder("FID\tIID");
