@@ -88,6 +88,17 @@ final class Report {
             h.append("<h2 id=\"").append(f.replace(".tsv", "")).append("\">Enrichment: ").append(f).append(" (top 25 by p)</h2>");
             h.append(htmlTable(t, 25, List.of("genes")));
         }
+        // PRS: QC counts and the threshold table
+        List<String[]> steps = table(out.resolve("prs").resolve("qc").resolve("qc_steps.tsv"));
+        if (steps.size() > 1) {
+            h.append("<h2 id=\"prs\">Polygenic risk score (").append(esc(c.prs != null ? c.prs.name() : "prs")).append(")</h2><p>Genotype and GWAS QC, step by step:</p>");
+            h.append(htmlTable(steps, 100, List.of(), false));
+            List<String[]> r2 = table(out.resolve("prs").resolve("score").resolve("r2.tsv"));
+            if (r2.size() > 1) {
+                h.append("<p>Regression of ").append(esc(c.prs != null ? c.prs.target() : "the target trait")).append(" on the score + PCs at each GWAS p threshold (the best becomes the trait):</p>");
+                h.append(htmlTable(r2, 100, List.of(), false));
+            }
+        }
         // volcano plots and top genes
         h.append("<h2 id=\"volcano\">Volcano plots</h2><div class=grid>");
         StringBuilder top = new StringBuilder("<h2 id=\"top\">Top genes (up to 10 DEGs per analysis)</h2><table><tr><th class=l>trait</th><th class=l>set</th><th class=l>gene</th><th>beta</th><th>p</th><th>p_bonferroni</th></tr>");
@@ -181,14 +192,16 @@ final class Report {
         return s.append("</svg>").toString();
     }
 
-    private static String htmlTable(List<String[]> t, int limit, List<String> skip) {
+    private static String htmlTable(List<String[]> t, int limit, List<String> skip) { return htmlTable(t, limit, skip, true); }
+
+    private static String htmlTable(List<String[]> t, int limit, List<String> skip, boolean sortByP) {
         StringBuilder s = new StringBuilder("<table><tr>");
         List<Integer> cols = new ArrayList<>();
         for (int i = 0; i < t.get(0).length; i++) if (!skip.contains(t.get(0)[i])) { cols.add(i); s.append("<th>").append(esc(t.get(0)[i])).append("</th>"); }
         s.append("</tr>");
         int pc = List.of(t.get(0)).indexOf("p");
         List<String[]> rows = new ArrayList<>(t.subList(1, t.size()));
-        if (pc >= 0) rows.sort((a, b) -> Double.compare(num(a[pc]), num(b[pc])));
+        if (pc >= 0 && sortByP) rows.sort((a, b) -> Double.compare(num(a[pc]), num(b[pc])));
         for (String[] r : rows.subList(0, Math.min(limit, rows.size()))) {
             s.append("<tr>");
             for (int i : cols) s.append("<td>").append(esc(i < r.length ? fmt(r[i]) : "")).append("</td>");

@@ -25,6 +25,10 @@ public final class StudyConfig {
 
     public record Panel(String name, Path counts, Path labels, Path signature) {}
 
+    /** The PRS step: genotypes, GWAS, the trait it becomes, the trait that picks the threshold, settings. */
+    public record Prs(Path plink, Path gwas, String name, String target, org.cohortex.prs.PrsPipeline.QcSettings qc,
+            org.cohortex.prs.PrsPipeline.ScoreSettings score) {}
+
     public final Path file;
     public final Path phenotypes;
     public final String sampleColumn;
@@ -32,6 +36,8 @@ public final class StudyConfig {
     public final Map<String, Panel> panels = new LinkedHashMap<>();
     public final List<String> traits;
     public final List<Path> gmt = new ArrayList<>(), lists = new ArrayList<>();
+    /** Null when the config has no `prs` section (then a PRS trait, if any, comes from the phenotype file). */
+    public final Prs prs;
     // analysis settings
     public final List<String> cellTypes;
     public final String numSv;
@@ -48,7 +54,7 @@ public final class StudyConfig {
     private StudyConfig(Path file, Map<String, Object> m) {
         this.file = file;
         this.raw = m;
-        check(m, "", Set.of("base", "cohort", "regions", "panels", "traits", "genotypes", "enrichment", "analysis"));
+        check(m, "", Set.of("base", "cohort", "regions", "panels", "traits", "genotypes", "prs", "enrichment", "analysis"));
         Path dir = file.toAbsolutePath().getParent();
         if (m.containsKey("base")) dir = dir.resolve(str(m, "base", "base"));
         Map<String, Object> cohort = map(m, "cohort", "cohort", true);
@@ -71,7 +77,43 @@ public final class StudyConfig {
             regions.put(r, new Region(r, dir.resolve(str(rm, "counts", "regions." + r + ".counts")), panel));
         }
         traits = strings(m, "traits", "traits", true);
-        if (m.containsKey("genotypes")) map(m, "genotypes", "genotypes", false); // used by the PRS step (not in this version)
+        Map<String, Object> geno = m.containsKey("genotypes") ? map(m, "genotypes", "genotypes", false) : Map.of();
+        check(geno, "genotypes.", Set.of("plink", "gwas"));
+        if (m.containsKey("prs")) {
+            Map<String, Object> pm = map(m, "prs", "prs", false);
+            check(pm, "prs.", Set.of("name", "target", "maf", "geno", "mind", "hwe", "indep_pairwise", "het_sd", "rel_cutoff", "pcs", "min_info",
+                    "clump_r2", "clump_kb", "clump_p", "thresholds"));
+            if (!geno.containsKey("plink") || !geno.containsKey("gwas")) throw new UserException(file + ": 'prs' needs genotypes.plink and genotypes.gwas");
+            var d = org.cohortex.prs.PrsPipeline.QcSettings.paper();
+            List<String> ip = pm.containsKey("indep_pairwise") ? strings(pm, "indep_pairwise", "prs.indep_pairwise", false) : List.of("200", "25", "0.25");
+            if (ip.size() != 3) throw new UserException(file + ": 'prs.indep_pairwise' must be [window, step, r2], got " + ip);
+            double maf = opt(pm, "maf", d.genotype().maf());
+            var qc = new org.cohortex.prs.PrsPipeline.QcSettings(
+                    new org.cohortex.prs.GenotypeQc.Settings(maf, opt(pm, "geno", d.genotype().geno()), opt(pm, "mind", d.genotype().mind()), opt(pm, "hwe", d.genotype().hwe())),
+                    (int) Double.parseDouble(ip.get(0)), (int) Double.parseDouble(ip.get(1)), Double.parseDouble(ip.get(2)), opt(pm, "het_sd", d.hetSd()),
+                    d.sexFemaleMax(), d.sexMaleMin(), opt(pm, "rel_cutoff", d.relCutoff()), (int) opt(pm, "pcs", d.pcs()),
+                    new org.cohortex.prs.SummaryStatistics.Settings(maf, opt(pm, "min_info", d.sumstats().minInfo())));
+            double[] th = org.cohortex.prs.PrsPipeline.ScoreSettings.DEFAULT_THRESHOLDS;
+            if (pm.containsKey("thresholds")) {
+                List<String> t = strings(pm, "thresholds", "prs.thresholds", false);
+                th = new double[t.size()];
+                for (int k = 0; k < th.length; k++) {
+                    try {
+                        th[k] = Double.parseDouble(t.get(k));
+                    } catch (NumberFormatException e) {
+                        throw new UserException(file + ": 'prs.thresholds' must be numbers, got '" + t.get(k) + "'");
+                    }
+                }
+                java.util.Arrays.sort(th);
+            }
+            var sc = new org.cohortex.prs.PrsPipeline.ScoreSettings(new org.cohortex.prs.Clumping.Settings(opt(pm, "clump_p", 1), 1, opt(pm, "clump_r2", 0.1),
+                    (int) opt(pm, "clump_kb", 250)), th);
+            String name = pm.containsKey("name") ? str(pm, "name", "prs.name") : "prs";
+            String target = str(pm, "target", "prs.target");
+            prs = new Prs(dir.resolve(str(geno, "plink", "genotypes.plink")), dir.resolve(str(geno, "gwas", "genotypes.gwas")), name, target, qc, sc);
+        } else {
+            prs = null;
+        }
         if (m.containsKey("enrichment")) {
             Map<String, Object> em = map(m, "enrichment", "enrichment", false);
             check(em, "enrichment.", Set.of("gmt", "lists"));
@@ -155,6 +197,10 @@ public final class StudyConfig {
         Object v = m.get(k);
         if (!(v instanceof Number)) throw new UserException(file + ": '" + key + "' must be a number, got " + describe(v));
         return ((Number) v).doubleValue();
+    }
+
+    private double opt(Map<String, Object> m, String k, double dflt) {
+        return m.containsKey(k) ? num(m, k, "prs." + k) : dflt;
     }
 
     private boolean bool(Map<String, Object> m, String k, String key) {

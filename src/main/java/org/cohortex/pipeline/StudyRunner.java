@@ -60,6 +60,8 @@ public final class StudyRunner {
     private Map<String, String> previous = Map.of();
     private int ran, total, done;
     /** The last expression matrix parsed by a DE unit: consecutive units of one set share it. */
+    /** The phenotype file the analyses read: the config's, or it plus the computed PRS column. */
+    private Path phenotypes;
     private String cachedPath;
     private ExpressionMatrix cached;
 
@@ -84,13 +86,24 @@ public final class StudyRunner {
         manifest.put("java", System.getProperty("java.version"));
         manifest.put("input_checksums", checksums);
         manifest.put("units", units);
-        PhenotypeTable pheno = PhenotypeReader.read(c.phenotypes, c.sampleColumn, java.util.Set.of());
+        phenotypes = c.phenotypes;
+        if (c.prs != null) {
+            // the PRS is computed from genotypes first and joins the phenotypes as a trait (paper: MCP-PRS)
+            Path prsDir = out.resolve("prs");
+            StudyConfig.Prs p = c.prs;
+            total++;
+            unit("prs", key("prs", p.name(), p.target(), p.qc().toString(), p.score().clump().toString(), java.util.Arrays.toString(p.score().thresholds()),
+                    file(Path.of(p.plink() + ".bed")), file(Path.of(p.plink() + ".bim")), file(Path.of(p.plink() + ".fam")), file(p.gwas()), file(c.phenotypes)),
+                    List.of(prsDir.resolve("score").resolve("prs.best.tsv"), prsDir.resolve("pheno.tsv")), () -> prs(p, prsDir));
+            phenotypes = prsDir.resolve("pheno.tsv");
+        }
+        PhenotypeTable pheno = PhenotypeReader.read(phenotypes, c.sampleColumn, java.util.Set.of());
         for (String t : c.traits) pheno.column(t);
         List<String[]> sets = new ArrayList<>(); // {trait, set, expression file, transform}
         List<String> regions = new ArrayList<>(c.regions.keySet());
         Map<String, List<String>> regionTypes = new LinkedHashMap<>();
         for (String r : regions) regionTypes.put(r, null);
-        total = regions.size() * 2 + 1;
+        total += regions.size() * 2 + 1;
         for (String r : regions) {
             StudyConfig.Region region = c.regions.get(r);
             StudyConfig.Panel panel = c.panels.get(region.panel());
@@ -115,7 +128,7 @@ public final class StudyRunner {
             deDirs.add(dir);
             List<String> excl = c.exclude != null ? c.exclude : new ArrayList<>(c.traits);
             unit("de/" + s[0] + "/" + s[1], key("de", s[0], s[3], c.numSv, Boolean.toString(c.selectCovariates), String.join(",", excl),
-                    String.join(",", c.covariates), Integer.toString(c.permutations), Long.toString(c.seed), file(Path.of(s[2])), file(c.phenotypes)),
+                    String.join(",", c.covariates), Integer.toString(c.permutations), Long.toString(c.seed), file(Path.of(s[2])), file(phenotypes)),
                     List.of(dir.resolve("de.tsv"), dir.resolve("model.json")), () -> de(s, dir, excl));
         }
         experimentWise(deDirs);
@@ -204,10 +217,17 @@ public final class StudyRunner {
         });
     }
 
+    private void prs(StudyConfig.Prs p, Path dir) {
+        org.cohortex.prs.PrsPipeline.qc(p.plink(), p.gwas(), p.qc(), backend, dir.resolve("qc"));
+        PhenotypeTable table = PhenotypeReader.read(c.phenotypes, c.sampleColumn, java.util.Set.of());
+        org.cohortex.prs.PrsPipeline.score(p.plink(), dir.resolve("qc"), table, p.target(), p.score(), backend, dir.resolve("score"));
+        PhenotypeColumns.put(c.phenotypes, c.sampleColumn, p.name(), dir.resolve("score").resolve("prs.best.tsv"), dir.resolve("pheno.tsv"));
+    }
+
     private void de(String[] s, Path dir, List<String> exclude) {
         DifferentialExpression.Request r = new DifferentialExpression.Request();
         r.expr = Path.of(s[2]);
-        r.pheno = c.phenotypes;
+        r.pheno = phenotypes;
         r.sampleColumn = c.sampleColumn;
         r.trait = s[0];
         r.set = s[1];

@@ -38,18 +38,23 @@ public final class Clumping {
             blocks.add(new int[] {k, e});
             k = e;
         }
-        int words = (n + 63) >>> 6;
+        int words = (fs.n() + 63) >>> 6;
+        long[] keepMask = fs.keepMask(samples);
         List<Integer> indexList = java.util.Collections.synchronizedList(new ArrayList<>());
         blocks.parallelStream().forEach(blk -> {
             int from = blk[0], to = blk[1], len = to - from;
-            // per variant three bitsets over samples: hom A1, het, hom A2 (a missing call in none)
+            // per variant three bitsets over the samples: hom A1, het, hom A2 (a missing call in none)
             long[] g = new long[len * 3 * words];
+            long[] planes = new long[3 * words];
             int[] sub = Arrays.copyOfRange(variants, from, to);
-            fs.stream(sub, samples, (pos, gg) -> {
+            fs.streamPacked(sub, (pos, buf, off) -> {
+                fs.bitPlanes(buf, off, keepMask, planes, 0, 3);
                 int base = pos * 3 * words;
-                for (int i = 0; i < n; i++) {
-                    int v = gg[i];
-                    if (v >= 0) g[base + (2 - v) * words + (i >>> 6)] |= 1L << (i & 63);
+                for (int w = 0; w < words; w++) {
+                    long a = planes[3 * w], b = planes[3 * w + 1], c = planes[3 * w + 2];
+                    g[base + w] = b;
+                    g[base + words + w] = a & ~b;
+                    g[base + 2 * words + w] = c & ~a;
                 }
             });
             long[] bp = new long[len];

@@ -14,7 +14,15 @@ import org.cohortex.linalg.Mat;
 public final class GeneticRelationship {
     private GeneticRelationship() {}
 
+    /** Both normalisations of one numerator: pairwise-complete (--rel-cutoff) and over all variants (--pca). */
+    public record Both(Mat pairwiseComplete, Mat meanImputed) {}
+
     public static Mat compute(PlinkFileset fs, int[] variants, int[] samples, ComputeBackend backend, boolean pairwiseComplete) {
+        Both b = computeBoth(fs, variants, samples, backend, pairwiseComplete);
+        return pairwiseComplete ? b.pairwiseComplete() : b.meanImputed();
+    }
+
+    public static Both computeBoth(PlinkFileset fs, int[] variants, int[] samples, ComputeBackend backend, boolean pairwiseComplete) {
         int n = samples.length;
         int block = Math.max(64, Math.min(4096, (int) (64_000_000L / Math.max(1, n) / 8)));
         Mat grm = new Mat(n, n);
@@ -56,6 +64,9 @@ public final class GeneticRelationship {
         });
         flush.run();
         int m = used[0];
+        Mat mean = new Mat(n, n);
+        for (int i = 0; i < grm.data.length; i++) mean.data[i] = m > 0 ? grm.data[i] / m : Double.NaN;
+        if (!pairwiseComplete) return new Both(null, mean);
         java.util.stream.IntStream.range(0, n).parallel().forEach(j -> {
             for (int k = 0; k < n; k++) {
                 double den = m;
@@ -69,7 +80,7 @@ public final class GeneticRelationship {
                 grm.set(j, k, den > 0 ? grm.get(j, k) / den : Double.NaN);
             }
         });
-        return grm;
+        return new Both(grm, mean);
     }
 
     private static void add(Mat acc, Mat x) {

@@ -36,13 +36,24 @@ public final class GenotypeQc {
         int[] v = vars.stream().mapToInt(Integer::intValue).toArray();
 
         // 2. sample call rate over the remaining variants
-        int[] missing = new int[startSamples.length];
-        fs.stream(v, startSamples, (pos, g) -> {
-            for (int i = 0; i < g.length; i++) if (g[i] < 0) missing[i]++;
+        int[] missing = new int[fs.n()];
+        // missing calls per sample straight from the packed bytes: code 01 marks a missing call
+        fs.streamPacked(v, (pos, buf, off) -> {
+            for (int b = 0; b < fs.bytesPerVariant; b++) {
+                int x = buf[off + b] & 0xff;
+                int miss = x & ~(x >>> 1) & 0x55; // low bit set, high bit clear
+                while (miss != 0) {
+                    int bit = Integer.numberOfTrailingZeros(miss);
+                    missing[(b << 2) + (bit >>> 1)]++;
+                    miss &= miss - 1;
+                }
+            }
         });
+        int[] missingStart = new int[startSamples.length];
+        for (int k = 0; k < startSamples.length; k++) missingStart[k] = missing[startSamples[k]];
         List<Integer> keptS = new ArrayList<>(), lowCall = new ArrayList<>();
         for (int i = 0; i < startSamples.length; i++) {
-            if (v.length > 0 && (double) missing[i] / v.length > s.mind()) lowCall.add(startSamples[i]);
+            if (v.length > 0 && (double) missingStart[i] / v.length > s.mind()) lowCall.add(startSamples[i]);
             else keptS.add(startSamples[i]);
         }
         steps.add(new Step("sample_call_rate", "samples", lowCall, "missing call rate > " + s.mind()));
@@ -52,10 +63,26 @@ public final class GenotypeQc {
         // 3-5. per-variant call rate, HWE, MAF on the kept samples
         List<Integer> geno = new ArrayList<>(), hwe = new ArrayList<>(), maf = new ArrayList<>(), kept = new ArrayList<>();
         AlleleCounts c = new AlleleCounts();
-        fs.stream(v, samples, (pos, g) -> {
+        // autosomes: counts over all samples by byte tables, minus the samples already removed
+        boolean[] isKept = new boolean[fs.n()];
+        for (int i : samples) isKept[i] = true;
+        int[] dropped = java.util.stream.IntStream.range(0, fs.n()).filter(i -> !isKept[i]).toArray();
+        int[] all = new int[4];
+        byte[] full = new byte[samples.length];
+        fs.streamPacked(v, (pos, buf, off) -> {
             int j = v[pos];
             boolean x = fs.variants.get(j).x();
-            c.count(g, male, x);
+            if (x || samples.length < dropped.length) {
+                fs.decode(buf, off, samples, full);
+                c.count(full, male, x);
+            } else {
+                fs.countAll(buf, off, all);
+                c.hom1 = all[0]; c.het = all[1]; c.hom2 = all[2]; c.missing = all[3];
+                for (int i : dropped) {
+                    int code = (buf[off + (i >> 2)] >> ((i & 3) * 2)) & 3;
+                    if (code == 0) c.hom1--; else if (code == 2) c.het--; else if (code == 3) c.hom2--; else c.missing--;
+                }
+            }
             if (samples.length > 0 && (double) c.missing / samples.length > s.geno()) { geno.add(j); return; }
             double p = x ? HardyWeinberg.exactP(c.femHet, c.femHom1, c.femHom2) : HardyWeinberg.exactP(c.het, c.hom1, c.hom2);
             if (p < s.hwe()) { hwe.add(j); return; }

@@ -21,26 +21,34 @@ public final class HardyWeinberg {
         if ((mid & 1) != (rare & 1)) mid++;
         prob[mid] = 1;
         double sum = 1;
-        int hets = mid, homr = (rare - mid) / 2, homc = genotypes - hets - homr;
+        // walk out from the mode; the distribution is unimodal, so once past the observed count a
+        // term below 1e-20 of the running sum ends that side (the rest cannot change a double sum)
+        int lo = mid, hi = mid;
+        int homr = (rare - mid) / 2, homc = genotypes - mid - homr;
         for (int h = mid; h > 1; h -= 2) {
-            prob[h - 2] = prob[h] * h * (h - 1.0) / (4.0 * (homr + 1.0) * (homc + 1.0));
-            sum += prob[h - 2];
+            double next = prob[h] * h * (h - 1.0) / (4.0 * (homr + 1.0) * (homc + 1.0));
+            prob[h - 2] = next;
+            sum += next;
+            lo = h - 2;
             homr++;
             homc++;
+            if (lo <= het && next < 1e-20 * sum) break;
         }
-        hets = mid;
         homr = (rare - mid) / 2;
-        homc = genotypes - hets - homr;
+        homc = genotypes - mid - homr;
         for (int h = mid; h <= rare - 2; h += 2) {
-            prob[h + 2] = prob[h] * 4.0 * homr * homc / ((h + 2.0) * (h + 1.0));
-            sum += prob[h + 2];
+            double next = prob[h] * 4.0 * homr * homc / ((h + 2.0) * (h + 1.0));
+            prob[h + 2] = next;
+            sum += next;
+            hi = h + 2;
             homr--;
             homc--;
+            if (hi >= het && next < 1e-20 * sum) break;
         }
         double obs = prob[het], p = 0;
         // ties: probabilities equal up to rounding count as "as extreme" (relative 1e-12)
         double limit = obs * (1 + 1e-12);
-        for (int h = rare & 1; h <= rare; h += 2) if (prob[h] <= limit) p += prob[h];
+        for (int h = lo; h <= hi; h += 2) if (prob[h] <= limit) p += prob[h];
         return Math.min(1, p / sum);
     }
 }

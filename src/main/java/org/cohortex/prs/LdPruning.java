@@ -32,33 +32,28 @@ public final class LdPruning {
     public int[] prune(PlinkFileset fs, int[] variants, int[] samples) {
         int n = samples.length, m = variants.length;
         // genotypes of the candidates, decoded once (m x n bytes; 150 MB for 500k x 300)
-        int words = (n + 63) >>> 6;
+        // three bit planes per variant over all samples (samples not analysed cleared):
+        // a = (x >= 1), b = (x == 2), c = called; x = a + b and x^2 = a + 3b
+        int words = (fs.n() + 63) >>> 6;
         if ((long) m * words * 3 > Integer.MAX_VALUE) throw new org.cohortex.UserException("LD pruning: " + m + " variants x " + n + " samples do not fit one array; prune per chromosome");
-        // three bit planes per variant: a = (x >= 1), b = (x == 2), c = called; x = a + b, x^2 = a + 3b
         long[] geno = new long[m * words * 3];
+        long[] keepMask = fs.keepMask(samples);
         double[] maf = new double[m], sum = new double[m], ssq = new double[m];
         int[] miss = new int[m];
-        fs.stream(variants, samples, (pos, g) -> {
+        fs.streamPacked(variants, (pos, buf, off) -> {
             int base = pos * words * 3;
-            for (int i = 0; i < n; i++) {
-                int v = g[i];
-                if (v < 0) continue;
-                long bit = 1L << (i & 63);
-                int w = base + (i >>> 6) * 3;
-                if (v >= 1) geno[w] |= bit;
-                if (v == 2) geno[w + 1] |= bit;
-                geno[w + 2] |= bit;
+            fs.bitPlanes(buf, off, keepMask, geno, base, 3);
+            int s1 = 0, s2 = 0, called = 0;
+            for (int w = 0; w < words; w++) {
+                s1 += Long.bitCount(geno[base + 3 * w]);
+                s2 += Long.bitCount(geno[base + 3 * w + 1]);
+                called += Long.bitCount(geno[base + 3 * w + 2]);
             }
-            int s = 0, q = 0, mi = 0;
-            for (byte v : g) {
-                if (v < 0) { mi++; continue; }
-                s += v;
-                q += v * v;
-            }
+            int mi = n - called;
             miss[pos] = mi;
-            sum[pos] = s;
-            ssq[pos] = q;
-            maf[pos] = mi == n ? 0 : AlleleCounts.maf(s / (2.0 * (n - mi)));
+            sum[pos] = s1 + s2;
+            ssq[pos] = s1 + 3.0 * s2;
+            maf[pos] = mi == n ? 0 : AlleleCounts.maf((s1 + s2) / (2.0 * (n - mi)));
         });
         boolean[] pruned = new boolean[m];
         int cs = 0;

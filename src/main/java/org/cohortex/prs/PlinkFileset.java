@@ -216,6 +216,104 @@ public final class PlinkFileset implements AutoCloseable {
         }
     }
 
+    /** Streams the packed bytes of the given variants (ascending): consumer gets (position, buffer, offset). */
+    public void streamPacked(int[] variantIdx, PackedConsumer consumer) {
+        int block = Math.max(1, (1 << 22) / Math.max(1, bytesPerVariant));
+        byte[] buf = new byte[block * bytesPerVariant];
+        int k = 0;
+        while (k < variantIdx.length) {
+            int start = variantIdx[k], end = k;
+            while (end < variantIdx.length && variantIdx[end] - start < block && (end == k || variantIdx[end] > variantIdx[end - 1])) end++;
+            readPacked(start, variantIdx[end - 1] - start + 1, buf);
+            for (int t = k; t < end; t++) consumer.accept(t, buf, (variantIdx[t] - start) * bytesPerVariant);
+            k = end;
+        }
+    }
+
+    /**
+     * Genotype counts of all samples from packed bytes, four samples per table lookup:
+     * {hom A1, het, hom A2, missing}. Padding bits of the last byte are 00 (hom A1) and are removed.
+     */
+    public void countAll(byte[] packed, int offset, int[] counts) {
+        int h1 = 0, he = 0, h2 = 0, mi = 0;
+        for (int b = 0; b < bytesPerVariant; b++) {
+            int c = COUNTS[packed[offset + b] & 0xff];
+            h1 += c & 0xff;
+            he += (c >>> 8) & 0xff;
+            h2 += (c >>> 16) & 0xff;
+            mi += c >>> 24;
+        }
+        int pad = bytesPerVariant * 4 - samples.size();
+        counts[0] = h1 - pad;
+        counts[1] = he;
+        counts[2] = h2;
+        counts[3] = mi;
+    }
+
+    /**
+     * Bit planes of one variant over ALL samples, from packed bytes (16 bytes = 64 samples per word),
+     * with the samples outside {@code keepMask} cleared in every plane. Plane k of word w goes to
+     * out[base + w * stride + k]. plane: 0 = (A1 count >= 1), 1 = (A1 count == 2), 2 = called.
+     */
+    public void bitPlanes(byte[] packed, int offset, long[] keepMask, long[] out, int base, int stride) {
+        int words = (samples.size() + 63) >>> 6;
+        for (int w = 0; w < words; w++) {
+            long a = 0, b = 0, c = 0;
+            int b0 = w << 4, b1 = Math.min(bytesPerVariant, b0 + 16);
+            for (int k = b0; k < b1; k++) {
+                int pl = PLANES[packed[offset + k] & 0xff];
+                int sh = (k - b0) << 2;
+                a |= (long) (pl & 0xf) << sh;
+                b |= (long) ((pl >>> 4) & 0xf) << sh;
+                c |= (long) ((pl >>> 8) & 0xf) << sh;
+            }
+            long m = keepMask[w];
+            out[base + w * stride] = a & m;
+            out[base + w * stride + 1] = b & m;
+            out[base + w * stride + 2] = c & m;
+        }
+    }
+
+    /** Keep-mask words over all samples (bits beyond the last sample are 0, which also hides padding). */
+    public long[] keepMask(int[] keep) {
+        long[] m = new long[(samples.size() + 63) >>> 6];
+        for (int i : keep) m[i >>> 6] |= 1L << (i & 63);
+        return m;
+    }
+
+    /** Per byte: nibbles of (count >= 1), (count == 2), called for its 4 samples. */
+    private static final int[] PLANES = new int[256];
+    static {
+        for (int x = 0; x < 256; x++) {
+            int a = 0, b = 0, c = 0;
+            for (int k = 0; k < 4; k++) {
+                int v = CODE[(x >> (2 * k)) & 3];
+                if (v >= 1) a |= 1 << k;
+                if (v == 2) b |= 1 << k;
+                if (v >= 0) c |= 1 << k;
+            }
+            PLANES[x] = a | b << 4 | c << 8;
+        }
+    }
+
+    /** Per byte value: hom A1 | het << 8 | hom A2 << 16 | missing << 24 over its four 2-bit codes. */
+    private static final int[] COUNTS = new int[256];
+    static {
+        for (int b = 0; b < 256; b++) {
+            int[] c = new int[4];
+            for (int k = 0; k < 4; k++) {
+                int code = (b >> (2 * k)) & 3;
+                c[code == 0 ? 0 : code == 2 ? 1 : code == 3 ? 2 : 3]++;
+            }
+            COUNTS[b] = c[0] | c[1] << 8 | c[2] << 16 | c[3] << 24;
+        }
+    }
+
+    @FunctionalInterface
+    public interface PackedConsumer {
+        void accept(int position, byte[] packed, int offset);
+    }
+
     @FunctionalInterface
     public interface VariantConsumer {
         void accept(int position, byte[] genotypes);

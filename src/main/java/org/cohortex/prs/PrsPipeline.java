@@ -119,8 +119,8 @@ public final class PrsPipeline {
             }
 
             // relatedness
-            Mat grm = GeneticRelationship.compute(fs, pruned, samples, backend, true);
-            boolean[] rel = RelatednessFilter.apply(grm, s.relCutoff());
+            GeneticRelationship.Both both = GeneticRelationship.computeBoth(fs, pruned, samples, backend, true);
+            boolean[] rel = RelatednessFilter.apply(both.pairwiseComplete(), s.relCutoff());
             List<Integer> relOut = new ArrayList<>();
             keep.clear();
             for (int k = 0; k < samples.length; k++) (rel[k] ? relOut : keep).add(samples[k]);
@@ -130,7 +130,8 @@ public final class PrsPipeline {
             writeList(out.resolve("samples.qc.txt"), boxed(samples), i -> sampleId(fs, i));
 
             // PCA
-            Mat pcaGrm = GeneticRelationship.compute(fs, pruned, samples, backend, false);
+            // same samples (nobody removed for relatedness): same frequencies, same matrix; else recompute
+            Mat pcaGrm = relOut.isEmpty() ? both.meanImputed() : GeneticRelationship.compute(fs, pruned, samples, backend, false);
             SymmetricEigen eig = backend.symmetricEigen(pcaGrm);
             int k = Math.min(s.pcs(), samples.length - 1);
             writePcs(out.resolve("pcs.tsv"), fs, samples, eig, k);
@@ -147,8 +148,9 @@ public final class PrsPipeline {
             log.add(row("sumstats", "variants", ss.counts().get("input"), ss.counts().get("input") - ss.matched().size(), ss.matched().size(),
                     "duplicates, ambiguous, MAF < " + fmt(s.sumstats().minMaf()) + ", INFO < " + fmt(s.sumstats().minInfo()) + ", not in target, allele mismatch"));
             AtomicFile.write(out.resolve("qc_steps.tsv"), w -> {
-                w.write("step\tunit\tbefore\tremoved\tafter\tcriterion\tseconds\n");
-                for (String[] r : log) w.write(String.join("\t", r) + "\n");
+                w.write("step\tunit\tbefore\tremoved\tafter\tcriterion\n");
+                // timings go to the log, not the table, so that reruns give identical files
+                for (String[] r : log) w.write(String.join("\t", java.util.Arrays.copyOf(r, 6)) + "\n");
             });
             for (String[] r : log) Log.info("prs qc: %-20s %-8s %,9d -> %,9d  (%s removed, %s s)", r[0], r[1], Integer.parseInt(r[2]), Integer.parseInt(r[4]), r[3], r[6]);
             Log.info("prs qc: done in %.1f s -> %s", (System.nanoTime() - t0) / 1e9, out);
@@ -271,7 +273,7 @@ public final class PrsPipeline {
 
     private static long lapStart = System.nanoTime();
 
-    /** A qc_steps.tsv row; the last column is the seconds since the previous row (the step's cost). */
+    /** A qc_steps.tsv row, plus (logged only) the seconds since the previous row: the step's cost. */
     private static String[] row(String step, String unit, int before, int removed, int after, String why) {
         long now = System.nanoTime();
         String sec = String.format(Locale.ROOT, "%.2f", (now - lapStart) / 1e9);

@@ -259,6 +259,7 @@ public final class CohortSimulator {
                     .append(p).append(".labels.tsv\n    signature: reference/").append(p).append(".signature.tsv\n");
         }
         y.append("genotypes:\n  plink: genotypes/cohort\n  gwas: gwas/mcp_sumstats.tsv.gz\n");
+        y.append("prs:\n  name: mcp_prs        # computed from genotypes + GWAS; replaces pheno.tsv's simulated column\n  target: chronic_pain  # the trait that picks the p threshold\n");
         y.append("traits: [chronic_pain, migraine, lifetime_fentanyl, lifetime_oxymorphone, mcp_prs]\n");
         y.append("enrichment:\n  gmt: [genesets/simulated.gmt]\n  lists: [genesets/mouse_microglia_pain.txt, genesets/whole_blood_pain.txt]\n");
         AtomicFile.writeString(out.resolve("cohort.yaml"), y.toString());

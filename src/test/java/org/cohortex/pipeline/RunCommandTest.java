@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -44,7 +45,9 @@ class RunCommandTest {
                 "panels:",
                 "  cortex: {counts: reference/cortex.counts.tsv.gz, labels: reference/cortex.labels.tsv}",
                 "  amygdala: {counts: reference/amygdala.counts.tsv.gz, labels: reference/amygdala.labels.tsv}",
-                "traits: [chronic_pain, migraine]",
+                "genotypes: {plink: genotypes/cohort, gwas: gwas/mcp_sumstats.tsv.gz}",
+                "prs: {name: mcp_prs, target: chronic_pain}",
+                "traits: [chronic_pain, mcp_prs]",
                 "enrichment: {gmt: [genesets/simulated.gmt], lists: [genesets/mouse_microglia_pain.txt]}",
                 "analysis: {cell_types: [microglia, endothelial, oligodendrocyte], num_sv: leek}", ""));
     }
@@ -73,15 +76,36 @@ class RunCommandTest {
         Path clean = dir.resolve("clean");
         assertEquals(0, cli("run", config.toString(), "--out", clean.toString()));
         for (String f : new String[] {"manifest.json", "report.html", "de_summary.tsv", "experimentwise_degs.tsv", "enrich/overlap.tsv", "enrich/ora.tsv",
-            "deconvolution/BLA/proportions.tsv", "imputation/BLA/microglia.tsv.gz", "de/chronic_pain/BLA.microglia/de.tsv", "de/migraine/dACC/de.tsv"}) {
+            "deconvolution/BLA/proportions.tsv", "imputation/BLA/microglia.tsv.gz", "de/chronic_pain/BLA.microglia/de.tsv", "de/mcp_prs/dACC/de.tsv",
+            "prs/qc/qc_steps.tsv", "prs/qc/pcs.tsv", "prs/score/r2.tsv", "prs/score/clumped.tsv"}) {
             assertTrue(Files.isRegularFile(clean.resolve(f)), f);
         }
         String report = Files.readString(clean.resolve("report.html"));
-        for (String section : new String[] {"id=\"degs\"", "id=\"proportions\"", "id=\"power\"", "id=\"overlap\"", "id=\"volcano\"", "<svg"}) {
+        for (String section : new String[] {"id=\"degs\"", "id=\"proportions\"", "id=\"power\"", "id=\"overlap\"", "id=\"volcano\"", "id=\"prs\"", "<svg"}) {
             assertTrue(report.contains(section), "report has " + section);
         }
         assertTrue(!report.contains("<script") && !report.contains("src=") && !report.contains("<link") && !report.contains("href=\"http"),
                 "self-contained: no scripts or external resources");
+
+        // the computed PRS is the trait the mcp_prs analyses used: prs/pheno.tsv carries prs.best.tsv's values
+        Map<String, String> best = new java.util.HashMap<>();
+        List<String> bestLines = Files.readAllLines(clean.resolve("prs/score/prs.best.tsv"));
+        for (String l : bestLines.subList(1, bestLines.size())) {
+            best.put(l.split("\t")[0], l.split("\t")[1]);
+        }
+        List<String> ph = Files.readAllLines(clean.resolve("prs/pheno.tsv"));
+        int col = java.util.Arrays.asList(ph.get(0).split("\t")).indexOf("mcp_prs");
+        assertTrue(col > 0 && best.size() > 60, "mcp_prs column and scores for most donors");
+        int na = 0;
+        for (String l : ph.subList(1, ph.size())) {
+            String[] f = l.split("\t", -1);
+            assertEquals(best.getOrDefault(f[0], "NA"), f[col], f[0]);
+            if (f[col].equals("NA")) na++;
+        }
+        assertEquals(ph.size() - 1 - best.size(), na);
+        var model = new com.fasterxml.jackson.databind.ObjectMapper().readTree(clean.resolve("de/mcp_prs/dACC/model.json").toFile());
+        assertTrue(model.path("n_samples").asInt() > 30, "DE on the PRS ran: " + model.path("n_samples"));
+        for (var sample : model.path("samples_used")) assertTrue(best.containsKey(sample.asText()), "only donors with a computed PRS: " + sample.asText());
 
         Path killed = dir.resolve("killed");
         try (ComputeBackend b = Backends.create("auto", 2)) {
