@@ -30,12 +30,29 @@ public final class LdPruning {
 
     /** Variants (ascending .bim indices) kept; the rest of `variants` is pruned. */
     public int[] prune(PlinkFileset fs, int[] variants, int[] samples) {
+        int m = variants.length;
+        boolean[] pruned = new boolean[m];
+        // one chromosome in memory at a time: memory is bounded by the largest chromosome
+        int cs = 0;
+        while (cs < m) {
+            int chr = fs.variants.get(variants[cs]).chr();
+            int ce = cs;
+            while (ce < m && fs.variants.get(variants[ce]).chr() == chr) ce++;
+            boolean[] local = pruneOne(fs, java.util.Arrays.copyOfRange(variants, cs, ce), samples);
+            System.arraycopy(local, 0, pruned, cs, ce - cs);
+            cs = ce;
+        }
+        List<Integer> kept = new ArrayList<>();
+        for (int k = 0; k < m; k++) if (!pruned[k]) kept.add(variants[k]);
+        return kept.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private boolean[] pruneOne(PlinkFileset fs, int[] variants, int[] samples) {
         int n = samples.length, m = variants.length;
-        // genotypes of the candidates, decoded once (m x n bytes; 150 MB for 500k x 300)
         // three bit planes per variant over all samples (samples not analysed cleared):
         // a = (x >= 1), b = (x == 2), c = called; x = a + b and x^2 = a + 3b
         int words = (fs.n() + 63) >>> 6;
-        if ((long) m * words * 3 > Integer.MAX_VALUE) throw new org.cohortex.UserException("LD pruning: " + m + " variants x " + n + " samples do not fit one array; prune per chromosome");
+        if ((long) m * words * 3 > Integer.MAX_VALUE) throw new org.cohortex.UserException("LD pruning: " + m + " variants of one chromosome x " + fs.n() + " samples do not fit one array");
         long[] geno = new long[m * words * 3];
         long[] keepMask = fs.keepMask(samples);
         double[] maf = new double[m], sum = new double[m], ssq = new double[m];
@@ -56,17 +73,8 @@ public final class LdPruning {
             maf[pos] = mi == n ? 0 : AlleleCounts.maf((s1 + s2) / (2.0 * (n - mi)));
         });
         boolean[] pruned = new boolean[m];
-        int cs = 0;
-        while (cs < m) {
-            int chr = fs.variants.get(variants[cs]).chr();
-            int ce = cs;
-            while (ce < m && fs.variants.get(variants[ce]).chr() == chr) ce++;
-            pruneChromosome(cs, ce, n, words, geno, maf, sum, ssq, miss, pruned);
-            cs = ce;
-        }
-        List<Integer> kept = new ArrayList<>();
-        for (int k = 0; k < m; k++) if (!pruned[k]) kept.add(variants[k]);
-        return kept.stream().mapToInt(Integer::intValue).toArray();
+        pruneChromosome(0, m, n, words, geno, maf, sum, ssq, miss, pruned);
+        return pruned;
     }
 
     private void pruneChromosome(int cs, int ce, int n, int words, long[] geno, double[] maf, double[] sum, double[] ssq, int[] miss, boolean[] pruned) {
