@@ -88,6 +88,20 @@ final class Report {
             h.append("<h2 id=\"").append(f.replace(".tsv", "")).append("\">Enrichment: ").append(f).append(" (top 25 by p)</h2>");
             h.append(htmlTable(t, 25, List.of("genes")));
         }
+        // analyses that could not be fitted, with the reason
+        List<String[]> nf = new ArrayList<>();
+        nf.add(new String[] {"analysis", "reason"});
+        try (java.util.stream.Stream<Path> w = Files.walk(out.resolve("de"))) {
+            for (Path f : (Iterable<Path>) w.filter(x -> x.getFileName().toString().equals("not_fitted.txt")).sorted()::iterator) {
+                nf.add(new String[] {out.resolve("de").relativize(f.getParent()).toString(), Files.readString(f).trim()});
+            }
+        } catch (IOException e) {
+            // no de folder: nothing to list
+        }
+        if (nf.size() > 1) {
+            h.append("<h2 id=\"not-fitted\">Analyses not fitted</h2>");
+            h.append(htmlTable(nf, 1000, List.of(), false));
+        }
         // PRS: QC counts and the threshold table
         List<String[]> steps = table(out.resolve("prs").resolve("qc").resolve("qc_steps.tsv"));
         if (steps.size() > 1) {

@@ -122,22 +122,35 @@ public final class StudyRunner {
             for (String t : types) for (String trait : c.traits) sets.add(new String[] {trait, r + "." + t, imp.resolve(t + ".tsv.gz").toString(), "none"});
         }
         total += sets.size();
-        List<Path> deDirs = new ArrayList<>();
+        List<Path> allDe = new ArrayList<>();
+        List<Path> deDirs = allDe;
         for (String[] s : sets) {
             Path dir = out.resolve("de").resolve(s[0]).resolve(s[1]);
             deDirs.add(dir);
             List<String> excl = c.exclude != null ? c.exclude : new ArrayList<>(c.traits);
             unit("de/" + s[0] + "/" + s[1], key("de", s[0], s[3], c.numSv, Boolean.toString(c.selectCovariates), String.join(",", excl),
                     String.join(",", c.covariates), Integer.toString(c.permutations), Long.toString(c.seed), file(Path.of(s[2])), file(phenotypes)),
-                    List.of(dir.resolve("de.tsv"), dir.resolve("model.json")), () -> de(s, dir, excl));
+                    List.of(dir.resolve("de.tsv"), dir.resolve("model.json")), List.of(dir.resolve("not_fitted.txt")), () -> de(s, dir, excl));
         }
+        // an analysis that cannot be fitted (e.g. more model columns than complete samples) is a
+        // result, not the end of the run: its reason is kept and the rest of the grid goes on
+        Map<String, String> notFitted = new LinkedHashMap<>();
+        List<Path> fitted = new ArrayList<>();
+        for (Path d : deDirs) {
+            if (Files.isRegularFile(d.resolve("de.tsv"))) fitted.add(d);
+            else notFitted.put(out.resolve("de").relativize(d).toString(), readOr(d.resolve("not_fitted.txt"), "no output"));
+        }
+        manifest.put("not_fitted", notFitted);
+        if (!notFitted.isEmpty()) Log.warn("run: %d of %d analyses could not be fitted (listed in manifest.json and the report)", notFitted.size(), deDirs.size());
+        deDirs = fitted;
         experimentWise(deDirs);
         List<String> enrichInputs = new ArrayList<>(List.of("enrich", Double.toString(c.alpha)));
         for (Path d : deDirs) enrichInputs.add(file(d.resolve("de.tsv")));
         for (Path g : c.gmt) enrichInputs.add(file(g));
         for (Path l : c.lists) enrichInputs.add(file(l));
         Path en = out.resolve("enrich");
-        unit("enrich", key(enrichInputs.toArray(new String[0])), List.of(en.resolve("overlap.tsv")), () -> enrich(deDirs, regionTypes, en));
+        List<Path> enrichDirs = deDirs;
+        unit("enrich", key(enrichInputs.toArray(new String[0])), List.of(en.resolve("overlap.tsv")), () -> enrich(enrichDirs, regionTypes, en));
         manifest.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
         Json.write(out.resolve("manifest.json"), manifest);
         Report.write(out, c, regionTypes);
@@ -148,9 +161,12 @@ public final class StudyRunner {
 
     private interface Work { void run(); }
 
-    private void unit(String name, String key, List<Path> outputs, Work w) {
+    private void unit(String name, String key, List<Path> outputs, Work w) { unit(name, key, outputs, null, w); }
+
+    /** alternative: outputs that also count as the unit done (a recorded "not fitted"). */
+    private void unit(String name, String key, List<Path> outputs, List<Path> alternative, Work w) {
         done++;
-        boolean present = outputs.stream().allMatch(Files::isRegularFile);
+        boolean present = outputs.stream().allMatch(Files::isRegularFile) || (alternative != null && alternative.stream().allMatch(Files::isRegularFile));
         if (resume && key.equals(previous.get(name)) && present) {
             units.put(name, Map.of("key", key, "status", "reused"));
             progress(name + ": unchanged, reused", 0);
@@ -247,8 +263,22 @@ public final class StudyRunner {
         r.preloaded = cached;
         boolean quiet = true;
         Log.setQuiet(quiet);
+        Path reason = dir.resolve("not_fitted.txt");
         try {
             DifferentialExpression.run(r, backend);
+            Files.deleteIfExists(reason);
+        } catch (UserException e) {
+            Log.setQuiet(false);
+            Log.warn("%s/%s: not fitted: %s", s[0], s[1], e.getMessage());
+            AtomicFile.writeString(reason, e.getMessage() + "\n");
+            try {
+                Files.deleteIfExists(dir.resolve("de.tsv")); // a stale result of an earlier run must not count
+                Files.deleteIfExists(dir.resolve("model.json"));
+            } catch (IOException io) {
+                throw new UserException(dir + ": " + io.getMessage());
+            }
+        } catch (IOException e) {
+            throw new UserException(reason + ": " + e.getMessage());
         } finally {
             Log.setQuiet(false);
         }
@@ -312,6 +342,14 @@ public final class StudyRunner {
         AtomicFile.writeString(out.resolve("experimentwise_degs.tsv"), degs.toString());
         AtomicFile.writeString(out.resolve("de_summary.tsv"), sum.toString());
         manifest.put("experiment_wise_tests", mm);
+    }
+
+    private static String readOr(Path f, String dflt) {
+        try {
+            return Files.readString(f).trim();
+        } catch (IOException e) {
+            return dflt;
+        }
     }
 
     private static Map<String, Double> pValues(Path dir) {

@@ -107,6 +107,14 @@ class RunCommandTest {
         assertTrue(model.path("n_samples").asInt() > 30, "DE on the PRS ran: " + model.path("n_samples"));
         for (var sample : model.path("samples_used")) assertTrue(best.containsKey(sample.asText()), "only donors with a computed PRS: " + sample.asText());
 
+        // analyses that could not be fitted are recorded with their reason, not silently missing
+        var notFitted = new com.fasterxml.jackson.databind.ObjectMapper().readTree(clean.resolve("manifest.json").toFile()).path("not_fitted");
+        notFitted.fieldNames().forEachRemaining(k -> {
+            assertTrue(Files.isRegularFile(clean.resolve("de").resolve(k).resolve("not_fitted.txt")), k);
+            assertTrue(!Files.exists(clean.resolve("de").resolve(k).resolve("de.tsv")), k);
+            assertTrue(report.contains(k), "report lists " + k);
+        });
+
         Path killed = dir.resolve("killed");
         try (ComputeBackend b = Backends.create("auto", 2)) {
             StudyRunner.stopAfterUnits = 7;
@@ -172,7 +180,7 @@ class RunCommandTest {
         Files.writeString(bad, Files.readString(config).replace("num_sv: leek", "num_sv: leek, frobnicate: 3"));
         UserException e = assertThrows(UserException.class, () -> StudyConfig.read(bad));
         assertTrue(e.getMessage().contains("unknown key 'analysis.frobnicate'"), e.getMessage());
-        Files.writeString(bad, Files.readString(config).replace("traits: [chronic_pain, migraine]", "traits: chronic_pain"));
+        Files.writeString(bad, Files.readString(config).replace("traits: [chronic_pain, mcp_prs]", "traits: chronic_pain"));
         e = assertThrows(UserException.class, () -> StudyConfig.read(bad));
         assertTrue(e.getMessage().contains("'traits' must be a list"), e.getMessage());
         Files.writeString(bad, Files.readString(config).replace("panel: cortex}", "panel: cortx}"));
