@@ -25,8 +25,8 @@ public final class PlinkFileset implements AutoCloseable {
         public boolean x() { return chr == 23; }
     }
 
-    /** sex: 1 male, 2 female, 0 unknown (.fam column 5). */
-    public record Sample(String fid, String iid, int sex) {
+    /** sex: 1 male, 2 female, 0 unknown (.fam column 5); founder: both parent ids are 0. */
+    public record Sample(String fid, String iid, int sex, boolean founder) {
         public String key() { return fid + "\t" + iid; }
     }
 
@@ -96,7 +96,7 @@ public final class PlinkFileset implements AutoCloseable {
                 String[] f = line.trim().split("\\s+");
                 if (f.length < 6) throw new UserException(fam + " line " + ln + ": " + f.length + " fields; a .fam line has 6 (FID IID father mother sex phenotype)");
                 int sex = switch (f[4]) { case "1" -> 1; case "2" -> 2; default -> 0; };
-                out.add(new Sample(f[0], f[1], sex));
+                out.add(new Sample(f[0], f[1], sex, f[2].equals("0") && f[3].equals("0")));
             }
         } catch (IOException e) {
             throw new UserException(fam + ": cannot be read (" + e.getMessage() + ")");

@@ -52,6 +52,11 @@ public final class PrsPipeline {
         long t0 = System.nanoTime();
         try (PlinkFileset fs = PlinkFileset.open(bfile)) {
             Log.info("prs qc: %s: %,d samples, %,d variants", bfile, fs.n(), fs.m());
+            long nonFounders = fs.samples.stream().filter(x -> !x.founder()).count();
+            if (nonFounders > 0) {
+                Log.warn("prs qc: %d samples have parents in %s.fam; every sample is treated as a founder (plink's --make-founders). "
+                        + "plink's default computes allele frequencies from founders only, so MAF/HWE/LD can differ slightly from plink's on family data", nonFounders, bfile);
+            }
             List<String[]> log = new ArrayList<>();
             lapStart = System.nanoTime();
             int[] all = range(fs.n());
