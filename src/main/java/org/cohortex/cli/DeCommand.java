@@ -54,11 +54,16 @@ final class DeCommand implements Runnable {
             description = "Drop selected covariates until this share of samples is complete in all of them; 0 = off (default: ${DEFAULT-VALUE}).")
     double minComplete;
 
-    @Option(names = "--permutations", defaultValue = "20", paramLabel = "B", description = "Permutations for --num-sv be (default: ${DEFAULT-VALUE}).")
-    int permutations;
+    @Option(names = "--sv-permutations", defaultValue = "20", paramLabel = "B", description = "Permutations for --num-sv be (default: ${DEFAULT-VALUE}).")
+    int svPermutations;
 
-    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed of the be permutations (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed of the be and Freedman-Lane permutations (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    @Option(names = "--permutations", defaultValue = "0", paramLabel = "B",
+            description = {"Freedman-Lane permutations of the trait: adds p_perm (empirical) and p_maxt (Westfall-Young",
+                    "step-down max-T) to de.tsv (default: ${DEFAULT-VALUE} = none)."})
+    int permutations;
 
 
     @Option(names = "--set", paramLabel = "NAME", description = "Label of this set, region or region.celltype (default: from the expression file name).")
@@ -92,8 +97,11 @@ final class DeCommand implements Runnable {
         r.selection.alpha = svAlpha;
         r.selection.maxAbsCorrelation = maxCorrelation;
         r.selection.minComplete = minComplete;
-        r.sva.permutations = permutations;
+        r.sva.permutations = svPermutations;
         r.sva.seed = seed;
+        if (permutations < 0) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--permutations must be >= 0, got " + permutations);
+        r.permutations = permutations;
+        r.permutationSeed = seed;
         r.out = out;
         r.set = set;
         try (ComputeBackend b = backend.create()) {

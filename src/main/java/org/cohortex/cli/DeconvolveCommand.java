@@ -59,6 +59,9 @@ final class DeconvolveCommand implements Runnable {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
 
+    @picocli.CommandLine.Mixin
+    BackendOptions backend;
+
     @Override
     public void run() {
         ExpressionMatrix b = toLinear(MatrixReader.read(bulk), bulkScale, bulk);
@@ -66,7 +69,10 @@ final class DeconvolveCommand implements Runnable {
         if (reference.signature != null) sig = Signature.read(reference.signature);
         else sig = SignatureBuilder.build(MatrixReader.read(reference.sc.counts), reference.sc.labels);
         Deconvolution.Method m = Parse.enumValue(Deconvolution.Method.class, "--method", method);
-        Deconvolution.Result r = Deconvolution.run(b, sig, m, permutations, seed);
+        Deconvolution.Result r;
+        try (org.cohortex.linalg.ComputeBackend be = backend.create()) {
+            r = Deconvolution.run(b, sig, m, permutations, seed, be);
+        }
         Log.info("deconvolve: %d samples, %d cell types, %d signature genes used, method %s", r.samples().length, r.cellTypes().length, r.genesUsed(), method);
         sig.write(out.resolve("signature.tsv"));
         MatrixWriter.write(out.resolve("proportions.tsv"), "sample", r.samples(), r.cellTypes(), r.proportions());

@@ -6,10 +6,14 @@ import java.nio.file.Path;
 import org.cohortex.linalg.Backends;
 import org.cohortex.linalg.ComputeBackend;
 import org.cohortex.linalg.CpuBackend;
+import org.cohortex.linalg.CudaBackend;
+import org.cohortex.linalg.CudaProbe;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "devices", mixinStandardHelpOptions = true, description = "Lists the compute backends usable on this machine.")
+@Command(name = "devices", mixinStandardHelpOptions = true,
+        description = {"Lists the compute backends usable on this machine: the GPU (model, memory, driver and its CUDA",
+                "version), which GEMM path the cuda backend takes (cuBLAS or our kernels), and what auto picks."})
 final class DevicesCommand implements Runnable {
     @Override
     public void run() {
@@ -22,10 +26,22 @@ final class DevicesCommand implements Runnable {
         } else {
             System.out.printf("%-10s %-8s %s%n", "cpu", "no", "OpenBLAS failed to load: " + CpuBackend.loadError());
         }
-        Path nv = Path.of("/proc/driver/nvidia/version");
-        String driver = Files.isReadable(nv) ? "NVIDIA driver present" : "no NVIDIA driver found";
-        System.out.printf("%-10s %-8s %s%n", "cuda", "no", "not in this build yet; " + driver);
-        System.out.printf("auto -> %s%n", CpuBackend.isAvailable() ? "cpu" : "reference");
+        CudaProbe p = CudaProbe.get();
+        String auto = CpuBackend.isAvailable() ? "cpu" : "reference";
+        if (p.usable()) {
+            try (CudaBackend b = new CudaBackend(Backends.defaultThreads(), CudaBackend.Precision.FP64)) {
+                System.out.printf("%-10s %-8s %s%n", "cuda", "yes", p);
+                System.out.printf("%-10s %-8s GEMM: %s; FP64 non-tensor peak %.1f TFLOPS (estimate from SMs and clock)%n", "", "",
+                        b.blasPath(), p.fp64PeakFlops() / 1e12);
+                auto = "cuda";
+            } catch (RuntimeException | LinkageError e) {
+                System.out.printf("%-10s %-8s %s, but the backend could not start: %s%n", "cuda", "no", p, e.getMessage());
+            }
+        } else {
+            System.out.printf("%-10s %-8s %s%s%n", "cuda", "no", p.reason(),
+                    Files.isReadable(Path.of("/proc/driver/nvidia/version")) ? "" : " (no /proc/driver/nvidia/version)");
+        }
+        System.out.printf("auto -> %s%n", auto);
     }
 
     private static String cpuModel() {

@@ -57,6 +57,9 @@ final class ImputeCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Philox key (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @picocli.CommandLine.Mixin
+    BackendOptions backend;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
 
@@ -87,10 +90,14 @@ final class ImputeCommand implements Runnable {
         s.sigma0 = priorSd * priorSd;
         if (priorVariance != null) s.priorVariance = readPriorVariance(b.genes, types);
         long t0 = System.nanoTime();
-        CellTypeImputation.Result r = mode.equals("eb") ? CellTypeImputation.empiricalBayes(b.values.data, b.geneCount(), n, w, k, mu0, s)
-                : mode.equals("gibbs") ? CellTypeImputation.gibbs(b.values.data, b.geneCount(), n, w, k, mu0, s)
-                : null;
-        if (r == null) throw new UserException("--mode " + mode + ": choose gibbs or eb");
+        if (!mode.equals("eb") && !mode.equals("gibbs")) throw new UserException("--mode " + mode + ": choose gibbs or eb");
+        CellTypeImputation.Result r;
+        if (mode.equals("eb")) r = CellTypeImputation.empiricalBayes(b.values.data, b.geneCount(), n, w, k, mu0, s);
+        else {
+            try (org.cohortex.linalg.ComputeBackend be = backend.create()) {
+                r = be.gibbsImpute(b.values.data, b.geneCount(), n, w, k, mu0, s);
+            }
+        }
         int failed = 0;
         for (String reason : r.reason()) if (reason != null) failed++;
         Log.info("impute (%s): %d genes x %d samples x %d cell types in %.1f s; %d genes not imputed (impute_notes.tsv)", mode, b.geneCount(), n, k,

@@ -9,6 +9,7 @@ import java.util.stream.IntStream;
 
 import org.cohortex.UserException;
 import org.cohortex.io.ExpressionMatrix;
+import org.cohortex.linalg.ComputeBackend;
 import org.cohortex.sim.Sampling;
 
 /**
@@ -24,8 +25,8 @@ public final class Deconvolution {
 
     private Deconvolution() {}
 
-    /** bulk: genes x samples on the linear scale (CPM). */
-    public static Result run(ExpressionMatrix bulk, Signature sig, Method method, int permutations, long seed) {
+    /** bulk: genes x samples on the linear scale (CPM). NNLS fits go through the backend in one batch. */
+    public static Result run(ExpressionMatrix bulk, Signature sig, Method method, int permutations, long seed, ComputeBackend backend) {
         Map<String, Integer> row = new HashMap<>();
         for (int g = 0; g < bulk.geneCount(); g++) row.put(bulk.genes[g], g);
         List<Integer> sigRows = new ArrayList<>(), bulkRows = new ArrayList<>();
@@ -43,31 +44,51 @@ public final class Deconvolution {
         double[] xs = standardise(x);
         double[] props = new double[n * k], rmse = new double[n], r = new double[n], p = new double[n];
         double[] allValues = bulk.values.data;
-        IntStream.range(0, n).parallel().forEach(j -> {
-            double[] y = new double[m];
-            for (int i = 0; i < m; i++) y[i] = bulk.values.data[bulkRows.get(i) * n + j];
-            NuSvr.Fit f = fit(method, x, xs, m, k, y);
-            System.arraycopy(f.w(), 0, props, j * k, k);
-            rmse[j] = f.rmse();
-            r[j] = f.r();
-            if (permutations > 0) {
-                SplittableRandom rng = Sampling.stream(seed, 300, j);
-                int exceed = 0;
-                for (int b = 0; b < permutations; b++) {
-                    double[] yr = new double[m];
-                    for (int i = 0; i < m; i++) yr[i] = allValues[rng.nextInt(allValues.length)];
-                    if (fit(method, x, xs, m, k, yr).r() >= f.r()) exceed++;
+        double[] mixtures = new double[n * m];
+        for (int j = 0; j < n; j++) for (int i = 0; i < m; i++) mixtures[j * m + i] = bulk.values.data[bulkRows.get(i) * n + j];
+        NuSvr.Fit[] fits = fitAll(method, x, xs, m, k, mixtures, n, backend);
+        for (int j = 0; j < n; j++) {
+            System.arraycopy(fits[j].w(), 0, props, j * k, k);
+            rmse[j] = fits[j].rmse();
+            r[j] = fits[j].r();
+            p[j] = Double.NaN;
+        }
+        if (permutations > 0) {
+            // CIBERSORT's null: random mixtures drawn from all bulk values, each sample its own stream;
+            // samples in groups so that the random mixtures in memory stay near 16M values
+            int group = Math.max(1, Math.min(n, (1 << 24) / Math.max(1, permutations * m)));
+            for (int j0 = 0; j0 < n; j0 += group) {
+                int gl = Math.min(group, n - j0), first = j0;
+                double[] random = new double[gl * permutations * m];
+                IntStream.range(0, gl).parallel().forEach(jj -> {
+                    SplittableRandom rng = Sampling.stream(seed, 300, first + jj);
+                    for (int b = 0; b < permutations; b++) {
+                        int off = (jj * permutations + b) * m;
+                        for (int i = 0; i < m; i++) random[off + i] = allValues[rng.nextInt(allValues.length)];
+                    }
+                });
+                NuSvr.Fit[] nulls = fitAll(method, x, xs, m, k, random, gl * permutations, backend);
+                for (int jj = 0; jj < gl; jj++) {
+                    int exceed = 0;
+                    for (int b = 0; b < permutations; b++) if (nulls[jj * permutations + b].r() >= fits[first + jj].r()) exceed++;
+                    p[first + jj] = (double) exceed / permutations;
                 }
-                p[j] = (double) exceed / permutations;
-            } else p[j] = Double.NaN;
-        });
+            }
+        }
         return new Result(bulk.samples, sig.cellTypes(), props, rmse, r, p, m);
     }
 
-    static NuSvr.Fit fit(Method method, double[] x, double[] xs, int m, int k, double[] y) {
-        if (method == Method.NUSVR) return NuSvr.fit(xs, m, k, standardiseVector(y));
-        double[] w = Nnls.solve(x, m, k, y);
-        return NuSvr.score(w, xs, m, k, standardiseVector(y), Double.NaN);
+    /** Fits of every mixture (rows of y, count x m): nu-SVR one by one in parallel, NNLS as one backend batch. */
+    static NuSvr.Fit[] fitAll(Method method, double[] x, double[] xs, int m, int k, double[] y, int count, ComputeBackend backend) {
+        NuSvr.Fit[] out = new NuSvr.Fit[count];
+        if (method == Method.NUSVR) {
+            IntStream.range(0, count).parallel().forEach(j -> out[j] = NuSvr.fit(xs, m, k, standardiseVector(java.util.Arrays.copyOfRange(y, j * m, (j + 1) * m))));
+            return out;
+        }
+        double[] w = backend.nnlsBatched(x, m, k, y, count);
+        IntStream.range(0, count).parallel().forEach(j -> out[j] = NuSvr.score(java.util.Arrays.copyOfRange(w, j * k, (j + 1) * k), xs, m, k,
+                standardiseVector(java.util.Arrays.copyOfRange(y, j * m, (j + 1) * m)), Double.NaN));
+        return out;
     }
 
     /** (X - mean(X)) / sd(X) over all entries, as CIBERSORT. */

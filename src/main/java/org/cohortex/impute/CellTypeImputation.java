@@ -52,7 +52,7 @@ public final class CellTypeImputation {
         double[][] out = new double[genes][];
         String[] reason = new String[genes];
         IntStream.range(0, genes).parallel().forEach(g -> {
-            String bad = check(y, g, n);
+            String bad = unusableReason(y, g, n);
             if (bad != null) { reason[g] = bad; out[g] = nans(n * k); return; }
             try {
                 out[g] = gibbsGene(Arrays.copyOfRange(y, g * n, g * n + n), n, w, k, Arrays.copyOfRange(mu0, g * k, g * k + k), s, g);
@@ -64,7 +64,8 @@ public final class CellTypeImputation {
         return new Result(out, reason);
     }
 
-    static String check(double[] y, int g, int n) {
+    /** Why gene g (row of y, genes x n) cannot be imputed, or null. */
+    public static String unusableReason(double[] y, int g, int n) {
         double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             double v = y[g * n + i];
@@ -213,7 +214,7 @@ public final class CellTypeImputation {
         double[][] out = new double[genes][];
         String[] reason = new String[genes];
         IntStream.range(0, genes).parallel().forEach(g -> {
-            String bad = check(y, g, n);
+            String bad = unusableReason(y, g, n);
             if (bad != null) { reason[g] = bad; out[g] = nans(n * k); return; }
             double[] m0 = Arrays.copyOfRange(mu0, g * k, g * k + k), mu = m0.clone();
             double[] q = new double[n]; // w' Sigma0 w

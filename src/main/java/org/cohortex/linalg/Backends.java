@@ -10,6 +10,14 @@ public final class Backends {
     public static final String[] NAMES = {"auto", "cuda", "cpu", "reference"};
 
     public static ComputeBackend create(String name, int threads) {
+        return create(name, threads, CudaBackend.Precision.FP64);
+    }
+
+    /**
+     * {@code cuda} and {@code auto} fall back to cpu when no GPU can be used (no driver, no device,
+     * a module that does not load), with one log line saying why: never a crash (SPEC 3).
+     */
+    public static ComputeBackend create(String name, int threads, CudaBackend.Precision precision) {
         String n = name == null ? "auto" : name.toLowerCase(java.util.Locale.ROOT);
         switch (n) {
             case "reference":
@@ -20,14 +28,51 @@ public final class Backends {
                             + CpuBackend.loadError() + "); use --backend reference");
                 }
                 return new CpuBackend(threads);
-            case "cuda":
-                throw new UserException("--backend cuda: the CUDA backend is not part of this build yet; use --backend cpu or auto");
-            case "auto":
-                if (CpuBackend.isAvailable()) return new CpuBackend(threads);
-                Log.warn("OpenBLAS could not be loaded (%s); falling back to the reference backend", CpuBackend.loadError());
-                return new ReferenceBackend();
+            case "cuda": {
+                ComputeBackend cuda = openCuda(threads, precision);
+                if (cuda != null) return cuda;
+                Log.warn("--backend cuda: %s; using the cpu backend (same results, within the agreement contract)", cudaUnusableReason);
+                return cpuOrReference(threads);
+            }
+            case "auto": {
+                if (CudaProbe.driverPresent()) {
+                    ComputeBackend cuda = openCuda(threads, precision);
+                    if (cuda != null) return cuda;
+                    Log.info("backend auto: cpu (%s)", cudaUnusableReason);
+                }
+                return cpuOrReference(threads);
+            }
             default:
                 throw new UserException("unknown backend '" + name + "': choose one of auto, cuda, cpu, reference");
+        }
+    }
+
+    private static ComputeBackend cpuOrReference(int threads) {
+        if (CpuBackend.isAvailable()) return new CpuBackend(threads);
+        Log.warn("OpenBLAS could not be loaded (%s); falling back to the reference backend", CpuBackend.loadError());
+        return new ReferenceBackend();
+    }
+
+    private static volatile String cudaUnusableReason = "";
+
+    /** The cuda backend, or null (reason in cudaUnusableReason). */
+    private static ComputeBackend openCuda(int threads, CudaBackend.Precision precision) {
+        CudaProbe p = CudaProbe.get();
+        if (!p.usable()) {
+            cudaUnusableReason = p.reason();
+            return null;
+        }
+        if (!CpuBackend.isAvailable()) {
+            cudaUnusableReason = "its host twin needs OpenBLAS, which could not be loaded (" + CpuBackend.loadError() + ")";
+            return null;
+        }
+        try {
+            CudaBackend b = new CudaBackend(threads, precision);
+            Log.info("backend cuda: %s", b.describe());
+            return b;
+        } catch (RuntimeException | LinkageError e) {
+            cudaUnusableReason = "the CUDA backend could not start on " + p.device() + " (" + e.getMessage() + ")";
+            return null;
         }
     }
 

@@ -100,10 +100,69 @@ public final class CpuBackend implements ComputeBackend {
         return c;
     }
 
+    @Override
+    public GramAccumulator gramAccumulator(int n) {
+        DoublePointer sum = new DoublePointer((long) n * n);
+        DoublePointer rowsBuf = new DoublePointer(1);
+        sum.zero();
+        return new GramAccumulator() {
+            DoublePointer rows = rowsBuf;
+
+            @Override
+            public void add(double[] block, int count) {
+                if (count == 0) return;
+                synchronized (CpuBackend.this) {
+                    if (rows.capacity() < (long) count * n) {
+                        rows.close();
+                        rows = new DoublePointer((long) count * n);
+                    }
+                    rows.put(block, 0, count * n);
+                    openblas.cblas_dsyrk(openblas.CblasRowMajor, openblas.CblasUpper, openblas.CblasTrans, n, count, 1.0, rows, n, 1.0, sum, n);
+                }
+            }
+
+            @Override
+            public Mat result() {
+                Mat c = new Mat(n, n);
+                sum.get(c.data);
+                for (int i = 0; i < n; i++) for (int j = 0; j < i; j++) c.data[i * n + j] = c.data[j * n + i];
+                return c;
+            }
+
+            @Override
+            public void close() {
+                rows.close();
+                sum.close();
+            }
+        };
+    }
+
     // ---------------------------------------------------------------- batched OLS
+
+    /**
+     * C (rows x p) = Y_block (rows x n, from {@code y[yOff..]}) Q (n x p): the one GEMM-shaped step of
+     * the batched OLS and nested RSS; the cuda backend supplies a device version and reuses the rest.
+     */
+    @FunctionalInterface
+    interface BlockProduct {
+        void multiply(double[] y, int yOff, int rows, int n, double[] q, int p, double[] c);
+    }
+
+    /** The OpenBLAS block product on this backend's reused native buffers. */
+    void blasProduct(double[] y, int yOff, int rows, int n, double[] q, int p, double[] c) {
+        DoublePointer py = buffers.get(0, (long) rows * n), pq = buffers.get(1, (long) n * p), pc = buffers.get(2, (long) rows * p);
+        py.put(y, yOff, rows * n);
+        pq.put(q);
+        openblas.cblas_dgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, rows, p, n, 1.0, py, n, pq, p, 0.0, pc, p);
+        pc.get(c, 0, rows * p);
+    }
 
     @Override
     public synchronized OlsFit olsSharedDesign(Mat x, Mat y) {
+        return olsSharedDesign(x, y, this::blasProduct);
+    }
+
+    synchronized OlsFit olsSharedDesign(Mat x, Mat y, BlockProduct product) {
         final int genes = y.rows, n = x.rows, p = x.cols;
         if (y.cols != n) throw new IllegalArgumentException("Y has " + y.cols + " samples, X has " + n);
         final SharedDesign d = new SharedDesign(x);
@@ -124,7 +183,7 @@ public final class CpuBackend implements ComputeBackend {
             if (missing[g]) partial[b++] = g; else complete[a++] = g;
         }
 
-        if (complete.length > 0 && n - p >= 1) fitComplete(d, y, complete, beta, se, rss, df);
+        if (complete.length > 0 && n - p >= 1) fitComplete(d, y, complete, beta, se, rss, df, product);
         else for (int g : complete) markUnfit(g, p, n - p, beta, se, rss, df);
         if (partial.length > 0) {
             pool.submit(() -> IntStream.of(partial).parallel()
@@ -147,19 +206,19 @@ public final class CpuBackend implements ComputeBackend {
      */
     @Override
     public synchronized double[][] nestedRss(Mat x, int[] prefixes, Mat y) {
+        return nestedRss(x, prefixes, y, this::blasProduct);
+    }
+
+    synchronized double[][] nestedRss(Mat x, int[] prefixes, Mat y, BlockProduct product) {
         final int genes = y.rows, n = x.rows, p = x.cols;
         final SharedDesign d = new SharedDesign(x);
         if (d.u == null) return ComputeBackend.super.nestedRss(x, prefixes, y);
         final double[][] out = new double[prefixes.length][genes];
         final int block = Math.max(1, Math.min(genes, BLOCK_DOUBLES / Math.max(1, n)));
-        DoublePointer py = buffers.get(0, (long) block * n), pq = buffers.get(1, (long) n * p), pc = buffers.get(2, (long) block * p);
-        pq.put(d.q);
         double[] c = new double[block * p];
         for (int start = 0; start < genes; start += block) {
             final int len = Math.min(block, genes - start);
-            py.put(y.data, start * n, len * n);
-            openblas.cblas_dgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, len, p, n, 1.0, py, n, pq, p, 0.0, pc, p);
-            pc.get(c, 0, len * p);
+            product.multiply(y.data, start * n, len, n, d.q, p, c);
             final int s0 = start;
             pool.submit(() -> IntStream.range(0, len).parallel().forEach(k -> {
                 int g = s0 + k, yoff = g * n, coff = k * p;
@@ -190,27 +249,22 @@ public final class CpuBackend implements ComputeBackend {
     }
 
     /** Genes observed in every sample: C = Y Q through BLAS, block by block, then small per-gene algebra. */
-    private void fitComplete(SharedDesign d, Mat y, int[] genesIdx, double[] beta, double[] se, double[] rss, int[] df) {
+    private void fitComplete(SharedDesign d, Mat y, int[] genesIdx, double[] beta, double[] se, double[] rss, int[] df, BlockProduct product) {
         final int n = d.n, p = d.p;
         final int block = Math.max(1, Math.min(genesIdx.length, BLOCK_DOUBLES / Math.max(1, n)));
         double[] scratch = null;
-        DoublePointer py = buffers.get(0, (long) block * n), pq = buffers.get(1, (long) n * p), pc = buffers.get(2, (long) block * p);
         {
-            pq.put(d.q);
             double[] c = new double[block * p];
             for (int start = 0; start < genesIdx.length; start += block) {
                 final int len = Math.min(block, genesIdx.length - start);
                 boolean contiguous = genesIdx[start + len - 1] - genesIdx[start] == len - 1;
                 if (contiguous) {
-                    py.put(y.data, genesIdx[start] * n, len * n);
+                    product.multiply(y.data, genesIdx[start] * n, len, n, d.q, p, c);
                 } else {
                     if (scratch == null) scratch = new double[block * n];
                     for (int k = 0; k < len; k++) System.arraycopy(y.data, genesIdx[start + k] * n, scratch, k * n, n);
-                    py.put(scratch, 0, len * n);
+                    product.multiply(scratch, 0, len, n, d.q, p, c);
                 }
-                openblas.cblas_dgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans,
-                        len, p, n, 1.0, py, n, pq, p, 0.0, pc, p);
-                pc.get(c, 0, len * p);
                 final int s0 = start;
                 pool.submit(() -> IntStream.range(0, len).parallel().forEach(k -> {
                     int g = genesIdx[s0 + k];
@@ -354,22 +408,5 @@ public final class CpuBackend implements ComputeBackend {
     }
 
     @Override
-    public ThinSvd thinSvd(Mat a, int k) {
-        boolean tall = a.rows >= a.cols;
-        int small = tall ? a.cols : a.rows;
-        int kk = Math.min(k, small);
-        Mat gram = tall ? crossprod(a) : crossprod(a.transpose());
-        SymmetricEigen e = symmetricEigen(gram);
-        double[] d = new double[kk];
-        Mat w = new Mat(small, kk); // right (tall) or left (wide) singular vectors
-        for (int j = 0; j < kk; j++) {
-            d[j] = Math.sqrt(Math.max(0, e.values[j]));
-            for (int i = 0; i < small; i++) w.data[i * kk + j] = e.vectors.data[i * small + j];
-        }
-        Mat other = tall ? gemm(a, false, w, false) : gemm(a, true, w, false);
-        for (int i = 0; i < other.rows; i++) {
-            for (int j = 0; j < kk; j++) other.data[i * kk + j] = d[j] > 0 ? other.data[i * kk + j] / d[j] : 0.0;
-        }
-        return tall ? new ThinSvd(d, other, w) : new ThinSvd(d, w, other);
-    }
+    public ThinSvd thinSvd(Mat a, int k) { return ThinSvd.viaGram(this, a, k); }
 }

@@ -23,6 +23,7 @@ import org.cohortex.linalg.Mat;
 import org.cohortex.linalg.OlsFit;
 import org.cohortex.stats.DesignBuilder;
 import org.cohortex.stats.DesignMatrix;
+import org.cohortex.stats.FreedmanLane;
 import org.cohortex.stats.MultipleTesting;
 import org.cohortex.stats.StudentT;
 import org.cohortex.sva.CovariateSelection;
@@ -63,6 +64,9 @@ public final class DifferentialExpression {
         public CovariateSelection.Options selection = new CovariateSelection.Options();
         /** The expression matrix already parsed from {@link #expr} (a grid run analyses each set for several traits). */
         public ExpressionMatrix preloaded;
+        /** Freedman-Lane permutations of the trait (0 = none): p_perm and p_maxt columns. */
+        public int permutations;
+        public long permutationSeed = 1;
     }
 
     /** Per-gene statistics of the trait term, in input gene order. */
@@ -71,6 +75,9 @@ public final class DifferentialExpression {
         public final double[] beta, se, t, p, pBonferroni, qBh, meanExpr;
         public final String[] note;
         public final DesignMatrix design;
+        /** Freedman-Lane empirical and max-T adjusted p-values; null without permutations. */
+        public double[] pPerm, pMaxT;
+        public FreedmanLane.Result permutation;
 
         Result(String[] genes, int g, DesignMatrix design) {
             this.genes = genes;
@@ -126,6 +133,7 @@ public final class DifferentialExpression {
         OlsFit fit = backend.olsSharedDesign(design.x, y.values);
         double fitSeconds = (System.nanoTime() - tFit) / 1e9;
         Result res = statistics(y, design, fit);
+        if (r.permutations > 0) permute(res, design, y, r, backend);
         Log.info("fitted %d genes in %.3f s; %d tested, %d not testable (gene_notes.tsv), %d with p_bonferroni < 0.05",
                 y.geneCount(), fitSeconds, res.tested(), y.geneCount() - res.tested(), countBelow(res.pBonferroni, 0.05));
 
@@ -138,6 +146,28 @@ public final class DifferentialExpression {
         writeSelection(r.out, selection);
         Log.info("wrote %s (%.2f s in all)", r.out, (System.nanoTime() - t0) / 1e9);
         return res;
+    }
+
+    /** Freedman-Lane over the genes with a t and no missing value (the others keep NA, with a log line). */
+    static void permute(Result res, DesignMatrix design, ExpressionMatrix y, Request r, ComputeBackend backend) {
+        long t0 = System.nanoTime();
+        int genes = y.geneCount(), n = y.sampleCount();
+        boolean[] include = new boolean[genes];
+        int withNa = 0;
+        for (int g = 0; g < genes; g++) {
+            if (Double.isNaN(res.t[g])) continue;
+            boolean complete = true;
+            for (int i = 0; i < n && complete; i++) complete = !Double.isNaN(y.values.data[g * n + i]);
+            if (complete) include[g] = true; else withNa++;
+        }
+        int[] index = java.util.stream.IntStream.range(0, genes).filter(g -> include[g]).toArray();
+        if (withNa > 0) Log.warn("permutations: %d genes with missing values are not permuted (p_perm, p_maxt NA)", withNa);
+        FreedmanLane.Problem prob = FreedmanLane.prepare(backend, design.x, design.traitColumn, y.values, include);
+        res.permutation = FreedmanLane.run(backend, prob, index, genes, r.permutations, r.permutationSeed);
+        res.pPerm = res.permutation.pPerm();
+        res.pMaxT = res.permutation.pMaxT();
+        Log.info("permutations: %d Freedman-Lane permutations of %d genes in %.2f s (backend %s); %d with p_maxt < 0.05",
+                r.permutations, index.length, (System.nanoTime() - t0) / 1e9, backend.name(), countBelow(res.pMaxT, 0.05));
     }
 
     private static CovariateSelection.Selection selectCovariates(Request r, PhenotypeTable pheno, ExpressionMatrix expr, PhenotypeTable svs) {
@@ -278,6 +308,12 @@ public final class DifferentialExpression {
         model.put("genes_tested", res.tested());
         model.put("genes_not_tested", res.genes.length - res.tested());
         model.put("genes_bonferroni_0_05", countBelow(res.pBonferroni, 0.05));
+        model.put("permutations", res.permutation == null ? "off"
+                : Map.of("method", "Freedman-Lane (residuals of the model without the trait), t statistic",
+                        "permutations", res.permutation.permutations(), "seed", r.permutationSeed,
+                        "genes_permuted", res.permutation.genesPermuted(),
+                        "p_perm", "(1 + #{|t*| >= |t|}) / (B + 1)", "p_maxt", "Westfall-Young step-down max-T, same +1",
+                        "genes_maxt_0_05", countBelow(res.pMaxT, 0.05)));
         model.put("backend", backend.describe());
         Json.write(dir.resolve("model.json"), model);
     }
@@ -294,10 +330,14 @@ public final class DifferentialExpression {
     public static void writeDeTable(Path file, Result res) {
         AtomicFile.write(file, w -> {
             StringBuilder sb = new StringBuilder(1 << 16);
-            sb.append(String.join("\t", DE_COLUMNS)).append('\n');
+            boolean perm = res.pPerm != null;
+            sb.append(String.join("\t", DE_COLUMNS)).append(perm ? "\tp_perm\tp_maxt" : "").append('\n');
             for (int g = 0; g < res.genes.length; g++) {
                 sb.append(res.genes[g]);
-                for (double v : new double[] {res.beta[g], res.se[g], res.t[g], res.p[g], res.pBonferroni[g], res.qBh[g], res.meanExpr[g]}) {
+                double[] row = perm
+                        ? new double[] {res.beta[g], res.se[g], res.t[g], res.p[g], res.pBonferroni[g], res.qBh[g], res.meanExpr[g], res.pPerm[g], res.pMaxT[g]}
+                        : new double[] {res.beta[g], res.se[g], res.t[g], res.p[g], res.pBonferroni[g], res.qBh[g], res.meanExpr[g]};
+                for (double v : row) {
                     sb.append('\t');
                     if (Double.isNaN(v) || Double.isInfinite(v)) sb.append("NA"); else sb.append(v);
                 }

@@ -47,6 +47,8 @@ public final class StudyConfig {
     public final String deconvolution, imputation;
     public final double alpha;
     public final int permutations;
+    /** Freedman-Lane permutations per DE analysis (0 = none). */
+    public final int dePermutations;
     public final long seed;
     public final String backend;
     public final Map<String, Object> raw;
@@ -122,7 +124,7 @@ public final class StudyConfig {
         }
         Map<String, Object> a = m.containsKey("analysis") ? map(m, "analysis", "analysis", false) : Map.of();
         check(a, "analysis.", Set.of("cell_types", "num_sv", "select_covariates", "exclude", "covariates", "deconvolution", "imputation",
-                "alpha", "permutations", "seed", "backend"));
+                "alpha", "permutations", "de_permutations", "seed", "backend"));
         cellTypes = a.containsKey("cell_types") ? strings(a, "cell_types", "analysis.cell_types", false) : null;
         numSv = a.containsKey("num_sv") ? String.valueOf(a.get("num_sv")) : "be";
         selectCovariates = a.containsKey("select_covariates") ? bool(a, "select_covariates", "analysis.select_covariates") : true;
@@ -132,6 +134,8 @@ public final class StudyConfig {
         imputation = a.containsKey("imputation") ? oneOf(a, "imputation", "analysis.imputation", "eb", "gibbs") : "eb";
         alpha = a.containsKey("alpha") ? num(a, "alpha", "analysis.alpha") : 0.05;
         permutations = a.containsKey("permutations") ? (int) num(a, "permutations", "analysis.permutations") : 20;
+        dePermutations = a.containsKey("de_permutations") ? (int) num(a, "de_permutations", "analysis.de_permutations") : 0;
+        if (dePermutations < 0) throw new org.cohortex.UserException("analysis.de_permutations: must be >= 0, got " + dePermutations);
         seed = a.containsKey("seed") ? (long) num(a, "seed", "analysis.seed") : 1;
         backend = a.containsKey("backend") ? str(a, "backend", "analysis.backend") : "auto";
     }

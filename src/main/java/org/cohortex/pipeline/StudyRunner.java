@@ -129,7 +129,8 @@ public final class StudyRunner {
             deDirs.add(dir);
             List<String> excl = c.exclude != null ? c.exclude : new ArrayList<>(c.traits);
             unit("de/" + s[0] + "/" + s[1], key("de", s[0], s[3], c.numSv, Boolean.toString(c.selectCovariates), String.join(",", excl),
-                    String.join(",", c.covariates), Integer.toString(c.permutations), Long.toString(c.seed), file(Path.of(s[2])), file(phenotypes)),
+                    String.join(",", c.covariates), Integer.toString(c.permutations), Integer.toString(c.dePermutations), Long.toString(c.seed),
+                    file(Path.of(s[2])), file(phenotypes)),
                     List.of(dir.resolve("de.tsv"), dir.resolve("model.json")), List.of(dir.resolve("not_fitted.txt")), () -> de(s, dir, excl));
         }
         // an analysis that cannot be fitted (e.g. more model columns than complete samples) is a
@@ -200,7 +201,7 @@ public final class StudyRunner {
         ExpressionMatrix bulk = MatrixReader.read(region.counts());
         ExpressionMatrix cpm = Transform.countsPerMillion(bulk, region.counts().toString());
         Signature sig = SignatureBuilder.build(MatrixReader.read(panel.counts()), panel.labels());
-        Deconvolution.Result r = Deconvolution.run(cpm, sig, Deconvolution.Method.valueOf(c.deconvolution.toUpperCase(java.util.Locale.ROOT)), 0, c.seed);
+        Deconvolution.Result r = Deconvolution.run(cpm, sig, Deconvolution.Method.valueOf(c.deconvolution.toUpperCase(java.util.Locale.ROOT)), 0, c.seed, backend);
         sig.write(dir.resolve("signature.tsv"));
         MatrixWriter.write(dir.resolve("proportions.tsv"), "sample", r.samples(), r.cellTypes(), r.proportions());
     }
@@ -219,7 +220,7 @@ public final class StudyRunner {
         double[] mu0 = ReferenceProfiles.log2MeanCpm(MatrixReader.read(panel.counts()), panel.labels(), y.genes, types);
         CellTypeImputation.Settings s = new CellTypeImputation.Settings();
         s.seed = c.seed;
-        CellTypeImputation.Result r = c.imputation.equals("gibbs") ? CellTypeImputation.gibbs(y.values.data, y.geneCount(), n, w, k, mu0, s)
+        CellTypeImputation.Result r = c.imputation.equals("gibbs") ? backend.gibbsImpute(y.values.data, y.geneCount(), n, w, k, mu0, s)
                 : CellTypeImputation.empiricalBayes(y.values.data, y.geneCount(), n, w, k, mu0, s);
         for (int t = 0; t < k; t++) {
             double[] m = new double[y.geneCount() * n];
@@ -251,6 +252,8 @@ public final class StudyRunner {
         r.numSv = c.numSv;
         r.sva.permutations = c.permutations;
         r.sva.seed = c.seed;
+        r.permutations = c.dePermutations;
+        r.permutationSeed = c.seed;
         r.selectCovariates = c.selectCovariates;
         r.exclude = new java.util.LinkedHashSet<>(exclude);
         r.transform = s[3].equals("log2cpm") ? Transform.LOG2CPM : Transform.NONE;

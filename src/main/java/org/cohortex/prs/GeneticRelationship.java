@@ -25,7 +25,6 @@ public final class GeneticRelationship {
     public static Both computeBoth(PlinkFileset fs, int[] variants, int[] samples, ComputeBackend backend, boolean pairwiseComplete) {
         int n = samples.length;
         int block = Math.max(64, Math.min(4096, (int) (64_000_000L / Math.max(1, n) / 8)));
-        Mat grm = new Mat(n, n);
         int[] missing = new int[n];
         double[] z = new double[block * n];
         // missing calls as one bitset per sample over the variants used: pairs missing at both
@@ -34,35 +33,36 @@ public final class GeneticRelationship {
         long[] missBits = pairwiseComplete ? new long[n * mWords] : null;
         int[] filled = {0};
         int[] used = {0};
-        Runnable flush = () -> {
-            int b = filled[0];
-            if (b == 0) return;
-            Mat zb = new Mat(b, n, java.util.Arrays.copyOf(z, b * n));
-            add(grm, backend.crossprod(zb));
-            filled[0] = 0;
-        };
-        fs.stream(variants, samples, (pos, g) -> {
-            long s = 0;
-            int c = 0;
-            for (byte v : g) if (v >= 0) { s += v; c++; }
-            if (c == 0) return;
-            double p = s / (2.0 * c);
-            if (p <= 0 || p >= 1) return; // monomorphic: no information, plink skips it too
-            double sd = Math.sqrt(2 * p * (1 - p));
-            int row = filled[0] * n;
-            for (int i = 0; i < n; i++) {
-                if (g[i] < 0) {
-                    z[row + i] = 0;
-                    missing[i]++;
-                    if (missBits != null) missBits[i * mWords + (used[0] >>> 6)] |= 1L << (used[0] & 63);
-                } else {
-                    z[row + i] = (g[i] - 2 * p) / sd;
+        Mat grm;
+        try (ComputeBackend.GramAccumulator acc = backend.gramAccumulator(n)) {
+            Runnable flush = () -> {
+                acc.add(z, filled[0]);
+                filled[0] = 0;
+            };
+            fs.stream(variants, samples, (pos, g) -> {
+                long s = 0;
+                int c = 0;
+                for (byte v : g) if (v >= 0) { s += v; c++; }
+                if (c == 0) return;
+                double p = s / (2.0 * c);
+                if (p <= 0 || p >= 1) return; // monomorphic: no information, plink skips it too
+                double sd = Math.sqrt(2 * p * (1 - p));
+                int row = filled[0] * n;
+                for (int i = 0; i < n; i++) {
+                    if (g[i] < 0) {
+                        z[row + i] = 0;
+                        missing[i]++;
+                        if (missBits != null) missBits[i * mWords + (used[0] >>> 6)] |= 1L << (used[0] & 63);
+                    } else {
+                        z[row + i] = (g[i] - 2 * p) / sd;
+                    }
                 }
-            }
-            used[0]++;
-            if (++filled[0] == block) flush.run();
-        });
-        flush.run();
+                used[0]++;
+                if (++filled[0] == block) flush.run();
+            });
+            flush.run();
+            grm = acc.result();
+        }
         int m = used[0];
         Mat mean = new Mat(n, n);
         for (int i = 0; i < grm.data.length; i++) mean.data[i] = m > 0 ? grm.data[i] / m : Double.NaN;
@@ -81,9 +81,5 @@ public final class GeneticRelationship {
             }
         });
         return new Both(grm, mean);
-    }
-
-    private static void add(Mat acc, Mat x) {
-        for (int i = 0; i < acc.data.length; i++) acc.data[i] += x.data[i];
     }
 }

@@ -101,4 +101,31 @@ class DeCommandTest {
         assertEquals(2, run("frobnicate").code);
         assertEquals(2, run("de", "--expr", "a", "--pheno", "b", "--trait", "t", "--out", "o", "--no-such-flag").code);
     }
+
+    @Test
+    void freedmanLanePermutationsAddEmpiricalAndMaxTColumns() throws IOException {
+        Path out = dir.resolve("perm");
+        Run r = run("de", "--expr", fx("expr.tsv"), "--pheno", fx("pheno.tsv"), "--sample-column", "sample_id", "--trait", "status",
+                "--covariates", "age,sex,batch,rin", "--sv-file", fx("svs.tsv"), "--permutations", "499", "--seed", "7", "--out", out.toString());
+        assertEquals(0, r.code, r.err);
+        List<String> lines = Files.readAllLines(out.resolve("de.tsv"));
+        assertEquals("gene\tbeta\tse\tt\tp\tp_bonferroni\tq_bh\tmean_expr\tp_perm\tp_maxt", lines.get(0));
+        List<Map<String, String>> got = Fixtures.table(out.resolve("de.tsv"));
+        int strong = 0, notPermuted = 0;
+        for (Map<String, String> g : got) {
+            if (g.get("p").equals("NA")) { assertEquals("NA", g.get("p_perm")); continue; }
+            if (g.get("p_perm").equals("NA")) { notPermuted++; continue; } // genes with missing values (logged)
+            double p = Fixtures.num(g.get("p")), pp = Fixtures.num(g.get("p_perm")), pm = Fixtures.num(g.get("p_maxt"));
+            assertTrue(pp >= 1.0 / 500 - 1e-15 && pp <= 1, "p_perm in [1/(B+1), 1]");
+            assertTrue(pm >= pp - 1e-15, "max-T adjusted p is at least the per-gene p");
+            // with normal errors the permutation p follows the t-test p (500 permutations: +- ~0.05)
+            if (p > 0.02) assertEquals(p, pp, 0.12, g.get("gene"));
+            if (p < 0.01) { strong++; assertTrue(pp <= 3 * p + 0.01, g.get("gene") + " p " + p + " p_perm " + pp); }
+        }
+        assertTrue(strong > 0, "the fixture has genes with an effect");
+        assertTrue(notPermuted > 0 && notPermuted < got.size() / 4, "only the fixture's genes with missing values are left out: " + notPermuted);
+        assertTrue(Files.readString(out.resolve("model.json")).contains("Freedman-Lane"));
+        assertEquals(2, run("de", "--expr", fx("expr.tsv"), "--pheno", fx("pheno.tsv"), "--sample-column", "sample_id", "--trait", "status",
+                "--permutations", "-3", "--out", dir.resolve("bad").toString()).code);
+    }
 }

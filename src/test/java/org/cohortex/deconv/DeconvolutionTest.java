@@ -26,7 +26,7 @@ class DeconvolutionTest {
     void nuSvrMatchesCibersortCoreAlgWithRsE1071() {
         Signature sig = Signature.read(Fixtures.path("deconv/signature.tsv"));
         ExpressionMatrix mix = MatrixReader.read(Fixtures.path("deconv/mixtures.tsv"));
-        Deconvolution.Result r = Deconvolution.run(mix, sig, Deconvolution.Method.NUSVR, 0, 1);
+        Deconvolution.Result r = Deconvolution.run(mix, sig, Deconvolution.Method.NUSVR, 0, 1, new org.cohortex.linalg.ReferenceBackend());
         List<Map<String, String>> want = Fixtures.table(Fixtures.path("deconv/expected_nusvr.tsv"));
         int k = sig.k();
         for (int j = 0; j < want.size(); j++) {

@@ -1,0 +1,74 @@
+package org.cohortex.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.cohortex.io.AtomicFile;
+import org.cohortex.linalg.Backends;
+import org.cohortex.linalg.ComputeBackend;
+import org.cohortex.linalg.CpuBackend;
+import org.cohortex.linalg.CudaProbe;
+import org.cohortex.pipeline.BackendBench;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs the same workloads on every available backend (or --backends) in one process and prints one",
+                "table: seconds, throughput, ratio to cpu. Sizes default to SPEC 6: OLS/SVA 20,000 x 300 x 30,",
+                "10,000 Freedman-Lane permutations, the Gibbs sampler on 20,000 genes x 304 x 6 x 1,000 iterations."})
+final class BenchCommand implements Runnable {
+    @Option(names = "--backends", split = ",", paramLabel = "a,b", description = "Backends to run (default: every usable one of cuda, cpu).")
+    List<String> backends;
+
+    @Option(names = "--workloads", split = ",", paramLabel = "w", description = "Subset of gemm, ols, sva, permutations, gibbs (default: all).")
+    List<String> workloads;
+
+    @Option(names = "--genes", defaultValue = "20000", paramLabel = "N") int genes;
+    @Option(names = "--samples", defaultValue = "300", paramLabel = "N") int samples;
+    @Option(names = "--covariates", defaultValue = "30", paramLabel = "P") int covariates;
+    @Option(names = "--permutations", defaultValue = "10000", paramLabel = "B") int permutations;
+    @Option(names = "--cpu-permutations", defaultValue = "500", paramLabel = "B",
+            description = "Permutations actually run on cpu; the time is scaled to --permutations (cost is linear in B) (default: ${DEFAULT-VALUE}).")
+    int cpuPermutations;
+    @Option(names = "--gibbs-genes", defaultValue = "20000", paramLabel = "N") int gibbsGenes;
+    @Option(names = "--cpu-gibbs-genes", defaultValue = "200", paramLabel = "N",
+            description = "Genes the cpu Gibbs run takes; scaled to --gibbs-genes (default: ${DEFAULT-VALUE}).")
+    int cpuGibbsGenes;
+    @Option(names = "--gibbs-iterations", defaultValue = "1000", paramLabel = "N") int gibbsIterations;
+    @Option(names = "--gemm-size", defaultValue = "4096", paramLabel = "N") int gemmSize;
+    @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all cores).") Integer threads;
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write the table here.") Path out;
+
+    @Override
+    public void run() {
+        List<String> names = backends;
+        if (names == null) {
+            names = new ArrayList<>();
+            if (CudaProbe.get().usable()) names.add("cuda");
+            if (CpuBackend.isAvailable()) names.add("cpu");
+        }
+        BackendBench.Settings s = new BackendBench.Settings();
+        s.genes = genes;
+        s.samples = samples;
+        s.covariates = covariates;
+        s.permutations = permutations;
+        s.cpuPermutations = cpuPermutations;
+        s.gibbsGenes = gibbsGenes;
+        s.cpuGibbsGenes = cpuGibbsGenes;
+        s.gibbsIterations = gibbsIterations;
+        s.gemmSize = gemmSize;
+        if (workloads != null) s.workloads = workloads;
+        List<ComputeBackend> open = new ArrayList<>();
+        try {
+            for (String n : names) open.add(Backends.create(n, threads == null ? Backends.defaultThreads() : threads));
+            for (ComputeBackend b : open) System.out.println("# " + b.describe());
+            String table = BackendBench.table(BackendBench.run(open, s));
+            System.out.print(table);
+            if (out != null) AtomicFile.writeString(out, table);
+        } finally {
+            for (ComputeBackend b : open) b.close();
+        }
+    }
+}

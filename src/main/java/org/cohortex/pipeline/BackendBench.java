@@ -1,0 +1,197 @@
+package org.cohortex.pipeline;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.cohortex.Log;
+import org.cohortex.impute.CellTypeImputation;
+import org.cohortex.linalg.ComputeBackend;
+import org.cohortex.linalg.CudaBackend;
+import org.cohortex.linalg.Mat;
+import org.cohortex.stats.FreedmanLane;
+import org.cohortex.sva.SurrogateVariables;
+
+/**
+ * `cohortex bench`: the same workloads (SPEC 6 sizes by default) on every backend given, in one
+ * process, one table: seconds, throughput and the ratio to the cpu backend measured in the same
+ * run. Each workload is run once to warm up (JIT, device modules, buffers) and then timed.
+ * Inputs are synthetic with a fixed seed. Workloads too slow for a backend at full size (the
+ * reference backend; the Gibbs sampler on a CPU) run on a slice and are scaled linearly in the
+ * genes, which is exact for per-gene work; the table says so.
+ */
+public final class BackendBench {
+    public static final class Settings {
+        public int genes = 20_000, samples = 300, covariates = 30;
+        public int permutations = 10_000;
+        public int gibbsGenes = 20_000, gibbsSamples = 304, cellTypes = 6, gibbsIterations = 1_000;
+        /** Largest gene count the CPU Gibbs run takes (the rest is scaled). */
+        public int cpuGibbsGenes = 200;
+        /** Largest permutation count the cpu backend runs (the rest is scaled, exact: cost is linear in B). */
+        public int cpuPermutations = 500;
+        public int gemmSize = 4096;
+        public long seed = 1;
+        public List<String> workloads = List.of("gemm", "ols", "sva", "permutations", "gibbs");
+    }
+
+    public record Row(String workload, String backend, double seconds, String throughput, String note) {}
+
+    private BackendBench() {}
+
+    public static List<Row> run(List<ComputeBackend> backends, Settings s) {
+        List<Row> rows = new ArrayList<>();
+        for (String w : s.workloads) {
+            for (ComputeBackend b : backends) {
+                Log.info("bench: %s on %s", w, b.name());
+                rows.add(switch (w) {
+                    case "gemm" -> gemm(b, s);
+                    case "ols" -> ols(b, s);
+                    case "sva" -> sva(b, s);
+                    case "permutations" -> permutations(b, s);
+                    case "gibbs" -> gibbs(b, s);
+                    default -> throw new org.cohortex.UserException("--workloads: unknown workload '" + w + "' (gemm, ols, sva, permutations, gibbs)");
+                });
+            }
+        }
+        return rows;
+    }
+
+    private static Mat random(int rows, int cols, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        Mat m = new Mat(rows, cols);
+        for (int i = 0; i < m.data.length; i++) m.data[i] = r.nextDouble() * 2 - 1;
+        return m;
+    }
+
+    private static Mat design(int n, int p, long seed) {
+        Mat x = random(n, p, seed);
+        SplittableRandom r = new SplittableRandom(seed + 7);
+        for (int i = 0; i < n; i++) {
+            x.data[i * p] = 1;
+            x.data[i * p + 1] = r.nextDouble() < 0.3 ? 1 : 0; // the trait
+        }
+        return x;
+    }
+
+    interface Timed { void run(); }
+
+    /** Warm-up run, then the median of three timed runs when one takes under a second, else one. */
+    private static double time(Timed t) {
+        t.run();
+        long t0 = System.nanoTime();
+        t.run();
+        double first = (System.nanoTime() - t0) / 1e9;
+        if (first > 1) return first;
+        double[] v = {first, 0, 0};
+        for (int i = 1; i < 3; i++) {
+            long a = System.nanoTime();
+            t.run();
+            v[i] = (System.nanoTime() - a) / 1e9;
+        }
+        java.util.Arrays.sort(v);
+        return v[1];
+    }
+
+    private static Row gemm(ComputeBackend b, Settings s) {
+        int n = b.name().equals("reference") ? Math.min(s.gemmSize, 512) : s.gemmSize;
+        Mat a = random(n, n, s.seed), c = random(n, n, s.seed + 1);
+        double sec = time(() -> b.gemm(a, false, c, false));
+        double gflops = 2.0 * n * n * n / sec / 1e9;
+        String note = n + " x " + n + " x " + n + " FP64";
+        if (b instanceof CudaBackend cb && cb.probe().fp64PeakFlops() > 0) {
+            note += String.format(Locale.ROOT, ", %.0f%% of the FP64 non-tensor peak (%.1f TFLOPS)", 100 * gflops * 1e9 / cb.probe().fp64PeakFlops(),
+                    cb.probe().fp64PeakFlops() / 1e12);
+        }
+        return new Row("gemm", b.name(), sec, String.format(Locale.ROOT, "%.1f GFLOPS", gflops), note);
+    }
+
+    private static int slice(ComputeBackend b, int full, int cap) { return b.name().equals("reference") ? Math.min(full, cap) : full; }
+
+    private static Row ols(ComputeBackend b, Settings s) {
+        int genes = slice(b, s.genes, 1000);
+        Mat x = design(s.samples, s.covariates, s.seed), y = random(genes, s.samples, s.seed + 2);
+        double sec = time(() -> b.olsSharedDesign(x, y)) * s.genes / genes;
+        return new Row("batched OLS", b.name(), sec, String.format(Locale.ROOT, "%.0f genes/ms", s.genes / sec / 1e3),
+                s.genes + " genes x " + s.samples + " samples x " + s.covariates + " columns" + scaled(genes, s.genes));
+    }
+
+    private static Row sva(ComputeBackend b, Settings s) {
+        int genes = slice(b, s.genes, 1000);
+        Mat y = random(genes, s.samples, s.seed + 3), x = design(s.samples, 2, s.seed);
+        Mat mod0 = new Mat(s.samples, 1);
+        java.util.Arrays.fill(mod0.data, 1.0);
+        // planted structure so that num.sv finds some SVs, as on real data
+        Mat hidden = random(s.samples, 5, s.seed + 4), load = random(genes, 5, s.seed + 5);
+        Mat sig = b.gemm(load, false, hidden, true);
+        for (int i = 0; i < y.data.length; i++) y.data[i] += 3 * sig.data[i];
+        int[] nsv = {0};
+        double sec = time(() -> {
+            nsv[0] = SurrogateVariables.numSvBe(b, y, x, 20, s.seed);
+            SurrogateVariables.irw(b, y, x, mod0, Math.max(1, nsv[0]), 5);
+        }) * s.genes / genes;
+        return new Row("SVA (num.sv be B=20 + irw B=5)", b.name(), sec, "n.sv " + nsv[0],
+                s.genes + " genes x " + s.samples + " samples" + scaled(genes, s.genes));
+    }
+
+    private static Row permutations(ComputeBackend b, Settings s) {
+        int genes = slice(b, s.genes, 500);
+        int perms = b.name().equals("cuda") ? s.permutations : Math.min(s.permutations, b.name().equals("reference") ? 20 : s.cpuPermutations);
+        Mat x = design(s.samples, s.covariates, s.seed), y = random(genes, s.samples, s.seed + 6);
+        boolean[] all = new boolean[genes];
+        java.util.Arrays.fill(all, true);
+        FreedmanLane.Problem prob = FreedmanLane.prepare(b, x, 1, y, all);
+        int[] index = java.util.stream.IntStream.range(0, genes).toArray();
+        double sec = time(() -> FreedmanLane.run(b, prob, index, genes, perms, s.seed)) * ((double) s.genes / genes) * ((double) s.permutations / perms);
+        double flops = 2.0 * s.genes * s.samples * s.covariates * s.permutations;
+        return new Row("Freedman-Lane permutations", b.name(), sec, String.format(Locale.ROOT, "%.1f GFLOPS (GEMM part)", flops / sec / 1e9),
+                s.permutations + " permutations of " + s.genes + " x " + s.samples + " x " + s.covariates
+                        + (perms < s.permutations || genes < s.genes ? " (measured on " + perms + " permutations x " + genes + " genes, scaled)" : ""));
+    }
+
+    private static Row gibbs(ComputeBackend b, Settings s) {
+        int genes = b.name().equals("cuda") ? s.gibbsGenes : Math.min(s.gibbsGenes, b.name().equals("reference") ? 20 : s.cpuGibbsGenes);
+        int n = s.gibbsSamples, k = s.cellTypes;
+        SplittableRandom r = new SplittableRandom(s.seed);
+        double[] w = new double[n * k], y = new double[genes * n], mu0 = new double[genes * k];
+        for (int i = 0; i < n; i++) {
+            double tot = 0;
+            for (int c = 0; c < k; c++) { w[i * k + c] = 0.2 + r.nextDouble(); tot += w[i * k + c]; }
+            for (int c = 0; c < k; c++) w[i * k + c] /= tot;
+        }
+        for (int g = 0; g < genes; g++) {
+            for (int c = 0; c < k; c++) mu0[g * k + c] = 2 + 4 * r.nextDouble();
+            for (int i = 0; i < n; i++) {
+                double v = 0;
+                for (int c = 0; c < k; c++) v += w[i * k + c] * (mu0[g * k + c] + 0.5 * r.nextDouble());
+                y[g * n + i] = v + 0.2 * r.nextDouble();
+            }
+        }
+        CellTypeImputation.Settings st = new CellTypeImputation.Settings();
+        st.iterations = s.gibbsIterations;
+        st.burnin = Math.min(300, s.gibbsIterations / 4);
+        double sec = time(() -> b.gibbsImpute(y, genes, n, w, k, mu0, st)) * s.gibbsGenes / genes;
+        return new Row("Gibbs sampler (bMIND model)", b.name(), sec, String.format(Locale.ROOT, "%.0f gene-iterations/s", (double) s.gibbsGenes * s.gibbsIterations / sec),
+                s.gibbsGenes + " genes x " + n + " samples x " + k + " cell types x " + s.gibbsIterations + " iterations" + scaled(genes, s.gibbsGenes));
+    }
+
+    private static String scaled(int measured, int full) {
+        return measured < full ? " (measured on " + measured + " genes, scaled linearly)" : "";
+    }
+
+    /** The table, with each row's ratio to the cpu row of the same workload. */
+    public static String table(List<Row> rows) {
+        Map<String, Double> cpu = new LinkedHashMap<>();
+        for (Row r : rows) if (r.backend.equals("cpu")) cpu.put(r.workload, r.seconds);
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%-32s %-10s %12s %10s  %-28s %s%n", "workload", "backend", "seconds", "vs cpu", "throughput", "size"));
+        for (Row r : rows) {
+            Double c = cpu.get(r.workload);
+            String ratio = c == null ? "-" : String.format(Locale.ROOT, "%.2fx", c / r.seconds);
+            sb.append(String.format(Locale.ROOT, "%-32s %-10s %12.4f %10s  %-28s %s%n", r.workload, r.backend, r.seconds, ratio, r.throughput, r.note));
+        }
+        return sb.toString();
+    }
+}
