@@ -158,6 +158,50 @@ class PrsPlinkParityTest {
     }
 
     @Test
+    void relationshipMatrixEqualsItsDefinitionOnBothMissingPairPaths() {
+        try (PlinkFileset fs = PlinkFileset.open(fx.resolve("cohort")); ComputeBackend b = Backends.create("cpu", 2)) {
+            int[] variants = java.util.stream.IntStream.range(0, fs.m()).filter(v -> !fs.variants.get(v).x() && v % 3 == 0).toArray();
+            int[] samples = java.util.stream.IntStream.range(0, fs.n()).toArray();
+            Mat sparse = GeneticRelationship.compute(fs, variants, samples, b, true);
+            long limit = GeneticRelationship.SPARSE_PAIR_LIMIT;
+            GeneticRelationship.SPARSE_PAIR_LIMIT = 0; // force the bitset popcounts
+            Mat bits;
+            try {
+                bits = GeneticRelationship.compute(fs, variants, samples, b, true);
+            } finally {
+                GeneticRelationship.SPARSE_PAIR_LIMIT = limit;
+            }
+            for (int i = 0; i < sparse.data.length; i++) assertEquals(bits.data[i], sparse.data[i], 1e-12 * Math.abs(bits.data[i]) + 1e-15);
+            // A_jk = mean over variants called in both of (x_j - 2p)(x_k - 2p) / (2p(1 - p)), p over everyone called
+            int n = samples.length;
+            double[] num = new double[n * n];
+            int[] cnt = new int[n * n];
+            boolean[] anyMissing = {false};
+            fs.stream(variants, samples, (pos, g) -> {
+                long sum = 0;
+                int c = 0;
+                for (byte v : g) if (v >= 0) { sum += v; c++; }
+                double p = sum / (2.0 * c);
+                if (c == 0 || p <= 0 || p >= 1) return;
+                double var = 2 * p * (1 - p);
+                for (int j = 0; j < n; j++) {
+                    if (g[j] < 0) { anyMissing[0] = true; continue; }
+                    for (int k = 0; k < n; k++) {
+                        if (g[k] < 0) continue;
+                        num[j * n + k] += (g[j] - 2 * p) * (g[k] - 2 * p) / var;
+                        cnt[j * n + k]++;
+                    }
+                }
+            });
+            assertTrue(anyMissing[0], "the fixture has missing calls, so the pairwise denominators matter");
+            for (int j = 0; j < n; j++) for (int k = 0; k < n; k++) {
+                double want = num[j * n + k] / cnt[j * n + k];
+                assertEquals(want, sparse.get(j, k), 1e-10 * Math.max(1, Math.abs(want)), "GRM(" + j + "," + k + ")");
+            }
+        }
+    }
+
+    @Test
     void relatednessAndPcaMatchPlink() throws IOException {
         List<String> rel = new ArrayList<>();
         for (String s : lines(fx.resolve("plink/qc.rel.id"))) rel.add(s.replaceAll("\\s+", "\t"));

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# R doing the SVA + covariate-check + DE work of a finished `cohortex run` grid, analysis by analysis,
+# on the same matrices and samples: num.sv(method = "be", B = 20), sva(method = "irw", B = 5),
+# cor.test of every candidate covariate against every SV (the selection's costly part), then the
+# regression of every gene on trait + SVs + the covariates cohortex kept (limma::lmFit, i.e. lm per
+# gene by QR). Timings per analysis go to OUT/r_grid.tsv as they finish, so a stopped run resumes.
+#   benchmarks/grid-vs-r.sh RESULTS_DIR OUT_DIR [reference|openblas] [MAX_ANALYSES]
+# reference: R on Debian's reference BLAS/LAPACK (the default of the Debian packages, forced with
+# LD_LIBRARY_PATH even where OpenBLAS is installed); openblas: whatever BLAS the alternatives give.
+# Needs r-bioc-sva, r-bioc-limma, r-cran-jsonlite. Not part of CI.
+set -euo pipefail
+RES=$(realpath "$1"); OUT=$2; BLAS=${3:-reference}; MAX=${4:-100000}
+mkdir -p "$OUT"
+if [ "$BLAS" = reference ]; then
+  export LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/blas:/usr/lib/x86_64-linux-gnu/lapack${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+fi
+export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-2}
+cat > "$OUT/grid.R" <<'RS'
+suppressMessages({ library(sva); library(limma); library(jsonlite) })
+a <- commandArgs(TRUE); res <- a[1]; out <- a[2]; maxn <- as.integer(a[3])
+log_file <- file.path(out, "r_grid.tsv")
+done <- if (file.exists(log_file)) read.delim(log_file, stringsAsFactors = FALSE)$analysis else character(0)
+if (!file.exists(log_file)) cat("analysis\tn_genes\tn_samples\tnsv_r\tnsv_cohortex\tnum_sv_s\tirw_s\tcortest_s\tlm_s\ttotal_s\tmedian_abs_t_diff\n", file = log_file)
+cat(sprintf("R %s, sva %s, limma %s; BLAS: %s\n", getRversion(), packageVersion("sva"), packageVersion("limma"), extSoftVersion()[["BLAS"]]))
+manifest <- fromJSON(file.path(res, "manifest.json"))
+pheno_file <- file.path(res, "prs", "pheno.tsv")
+if (!file.exists(pheno_file)) pheno_file <- manifest$config$cohort$phenotypes
+models <- Sys.glob(file.path(res, "de", "*", "*", "model.json"))
+cache_path <- ""; cache <- NULL
+n_run <- 0
+for (mf in models) {
+  m <- fromJSON(mf)
+  id <- paste(m$trait, m$set, sep = "/")
+  if (id %in% done) next
+  if (n_run >= maxn) break
+  n_run <- n_run + 1
+  dir <- dirname(mf)
+  if (m$expression != cache_path) {
+    x <- read.delim(m$expression, row.names = 1, check.names = FALSE)
+    x <- as.matrix(x)
+    if (m$transform == "log2cpm") { lib <- colSums(x); x <- log2(t((t(x) + 0.5) / (lib + 1) * 1e6)) }
+    cache <- x; cache_path <- m$expression
+  }
+  ph <- read.delim(pheno_file, check.names = FALSE, stringsAsFactors = FALSE)
+  idcol <- names(ph)[1]
+  ph <- ph[match(colnames(cache), ph[[idcol]]), ]
+  keep <- !is.na(ph[[m$trait]])
+  dat <- cache[, keep]; ph <- ph[keep, ]
+  dat <- dat[apply(dat, 1, function(r) all(is.finite(r))), ]
+  mod <- model.matrix(~ ph[[m$trait]]); mod0 <- model.matrix(~ 1, data = ph)
+  t0 <- proc.time()[["elapsed"]]
+  nsv <- num.sv(dat, mod, method = "be", B = 20, seed = 1)
+  t1 <- proc.time()[["elapsed"]]
+  sv <- if (nsv > 0) sva(dat, mod, mod0, n.sv = nsv, method = "irw", B = 5)$sv else matrix(0, ncol(dat), 0)
+  if (nsv == 1) sv <- matrix(sv, ncol = 1)
+  t2 <- proc.time()[["elapsed"]]
+  # the SV check of every candidate (all phenotype columns but ids and traits), as the paper does
+  traits <- manifest$config$traits
+  cand <- setdiff(names(ph), c(idcol, "region", traits))
+  for (v in cand) {
+    y <- ph[[v]]
+    if (mean(is.na(y)) > 0.5 || length(unique(na.omit(y))) < 2) next
+    for (j in seq_len(ncol(sv))) {
+      if (is.numeric(y)) suppressWarnings(try(cor.test(y, sv[, j])$p.value, silent = TRUE))
+      else suppressWarnings(try(anova(lm(sv[, j] ~ factor(y)))[["Pr(>F)"]][1], silent = TRUE))
+    }
+  }
+  t3 <- proc.time()[["elapsed"]]
+  sel <- file.path(dir, "covariate_selection.tsv")
+  kept <- if (file.exists(sel)) { s <- read.delim(sel, stringsAsFactors = FALSE); s$variable[s$decision == "keep"] } else character(0)
+  df <- data.frame(trait = ph[[m$trait]], sv)
+  for (v in kept) df[[v]] <- ph[[v]]
+  cc <- complete.cases(df)
+  design <- model.matrix(~ ., data = df[cc, , drop = FALSE])
+  fit <- lmFit(dat[, cc], design)
+  tstat <- fit$coefficients[, 2] / fit$stdev.unscaled[, 2] / fit$sigma
+  t4 <- proc.time()[["elapsed"]]
+  ours <- read.delim(file.path(dir, "de.tsv"))
+  common <- intersect(names(tstat), ours$gene)
+  dt <- median(abs(tstat[common] - ours$t[match(common, ours$gene)]), na.rm = TRUE)
+  nsv_ours <- tryCatch(fromJSON(file.path(dir, "num_sv.json"))$n_sv, error = function(e) NA)
+  cat(sprintf("%s\t%d\t%d\t%d\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.4g\n", id, nrow(dat), ncol(dat), nsv, nsv_ours,
+              t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0, dt), file = log_file, append = TRUE)
+  cat(sprintf("[%d] %s: n.sv %d (cohortex %s), %.1f s\n", n_run, id, nsv, nsv_ours, t4 - t0))
+}
+RS
+Rscript "$OUT/grid.R" "$RES" "$OUT" "$MAX"
+awk -F'\t' 'NR > 1 { n++; s += $10; if ($4 == $5) same++ } END { printf "R: %d analyses, %.1f s of SVA + checks + DE in all (%.1f s each); n.sv equal in %d\n", n, s, s / n, same }' "$OUT/r_grid.tsv"
