@@ -86,9 +86,15 @@ public final class KernelDensity {
     /** bw.nrd0: 0.9 min(sd, IQR/1.34) n^-1/5 (Silverman's rule of thumb), on sorted data. */
     static double bwNrd0(double[] sorted) {
         int n = sorted.length;
+        // R's mean: the sum / n, then one correction pass (summary.c), so that identical values
+        // have exactly their value as mean and sd exactly 0: then bw.nrd0 falls back to |x[1]|, as
+        // R does, instead of a 1e-14 bandwidth from rounding (all p-values below sva's 1e-8 clamp)
         double mean = 0;
         for (double v : sorted) mean += v;
         mean /= n;
+        double corr = 0;
+        for (double v : sorted) corr += v - mean;
+        mean += corr / n;
         double ss = 0;
         for (double v : sorted) ss += (v - mean) * (v - mean);
         double hi = Math.sqrt(ss / (n - 1));

@@ -120,4 +120,22 @@ class SvaParityTest {
             assertEquals(b[g], r.pprobB[g], 1e-6, "pprob.b " + g);
         }
     }
+
+    /**
+     * Nearly all p-values below edge.lfdr's 1e-8 clamp (very strong SVs): the probit values are all
+     * equal, and R's bw.nrd0 falls back to |x[1]|. Expected values from R 4.2 / sva 3.46:
+     * p <- c(rep(1e-10, 995), 0.2, 0.4, 0.6, 0.8, 0.95); sva:::edge.lfdr(p)[1] and
+     * sva:::edge.lfdr(rep(1e-10, 1000))[1].
+     */
+    @Test
+    void lfdrWhenAlmostEveryPValueIsClampedMatchesR() {
+        double[] p = new double[1000];
+        java.util.Arrays.fill(p, 1e-10);
+        p[995] = 0.2; p[996] = 0.4; p[997] = 0.6; p[998] = 0.8; p[999] = 0.95;
+        double[] l = EdgeLfdr.lfdr(p);
+        org.junit.jupiter.api.Assertions.assertEquals(2.1005322148573659e-10, l[0], 1e-12 * 2.1e-10);
+        for (int i = 995; i < 1000; i++) org.junit.jupiter.api.Assertions.assertEquals(1.0, l[i], 0.0);
+        java.util.Arrays.fill(p, 1e-10);
+        org.junit.jupiter.api.Assertions.assertEquals(0.0, EdgeLfdr.lfdr(p)[0], 0.0);
+    }
 }
