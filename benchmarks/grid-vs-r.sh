@@ -4,34 +4,36 @@
 # cor.test of every candidate covariate against every SV (the selection's costly part), then the
 # regression of every gene on trait + SVs + the covariates cohortex kept (limma::lmFit, i.e. lm per
 # gene by QR). Timings per analysis go to OUT/r_grid.tsv as they finish, so a stopped run resumes.
-#   benchmarks/grid-vs-r.sh RESULTS_DIR OUT_DIR [reference|openblas] [MAX_ANALYSES]
+#   benchmarks/grid-vs-r.sh RESULTS_DIR OUT_DIR [reference|openblas] [MAX_ANALYSES] [SUBSET_FILE]
+# SUBSET_FILE: analyses to run, one trait/set per line (default: every analysis of the grid).
 # reference: R on Debian's reference BLAS/LAPACK (the default of the Debian packages, forced with
 # LD_LIBRARY_PATH even where OpenBLAS is installed); openblas: whatever BLAS the alternatives give.
 # Needs r-bioc-sva, r-bioc-limma, r-cran-jsonlite. Not part of CI.
 set -euo pipefail
-RES=$(realpath "$1"); OUT=$2; BLAS=${3:-reference}; MAX=${4:-100000}
+RES=$(realpath "$1"); OUT=$2; BLAS=${3:-reference}; MAX=${4:-100000}; SUBSET=${5:-}
 mkdir -p "$OUT"
 if [ "$BLAS" = reference ]; then
-  export LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/blas:/usr/lib/x86_64-linux-gnu/lapack${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+  # R's launcher puts R_LD_LIBRARY_PATH (from R_HOME/etc/ldpaths) before LD_LIBRARY_PATH
+  export R_LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/blas:/usr/lib/x86_64-linux-gnu/lapack:/usr/lib/R/lib:/usr/lib/x86_64-linux-gnu
 fi
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-2}
 cat > "$OUT/grid.R" <<'RS'
 suppressMessages({ library(sva); library(limma); library(jsonlite) })
 a <- commandArgs(TRUE); res <- a[1]; out <- a[2]; maxn <- as.integer(a[3])
+subset <- if (length(a) > 3 && nzchar(a[4])) readLines(a[4]) else NULL
 log_file <- file.path(out, "r_grid.tsv")
 done <- if (file.exists(log_file)) read.delim(log_file, stringsAsFactors = FALSE)$analysis else character(0)
-if (!file.exists(log_file)) cat("analysis\tn_genes\tn_samples\tnsv_r\tnsv_cohortex\tnum_sv_s\tirw_s\tcortest_s\tlm_s\ttotal_s\tmedian_abs_t_diff\n", file = log_file)
+if (!file.exists(log_file)) cat("analysis\tn_genes\tn_samples\tnsv_r\tnsv_cohortex\tnum_sv_s\tirw_s\tcortest_s\tlm_s\ttotal_s\tmedian_abs_t_diff\tmax_rel_t_diff_same_svs\n", file = log_file)
 cat(sprintf("R %s, sva %s, limma %s; BLAS: %s\n", getRversion(), packageVersion("sva"), packageVersion("limma"), extSoftVersion()[["BLAS"]]))
 manifest <- fromJSON(file.path(res, "manifest.json"))
-pheno_file <- file.path(res, "prs", "pheno.tsv")
-if (!file.exists(pheno_file)) pheno_file <- manifest$config$cohort$phenotypes
+idcol <- manifest$config$cohort$sample_column
 models <- Sys.glob(file.path(res, "de", "*", "*", "model.json"))
 cache_path <- ""; cache <- NULL
 n_run <- 0
 for (mf in models) {
   m <- fromJSON(mf)
   id <- paste(m$trait, m$set, sep = "/")
-  if (id %in% done) next
+  if (id %in% done || (!is.null(subset) && !(id %in% subset))) next
   if (n_run >= maxn) break
   n_run <- n_run + 1
   dir <- dirname(mf)
@@ -41,8 +43,7 @@ for (mf in models) {
     if (m$transform == "log2cpm") { lib <- colSums(x); x <- log2(t((t(x) + 0.5) / (lib + 1) * 1e6)) }
     cache <- x; cache_path <- m$expression
   }
-  ph <- read.delim(pheno_file, check.names = FALSE, stringsAsFactors = FALSE)
-  idcol <- names(ph)[1]
+  ph <- read.delim(m$phenotype, check.names = FALSE, stringsAsFactors = FALSE)
   ph <- ph[match(colnames(cache), ph[[idcol]]), ]
   keep <- !is.na(ph[[m$trait]])
   dat <- cache[, keep]; ph <- ph[keep, ]
@@ -67,7 +68,7 @@ for (mf in models) {
   }
   t3 <- proc.time()[["elapsed"]]
   sel <- file.path(dir, "covariate_selection.tsv")
-  kept <- if (file.exists(sel)) { s <- read.delim(sel, stringsAsFactors = FALSE); s$variable[s$decision == "keep"] } else character(0)
+  kept <- if (file.exists(sel)) { s <- read.delim(sel, stringsAsFactors = FALSE); s$variable[s$decision == "kept"] } else character(0)
   df <- data.frame(trait = ph[[m$trait]], sv)
   for (v in kept) df[[v]] <- ph[[v]]
   cc <- complete.cases(df)
@@ -79,10 +80,20 @@ for (mf in models) {
   common <- intersect(names(tstat), ours$gene)
   dt <- median(abs(tstat[common] - ours$t[match(common, ours$gene)]), na.rm = TRUE)
   nsv_ours <- tryCatch(fromJSON(file.path(dir, "num_sv.json"))$n_sv, error = function(e) NA)
-  cat(sprintf("%s\t%d\t%d\t%d\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.4g\n", id, nrow(dat), ncol(dat), nsv, nsv_ours,
-              t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0, dt), file = log_file, append = TRUE)
+  # the DE step alone: R's regression with cohortex's SVs and covariates must give cohortex's t
+  osv <- read.delim(file.path(dir, "svs.tsv"), check.names = FALSE)
+  used <- match(osv[[1]], colnames(dat))
+  d2 <- data.frame(trait = ph[[m$trait]][used], osv[, -1, drop = FALSE])
+  for (v in kept) d2[[v]] <- ph[[v]][used]
+  des2 <- model.matrix(~ ., data = d2)
+  f2 <- lmFit(dat[, used], des2)
+  t2s <- f2$coefficients[, 2] / f2$stdev.unscaled[, 2] / f2$sigma
+  ot <- ours$t[match(names(t2s), ours$gene)]
+  same <- max(abs(t2s - ot) / pmax(1, abs(ot)), na.rm = TRUE)
+  cat(sprintf("%s\t%d\t%d\t%d\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.4g\t%.3g\n", id, nrow(dat), ncol(dat), nsv, nsv_ours,
+              t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0, dt, same), file = log_file, append = TRUE)
   cat(sprintf("[%d] %s: n.sv %d (cohortex %s), %.1f s\n", n_run, id, nsv, nsv_ours, t4 - t0))
 }
 RS
-Rscript "$OUT/grid.R" "$RES" "$OUT" "$MAX"
+Rscript "$OUT/grid.R" "$RES" "$OUT" "$MAX" "$SUBSET"
 awk -F'\t' 'NR > 1 { n++; s += $10; if ($4 == $5) same++ } END { printf "R: %d analyses, %.1f s of SVA + checks + DE in all (%.1f s each); n.sv equal in %d\n", n, s, s / n, same }' "$OUT/r_grid.tsv"
