@@ -28,8 +28,12 @@ ldconfig -p | grep -E 'libcuda\.so|libcublas|libcusolver|libnvrtc' || echo "(non
 command -v nvcc >/dev/null && nvcc --version | tail -1
 
 JAR=target/cohortex.jar
-if [ -x .gpu-kit/jre/bin/java ]; then
-  JAVA=.gpu-kit/jre/bin/java
+KIT=${GPU_KIT_DIR:-/tmp/cohortex-gpu-kit}
+if [ -f .gpu-kit/kit.tar.xz ]; then
+  rm -rf "$KIT" && mkdir -p "$KIT" && tar -C "$KIT" -xJf .gpu-kit/kit.tar.xz
+fi
+if [ -x "$KIT/jre/bin/java" ]; then
+  JAVA="$KIT/jre/bin/java"
   MODE=kit
 elif command -v java >/dev/null && command -v mvn >/dev/null; then
   JAVA=java
@@ -41,6 +45,9 @@ else
 fi
 [ -f "$JAR" ] || { echo "$JAR missing: carry it (benchmarks/gpu-kit.sh builds it)"; exit 2; }
 "$JAVA" -version 2>&1 | head -1
+# Java 22+ warns about JNI and sun.misc.Unsafe (JavaCPP, JCuda) unless these are given (SPEC 8)
+JFLAGS=""
+"$JAVA" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1 && JFLAGS="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
 
 echo "== GPU tests ($MODE)"
 CLASSES="org.cohortex.linalg.CudaBackendTest org.cohortex.linalg.KernelEmulationTest org.cohortex.linalg.KernelResourcesTest org.cohortex.stats.FreedmanLaneTest"
@@ -48,7 +55,7 @@ rm -rf "$R/junit"
 if [ "$MODE" = kit ]; then
   SEL=""
   for c in $CLASSES; do SEL="$SEL --select-class $c"; done
-  timeout 420 "$JAVA" -Xmx8g -jar .gpu-kit/junit-console.jar -cp ".gpu-kit/test-classes:$JAR" $SEL --reports-dir "$R/junit" --details=tree --disable-banner
+  timeout 420 "$JAVA" $JFLAGS -Xmx8g -jar "$KIT/junit-console.jar" execute -cp "$KIT/test-classes:$JAR" $SEL --reports-dir "$R/junit" --details=tree --disable-banner
 else
   timeout 420 mvn -B -q test -Dtest="$(echo $CLASSES | sed 's/org\.cohortex\.[a-z]*\.//g; s/ /,/g')" -Dsurefire.reportsDirectory="$PWD/$R/junit"
 fi
@@ -63,9 +70,9 @@ fi
 echo "GPU test cases run on the device: $RAN (junit exit $TEST_RC)"
 
 echo "== devices"
-"$JAVA" -jar "$JAR" devices
+"$JAVA" $JFLAGS -jar "$JAR" devices
 echo "== bench (cuda beside cpu, one process)"
-timeout 600 "$JAVA" -Xmx16g -jar "$JAR" bench --backends cuda,cpu --out "$R/bench.txt"
+timeout ${BENCH_TIMEOUT:-600} "$JAVA" $JFLAGS -Xmx16g -jar "$JAR" bench --backends ${BENCH_BACKENDS:-cuda,cpu} ${BENCH_ARGS:-} --out "$R/bench.txt"
 BENCH_RC=$?
 if [ "$RAN" -gt 0 ] && [ "$TEST_RC" -eq 0 ] && [ "$BENCH_RC" -eq 0 ]; then echo "GPU CHECK PASSED"; exit 0; fi
 echo "GPU CHECK FAILED (tests run $RAN, tests exit $TEST_RC, bench exit $BENCH_RC)"
