@@ -56,14 +56,9 @@ class CudaBackendTest {
         return m;
     }
 
+    /** Entries within rel of the largest |expected|, and none left NaN (poisoned and never written). */
     static void close(double[] expected, double[] actual, double rel, String what) {
-        assertEquals(expected.length, actual.length, what);
-        double scale = 0;
-        for (double v : expected) scale = Math.max(scale, Math.abs(v));
-        for (int i = 0; i < expected.length; i++) {
-            assertTrue(!Double.isNaN(actual[i]) || Double.isNaN(expected[i]), what + "[" + i + "] NaN: not written by the kernel");
-            assertEquals(expected[i], actual[i], rel * Math.max(scale, 1e-300), what + "[" + i + "]");
-        }
+        KernelEmulationTest.assertClose(expected, actual, rel, what);
     }
 
     @Test
