@@ -15,8 +15,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs the same workloads on every available backend (or --backends) in one process and prints one",
-                "table: seconds, throughput, ratio to cpu. Sizes default to SPEC 6: OLS/SVA 20,000 x 300 x 30,",
+        description = {"Runs the same workloads on every available backend and prints one table.",
+                "Seconds, throughput and ratio to cpu, in one process. Sizes default to SPEC 6: OLS/SVA 20,000 x 300 x 30,",
                 "10,000 Freedman-Lane permutations, the Gibbs sampler on 20,000 genes x 304 x 6 x 1,000 iterations."})
 final class BenchCommand implements Runnable {
     @Option(names = "--backends", split = ",", paramLabel = "a,b", description = "Backends to run (default: every usable one of cuda, cpu).")

@@ -12,8 +12,9 @@ import org.cohortex.linalg.CudaProbe;
 import picocli.CommandLine.Command;
 
 @Command(name = "devices", mixinStandardHelpOptions = true,
-        description = {"Lists the compute backends usable on this machine: the GPU (model, memory, driver and its CUDA",
-                "version), which GEMM path the cuda backend takes (cuBLAS or our kernels), and what auto picks."})
+        description = {"Lists the compute backends usable on this machine.",
+                "For a GPU: model, memory, driver and its CUDA version, and which GEMM path the cuda backend takes",
+                "(cuBLAS or our kernels); and what --backend auto picks."})
 final class DevicesCommand implements Runnable {
     @Override
     public void run() {
