@@ -76,20 +76,33 @@ public final class CudaBackend implements ComputeBackend {
         if (!probe.usable()) throw new IllegalStateException(probe.reason());
         this.precision = precision;
         this.cpu = new CpuBackend(threads);
-        JCudaDriver.setExceptionsEnabled(true);
-        JCudaDriver.cuDeviceGet(device, 0);
-        JCudaDriver.cuDevicePrimaryCtxRetain(context, device);
-        JCudaDriver.cuCtxSetCurrent(context);
         modules = new CUmodule[MODULES.length];
         String image = null;
-        for (int i = 0; i < MODULES.length; i++) {
-            modules[i] = new CUmodule();
-            image = loadModule(modules[i], MODULES[i]);
-            for (String k : KERNELS[i]) {
-                CUfunction f = new CUfunction();
-                JCudaDriver.cuModuleGetFunction(f, modules[i], k);
-                functions.put(k, f);
+        boolean retained = false;
+        try {
+            JCudaDriver.setExceptionsEnabled(true);
+            JCudaDriver.cuDeviceGet(device, 0);
+            JCudaDriver.cuDevicePrimaryCtxRetain(context, device);
+            retained = true;
+            JCudaDriver.cuCtxSetCurrent(context);
+            for (int i = 0; i < MODULES.length; i++) {
+                modules[i] = new CUmodule();
+                image = loadModule(modules[i], MODULES[i]);
+                for (String k : KERNELS[i]) {
+                    CUfunction f = new CUfunction();
+                    JCudaDriver.cuModuleGetFunction(f, modules[i], k);
+                    functions.put(k, f);
+                }
             }
+        } catch (RuntimeException | LinkageError e) {
+            // the caller falls back to cpu: release what was taken before rethrowing
+            cpu.close();
+            try {
+                if (retained) JCudaDriver.cuDevicePrimaryCtxRelease(device);
+            } catch (RuntimeException | LinkageError ignored) {
+                // the context is unusable anyway
+            }
+            throw e;
         }
         kernelImage = image;
         try {
