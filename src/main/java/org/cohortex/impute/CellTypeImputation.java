@@ -227,13 +227,16 @@ public final class CellTypeImputation {
             for (int it = 0; it < 20; it++) {
                 double[] p = new double[k * k], b = new double[k];
                 for (int c = 0; c < k; c++) { p[c * k + c] = 1 / s.v0; b[c] = m0[c] / s.v0; }
+                // one division per sample and the upper triangle only: this loop is the whole cost
                 for (int i = 0; i < n; i++) {
-                    double d = q[i] + s2;
+                    double id = 1 / (q[i] + s2), yi = y[g * n + i] * id;
                     for (int r = 0; r < k; r++) {
-                        b[r] += w[i * k + r] * y[g * n + i] / d;
-                        for (int c = 0; c < k; c++) p[r * k + c] += w[i * k + r] * w[i * k + c] / d;
+                        double wr = w[i * k + r], wri = wr * id;
+                        b[r] += wr * yi;
+                        for (int c = r; c < k; c++) p[r * k + c] += wri * w[i * k + c];
                     }
                 }
+                for (int r = 0; r < k; r++) for (int c = 0; c < r; c++) p[r * k + c] = p[c * k + r];
                 if (!CholeskyDecomposition.factor(p, 0, k)) { reason[g] = "GLS system not positive definite"; out[g] = nans(n * k); return; }
                 CholeskyDecomposition.solve(p, 0, k, b, 0);
                 mu = b;

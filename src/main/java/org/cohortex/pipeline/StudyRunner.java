@@ -222,11 +222,12 @@ public final class StudyRunner {
         s.seed = c.seed;
         CellTypeImputation.Result r = c.imputation.equals("gibbs") ? backend.gibbsImpute(y.values.data, y.geneCount(), n, w, k, mu0, s)
                 : CellTypeImputation.empiricalBayes(y.values.data, y.geneCount(), n, w, k, mu0, s);
-        for (int t = 0; t < k; t++) {
+        // formatting and gzip of the k matrices is single-threaded per file: one file per core
+        java.util.stream.IntStream.range(0, k).parallel().forEach(t -> {
             double[] m = new double[y.geneCount() * n];
             for (int g = 0; g < y.geneCount(); g++) for (int i = 0; i < n; i++) m[g * n + i] = r.imputed()[g][i * k + t];
             MatrixWriter.writeSignificant(dir.resolve(types.get(t) + ".tsv.gz"), "gene", y.genes, y.samples, m, 7);
-        }
+        });
         AtomicFile.write(dir.resolve("impute_notes.tsv"), wr -> {
             StringBuilder sb = new StringBuilder("gene\treason\n");
             for (int g = 0; g < y.geneCount(); g++) if (r.reason()[g] != null) sb.append(y.genes[g]).append('\t').append(r.reason()[g]).append('\n');
