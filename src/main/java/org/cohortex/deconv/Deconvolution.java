@@ -82,7 +82,8 @@ public final class Deconvolution {
     static NuSvr.Fit[] fitAll(Method method, double[] x, double[] xs, int m, int k, double[] y, int count, ComputeBackend backend) {
         NuSvr.Fit[] out = new NuSvr.Fit[count];
         if (method == Method.NUSVR) {
-            IntStream.range(0, count).parallel().forEach(j -> out[j] = NuSvr.fit(xs, m, k, standardiseVector(java.util.Arrays.copyOfRange(y, j * m, (j + 1) * m))));
+            NuSvr.Problem prob = new NuSvr.Problem(xs, m, k);
+            IntStream.range(0, count).parallel().forEach(j -> out[j] = NuSvr.fit(prob, standardiseVector(java.util.Arrays.copyOfRange(y, j * m, (j + 1) * m))));
             return out;
         }
         double[] w = backend.nnlsBatched(x, m, k, y, count);

@@ -41,6 +41,44 @@ class DeconvolutionTest {
     }
 
     @Test
+    void precomputedKernelFitIsSvmTrainsFitBitForBit() {
+        // fixture signature, and a larger random one where shrinking swaps many rows and columns
+        Signature sig = Signature.read(Fixtures.path("deconv/signature.tsv"));
+        ExpressionMatrix mix = MatrixReader.read(Fixtures.path("deconv/mixtures.tsv"));
+        int k = sig.k(), m = sig.genes().length;
+        double[] xs = Deconvolution.standardise(sig.values());
+        NuSvr.Problem prob = new NuSvr.Problem(xs, m, k);
+        for (int j = 0; j < mix.sampleCount(); j++) {
+            double[] y = new double[m];
+            for (int g = 0; g < m; g++) y[g] = mix.values.data[g * mix.sampleCount() + j];
+            assertSameFit(NuSvr.fitWithSvmTrain(xs, m, k, Deconvolution.standardise(y)), NuSvr.fit(prob, Deconvolution.standardise(y)));
+        }
+        Random rnd = new Random(11);
+        int genes = 400, types = 6;
+        double[] x = new double[genes * types];
+        for (int i = 0; i < x.length; i++) x[i] = Math.exp(2 * rnd.nextGaussian());
+        double[] xr = Deconvolution.standardise(x);
+        NuSvr.Problem big = new NuSvr.Problem(xr, genes, types);
+        for (int rep = 0; rep < 4; rep++) {
+            double[] w = new double[types];
+            for (int c = 0; c < types; c++) w[c] = rnd.nextDouble();
+            double[] y = new double[genes];
+            for (int g = 0; g < genes; g++) {
+                for (int c = 0; c < types; c++) y[g] += x[g * types + c] * w[c];
+                y[g] *= Math.exp(0.3 * rnd.nextGaussian());
+            }
+            double[] ys = Deconvolution.standardise(y);
+            assertSameFit(NuSvr.fitWithSvmTrain(xr, genes, types, ys), NuSvr.fit(big, ys));
+        }
+    }
+
+    private static void assertSameFit(NuSvr.Fit want, NuSvr.Fit got) {
+        assertEquals(want.nu(), got.nu());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(want.w(), got.w(), 0.0);
+        assertEquals(want.rmse(), got.rmse(), 0.0);
+    }
+
+    @Test
     void nnlsIsExactOnNoiselessMixturesAndOptimalOtherwise() {
         Random rnd = new Random(5);
         int m = 60, n = 6;
