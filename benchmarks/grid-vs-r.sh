@@ -8,6 +8,8 @@
 # SUBSET_FILE: analyses to run, one trait/set per line (default: every analysis of the grid).
 # reference: R on Debian's reference BLAS/LAPACK (the default of the Debian packages, forced with
 # LD_LIBRARY_PATH even where OpenBLAS is installed); openblas: whatever BLAS the alternatives give.
+# Debian's OpenBLAS 0.3.21 does not know recent Xeons (family 6 model 207) and falls back to its
+# generic Prescott kernels: give R its best with OPENBLAS_CORETYPE=SkylakeX in the environment.
 # Needs r-bioc-sva, r-bioc-limma, r-cran-jsonlite. Not part of CI.
 set -euo pipefail
 RES=$(realpath "$1"); OUT=$2; BLAS=${3:-reference}; MAX=${4:-100000}; SUBSET=${5:-}
