@@ -85,6 +85,53 @@ public final class CpuBackend implements ComputeBackend {
         return c;
     }
 
+    /**
+     * Freedman-Lane counts as {@link org.cohortex.stats.FreedmanLane#countsByGemm}, with R put in
+     * native memory once and each block's C = R W read where BLAS wrote it: C (genes x 64
+     * permutations x p) is as large as the flops are small per element (K = n), so copying it back
+     * and allocating it per GEMM cost as much as the GEMM.
+     */
+    @Override
+    public org.cohortex.stats.FreedmanLane.Counts freedmanLaneCounts(org.cohortex.stats.FreedmanLane.Problem prob, int[] perms, int count) {
+        return freedmanLaneCounts(prob, perms, count, 1 << 22);
+    }
+
+    /** As {@link #freedmanLaneCounts(org.cohortex.stats.FreedmanLane.Problem, int[], int)} with at most {@code cDoubles} of C per GEMM. */
+    public synchronized org.cohortex.stats.FreedmanLane.Counts freedmanLaneCounts(org.cohortex.stats.FreedmanLane.Problem prob, int[] perms, int count,
+                                                                                  int cDoubles) {
+        final int genes = prob.genes(), n = prob.n(), p = prob.p();
+        org.cohortex.stats.FreedmanLane.Counts out = new org.cohortex.stats.FreedmanLane.Counts(genes);
+        out.permutations = count;
+        if (genes == 0 || count == 0) return out;
+        final int permBlock = Math.max(1, Math.min(count, 64));
+        final int geneBlock = Math.max(1, Math.min(genes, cDoubles / (permBlock * p)));
+        final double[] absStar = new double[permBlock * genes];
+        try (DoublePointer pr = new DoublePointer((long) genes * n)) {
+            pr.put(prob.r.data);
+            DoublePointer pw = buffers.get(1, (long) n * permBlock * p), pc = buffers.get(2, (long) geneBlock * permBlock * p);
+            final java.nio.DoubleBuffer c = pc.asBuffer();
+            for (int b0 = 0; b0 < count; b0 += permBlock) {
+                final int nb = Math.min(permBlock, count - b0), width = nb * p;
+                pw.put(org.cohortex.stats.FreedmanLane.gatherBasis(prob.q, perms, b0, nb).data);
+                for (int g0 = 0; g0 < genes; g0 += geneBlock) {
+                    final int gl = Math.min(geneBlock, genes - g0), first = g0;
+                    openblas.cblas_dgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, gl, width, n, 1.0,
+                            new DoublePointer(pr).position((long) g0 * n), n, pw, width, 0.0, pc, width);
+                    pool.submit(() -> IntStream.range(0, gl).parallel().forEach(g -> {
+                        for (int b = 0; b < nb; b++) {
+                            int off = g * width + b * p;
+                            double ss = 0;
+                            for (int j = 0; j < p; j++) { double v = c.get(off + j); ss += v * v; }
+                            absStar[b * genes + first + g] = Math.abs(org.cohortex.stats.FreedmanLane.tStatistic(c.get(off + p - 1), prob.rr[first + g] - ss, prob.df));
+                        }
+                    })).join();
+                }
+                org.cohortex.stats.FreedmanLane.accumulate(absStar, nb, prob, out);
+            }
+        }
+        return out;
+    }
+
     @Override
     public synchronized Mat crossprod(Mat a) {
         int n = a.cols;

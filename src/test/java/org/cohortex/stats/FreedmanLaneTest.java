@@ -126,6 +126,14 @@ class FreedmanLaneTest {
             FreedmanLane.Result b = FreedmanLane.run(ref, pr, index, y.rows, 300, 3);
             assertArrayEquals(b.pPerm(), a.pPerm());
             assertArrayEquals(b.pMaxT(), a.pMaxT());
+            // the cpu path's gene blocks (97 genes, not a divisor of 700) give the reference's counts
+            int[] drawn = Permutations.draw(3, x.rows, 0, 300);
+            FreedmanLane.Counts want = FreedmanLane.countsByGemm(ref, pr, drawn, 300);
+            for (int cDoubles : new int[] {1 << 22, 64 * pc.p() * 97}) {
+                FreedmanLane.Counts got = ((CpuBackend) cpu).freedmanLaneCounts(pc, drawn, 300, cDoubles);
+                assertArrayEquals(want.exceed, got.exceed, "exceedances, C of " + cDoubles);
+                assertArrayEquals(want.stepDown, got.stepDown, "step-down counts, C of " + cDoubles);
+            }
             // permutations drawn in two pieces are the same as in one
             int[] whole = Permutations.draw(3, x.rows, 0, 300);
             int[] tail = Permutations.draw(3, x.rows, 170, 130);
