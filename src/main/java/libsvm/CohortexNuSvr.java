@@ -2,8 +2,8 @@ package libsvm;
 
 /**
  * nu-SVR solved by LIBSVM's own SMO (its package-private Solver_NU, Fan et al. 2005), set up as
- * svm_train's solve_nu_svr does, with one change: the Q matrix. LIBSVM's SVR_Q re-gathers and
- * re-signs a kernel row into a fresh buffer on every call (two calls per SMO iteration, ~60% of
+ * svm_train's solve_nu_svr does, with one change: the Q matrix. LIBSVM's SVR_Q gathers and
+ * signs a cached kernel row into one of two buffers on every call (two calls per SMO iteration, ~60% of
  * deconvolution time on JDK 17); here the kernel is computed once per signature (it does not depend
  * on the mixture) and each row of the doubled problem is kept in the solver's order, so a call
  * returns it as it is. The values handed to the solver are the ones SVR_Q hands out, float for
