@@ -47,6 +47,14 @@ final class DeconvolveCommand implements Runnable {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Reference reference;
 
+    @Option(names = "--min-markers", defaultValue = "50", paramLabel = "G",
+            description = "With --sc-reference: fewest markers per cell type tried for the signature (CIBERSORTx's G.min; default: ${DEFAULT-VALUE}).")
+    int minMarkers;
+
+    @Option(names = "--max-markers", defaultValue = "200", paramLabel = "G",
+            description = "Most markers per cell type tried; the G with the smallest condition number is kept (CIBERSORTx's G.max; default: ${DEFAULT-VALUE}).")
+    int maxMarkers;
+
     @Option(names = "--method", defaultValue = "nusvr", paramLabel = "nusvr|nnls", description = "Solver (default: ${DEFAULT-VALUE}).")
     String method;
 
@@ -67,7 +75,7 @@ final class DeconvolveCommand implements Runnable {
         ExpressionMatrix b = toLinear(MatrixReader.read(bulk), bulkScale, bulk);
         Signature sig;
         if (reference.signature != null) sig = Signature.read(reference.signature);
-        else sig = SignatureBuilder.build(MatrixReader.read(reference.sc.counts), reference.sc.labels);
+        else sig = SignatureBuilder.build(MatrixReader.read(reference.sc.counts), reference.sc.labels, minMarkers, maxMarkers);
         Deconvolution.Method m = Parse.enumValue(Deconvolution.Method.class, "--method", method);
         Deconvolution.Result r;
         try (org.cohortex.linalg.ComputeBackend be = backend.create()) {

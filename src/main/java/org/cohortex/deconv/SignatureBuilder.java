@@ -23,13 +23,24 @@ import org.cohortex.stats.StudentT;
  * A signature matrix from a single-cell reference, after CIBERSORT's published recipe (Newman et
  * al. 2015, Methods; CIBERSORTx 2019): counts to CPM per cell; per cell type, two-sided Welch t-tests
  * of log2(CPM + 1) against all other cells, BH q < 0.01 and higher in the type; markers ranked by
- * fold change of mean CPM; the top G of every type for G = 50, 60, ..., 200, keeping the G whose
+ * fold change of mean CPM; the top G of every type for G = 50, 60, ..., 200 (CIBERSORTx's G.min and
+ * G.max; other bounds by {@link #build(ExpressionMatrix, Path, int, int)}), keeping the G whose
  * signature (mean CPM per type over the union of markers) has the smallest 2-norm condition number.
  */
 public final class SignatureBuilder {
     private SignatureBuilder() {}
 
+    public static final int MIN_MARKERS = 50, MAX_MARKERS = 200;
+
     public static Signature build(ExpressionMatrix counts, Path labelsFile) {
+        return build(counts, labelsFile, MIN_MARKERS, MAX_MARKERS);
+    }
+
+    /** Markers per type scanned from minMarkers to maxMarkers in steps of 10 (and maxMarkers itself). */
+    public static Signature build(ExpressionMatrix counts, Path labelsFile, int minMarkers, int maxMarkers) {
+        if (minMarkers < 1 || maxMarkers < minMarkers) {
+            throw new UserException("markers per cell type: need 1 <= minimum <= maximum, got " + minMarkers + " and " + maxMarkers);
+        }
         PhenotypeTable labels = PhenotypeReader.read(labelsFile, null, java.util.Set.of());
         List<String> cols = labels.columnNames();
         if (cols.isEmpty()) throw new UserException(labelsFile + ": needs a second column with the cell type of each cell");
@@ -96,7 +107,7 @@ public final class SignatureBuilder {
         int bestG = -1;
         double bestKappa = Double.POSITIVE_INFINITY;
         List<Integer> bestRows = null;
-        for (int G = 50; G <= 200; G += 10) {
+        for (int G = minMarkers; G <= maxMarkers; G = G < maxMarkers && G + 10 > maxMarkers ? maxMarkers : G + 10) {
             TreeSet<Integer> rows = new TreeSet<>();
             for (List<Integer> m : ranked) rows.addAll(m.subList(0, Math.min(G, m.size())));
             double kappa = conditionNumber(mean, k, rows);

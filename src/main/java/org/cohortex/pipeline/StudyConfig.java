@@ -45,6 +45,8 @@ public final class StudyConfig {
     public final List<String> exclude;
     public final List<String> covariates;
     public final String deconvolution, imputation;
+    /** Markers per cell type scanned when a signature is built from a panel (CIBERSORTx's G.min, G.max). */
+    public final int minMarkers, maxMarkers;
     public final double alpha;
     public final int permutations;
     /** Freedman-Lane permutations per DE analysis (0 = none). */
@@ -124,13 +126,18 @@ public final class StudyConfig {
         }
         Map<String, Object> a = m.containsKey("analysis") ? map(m, "analysis", "analysis", false) : Map.of();
         check(a, "analysis.", Set.of("cell_types", "num_sv", "select_covariates", "exclude", "covariates", "deconvolution", "imputation",
-                "alpha", "permutations", "de_permutations", "seed", "backend"));
+                "min_markers", "max_markers", "alpha", "permutations", "de_permutations", "seed", "backend"));
         cellTypes = a.containsKey("cell_types") ? strings(a, "cell_types", "analysis.cell_types", false) : null;
         numSv = a.containsKey("num_sv") ? String.valueOf(a.get("num_sv")) : "be";
         selectCovariates = a.containsKey("select_covariates") ? bool(a, "select_covariates", "analysis.select_covariates") : true;
         exclude = a.containsKey("exclude") ? strings(a, "exclude", "analysis.exclude", false) : null;
         covariates = a.containsKey("covariates") ? strings(a, "covariates", "analysis.covariates", false) : List.of();
         deconvolution = a.containsKey("deconvolution") ? oneOf(a, "deconvolution", "analysis.deconvolution", "nusvr", "nnls") : "nusvr";
+        minMarkers = a.containsKey("min_markers") ? (int) num(a, "min_markers", "analysis.min_markers") : org.cohortex.deconv.SignatureBuilder.MIN_MARKERS;
+        maxMarkers = a.containsKey("max_markers") ? (int) num(a, "max_markers", "analysis.max_markers") : org.cohortex.deconv.SignatureBuilder.MAX_MARKERS;
+        if (minMarkers < 1 || maxMarkers < minMarkers) {
+            throw new org.cohortex.UserException("analysis.min_markers / analysis.max_markers: need 1 <= min_markers <= max_markers, got " + minMarkers + " and " + maxMarkers);
+        }
         imputation = a.containsKey("imputation") ? oneOf(a, "imputation", "analysis.imputation", "eb", "gibbs") : "eb";
         alpha = a.containsKey("alpha") ? num(a, "alpha", "analysis.alpha") : 0.05;
         permutations = a.containsKey("permutations") ? (int) num(a, "permutations", "analysis.permutations") : 20;

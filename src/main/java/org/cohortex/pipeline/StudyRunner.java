@@ -108,7 +108,7 @@ public final class StudyRunner {
             StudyConfig.Region region = c.regions.get(r);
             StudyConfig.Panel panel = c.panels.get(region.panel());
             Path dc = out.resolve("deconvolution").resolve(r);
-            unit("deconvolve/" + r, key("deconvolve", c.deconvolution, file(region.counts()), file(panel.counts()), file(panel.labels())),
+            unit("deconvolve/" + r, key("deconvolve", c.deconvolution, c.minMarkers + "-" + c.maxMarkers, file(region.counts()), file(panel.counts()), file(panel.labels())),
                     List.of(dc.resolve("proportions.tsv")), () -> deconvolve(region, panel, dc));
             List<String> types = cellTypes(dc.resolve("proportions.tsv"));
             regionTypes.put(r, types);
@@ -200,7 +200,7 @@ public final class StudyRunner {
     private void deconvolve(StudyConfig.Region region, StudyConfig.Panel panel, Path dir) {
         ExpressionMatrix bulk = MatrixReader.read(region.counts());
         ExpressionMatrix cpm = Transform.countsPerMillion(bulk, region.counts().toString());
-        Signature sig = SignatureBuilder.build(MatrixReader.read(panel.counts()), panel.labels());
+        Signature sig = SignatureBuilder.build(MatrixReader.read(panel.counts()), panel.labels(), c.minMarkers, c.maxMarkers);
         Deconvolution.Result r = Deconvolution.run(cpm, sig, Deconvolution.Method.valueOf(c.deconvolution.toUpperCase(java.util.Locale.ROOT)), 0, c.seed, backend);
         sig.write(dir.resolve("signature.tsv"));
         MatrixWriter.write(dir.resolve("proportions.tsv"), "sample", r.samples(), r.cellTypes(), r.proportions());

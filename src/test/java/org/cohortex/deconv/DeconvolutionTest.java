@@ -79,6 +79,36 @@ class DeconvolutionTest {
     }
 
     @Test
+    void signatureKeepsTheMarkerCountWithTheSmallestConditionNumber() {
+        Path sim = dir.resolve("sim");
+        CohortSimulator.run(CohortSimulator.Preset.SMALL, 31, sim);
+        ExpressionMatrix sc = MatrixReader.read(sim.resolve("reference/amygdala.counts.tsv.gz"));
+        Path labels = sim.resolve("reference/amygdala.labels.tsv");
+        double best = Double.POSITIVE_INFINITY;
+        int bestGenes = -1;
+        for (int g : new int[] {20, 30, 35}) {
+            Signature fixed = SignatureBuilder.build(sc, labels, g, g);
+            assertTrue(fixed.genes().length <= g * fixed.k() && fixed.genes().length > g, g + " markers per type: " + fixed.genes().length + " genes");
+            double kappa = kappa(fixed);
+            if (kappa < best) { best = kappa; bestGenes = fixed.genes().length; }
+        }
+        // 20, 30 and then 35 itself (the maximum, off the steps of 10)
+        Signature scanned = SignatureBuilder.build(sc, labels, 20, 35);
+        assertEquals(bestGenes, scanned.genes().length);
+        assertEquals(best, kappa(scanned), 1e-9 * best);
+        org.cohortex.UserException e = org.junit.jupiter.api.Assertions.assertThrows(org.cohortex.UserException.class,
+                () -> SignatureBuilder.build(sc, labels, 60, 40));
+        assertTrue(e.getMessage().contains("60") && e.getMessage().contains("40"), e.getMessage());
+    }
+
+    private static double kappa(Signature s) {
+        double[][] a = new double[s.genes().length][];
+        for (int i = 0; i < a.length; i++) a[i] = java.util.Arrays.copyOfRange(s.values(), i * s.k(), (i + 1) * s.k());
+        double[] sv = new org.apache.commons.math3.linear.SingularValueDecomposition(new org.apache.commons.math3.linear.Array2DRowRealMatrix(a, false)).getSingularValues();
+        return sv[0] / sv[sv.length - 1];
+    }
+
+    @Test
     void nnlsIsExactOnNoiselessMixturesAndOptimalOtherwise() {
         Random rnd = new Random(5);
         int m = 60, n = 6;
