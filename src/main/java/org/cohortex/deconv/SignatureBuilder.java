@@ -107,7 +107,7 @@ public final class SignatureBuilder {
         int bestG = -1;
         double bestKappa = Double.POSITIVE_INFINITY;
         List<Integer> bestRows = null;
-        for (int G = minMarkers; G <= maxMarkers; G = G < maxMarkers && G + 10 > maxMarkers ? maxMarkers : G + 10) {
+        for (int G = minMarkers; G <= maxMarkers; G = G == maxMarkers ? G + 1 : Math.min(G + 10, maxMarkers)) {
             TreeSet<Integer> rows = new TreeSet<>();
             for (List<Integer> m : ranked) rows.addAll(m.subList(0, Math.min(G, m.size())));
             double kappa = conditionNumber(mean, k, rows);

@@ -93,7 +93,7 @@ public final class CpuBackend implements ComputeBackend {
      */
     @Override
     public org.cohortex.stats.FreedmanLane.Counts freedmanLaneCounts(org.cohortex.stats.FreedmanLane.Problem prob, int[] perms, int count) {
-        return freedmanLaneCounts(prob, perms, count, 1 << 22);
+        return freedmanLaneCounts(prob, perms, count, org.cohortex.stats.FreedmanLane.C_DOUBLES);
     }
 
     /** As {@link #freedmanLaneCounts(org.cohortex.stats.FreedmanLane.Problem, int[], int)} with at most {@code cDoubles} of C per GEMM. */
@@ -103,7 +103,7 @@ public final class CpuBackend implements ComputeBackend {
         org.cohortex.stats.FreedmanLane.Counts out = new org.cohortex.stats.FreedmanLane.Counts(genes);
         out.permutations = count;
         if (genes == 0 || count == 0) return out;
-        final int permBlock = Math.max(1, Math.min(count, 64));
+        final int permBlock = Math.max(1, Math.min(count, org.cohortex.stats.FreedmanLane.PERMUTATION_BLOCK));
         final int geneBlock = Math.max(1, Math.min(genes, cDoubles / (permBlock * p)));
         final double[] absStar = new double[permBlock * genes];
         try (DoublePointer pr = new DoublePointer((long) genes * n)) {
@@ -117,14 +117,8 @@ public final class CpuBackend implements ComputeBackend {
                     final int gl = Math.min(geneBlock, genes - g0), first = g0;
                     openblas.cblas_dgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, gl, width, n, 1.0,
                             new DoublePointer(pr).position((long) g0 * n), n, pw, width, 0.0, pc, width);
-                    pool.submit(() -> IntStream.range(0, gl).parallel().forEach(g -> {
-                        for (int b = 0; b < nb; b++) {
-                            int off = g * width + b * p;
-                            double ss = 0;
-                            for (int j = 0; j < p; j++) { double v = c.get(off + j); ss += v * v; }
-                            absStar[b * genes + first + g] = Math.abs(org.cohortex.stats.FreedmanLane.tStatistic(c.get(off + p - 1), prob.rr[first + g] - ss, prob.df));
-                        }
-                    })).join();
+                    pool.submit(() -> IntStream.range(0, gl).parallel().forEach(g ->
+                            org.cohortex.stats.FreedmanLane.reduce(c, g, g + 1, nb, p, first, genes, prob.rr, prob.df, absStar))).join();
                 }
                 org.cohortex.stats.FreedmanLane.accumulate(absStar, nb, prob, out);
             }

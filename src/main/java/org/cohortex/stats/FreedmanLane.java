@@ -167,6 +167,9 @@ public final class FreedmanLane {
         return new Result(pPerm, pMaxT, permutations, prob.genes());
     }
 
+    /** Permutations per GEMM block, and the most doubles of C = R W per GEMM, of {@link #countsByGemm}. */
+    public static final int PERMUTATION_BLOCK = 64, C_DOUBLES = 1 << 22;
+
     /**
      * The CPU twin of the cuda kernels: per block of permutations W = [P_b'Q] (a gather of Q's rows),
      * C = R W by the backend's GEMM over blocks of genes, then the reduction and the step-down maxima.
@@ -175,8 +178,8 @@ public final class FreedmanLane {
         int genes = prob.genes(), n = prob.n(), p = prob.p();
         Counts out = new Counts(genes);
         out.permutations = count;
-        int permBlock = Math.max(1, Math.min(count, 64));
-        int geneBlock = Math.max(1, Math.min(genes, (1 << 22) / (permBlock * p)));
+        int permBlock = Math.max(1, Math.min(count, PERMUTATION_BLOCK));
+        int geneBlock = Math.max(1, Math.min(genes, C_DOUBLES / (permBlock * p)));
         double[] absStar = new double[permBlock * genes];
         for (int b0 = 0; b0 < count; b0 += permBlock) {
             int nb = Math.min(permBlock, count - b0);
@@ -205,13 +208,18 @@ public final class FreedmanLane {
 
     /** |t*| for genes [g0, g0 + gl) and nb permutations from C (gl x nb p) into absStar[b * genes + g]. */
     public static void reduce(double[] c, int gl, int nb, int p, int g0, int genes, double[] rr, int df, double[] absStar) {
+        reduce(java.nio.DoubleBuffer.wrap(c), 0, gl, nb, p, g0, genes, rr, df, absStar);
+    }
+
+    /** As {@link #reduce(double[], int, int, int, int, int, double[], int, double[])} for rows [from, to) of C, which may be native memory. */
+    public static void reduce(java.nio.DoubleBuffer c, int from, int to, int nb, int p, int g0, int genes, double[] rr, int df, double[] absStar) {
         int width = nb * p;
-        for (int g = 0; g < gl; g++) {
+        for (int g = from; g < to; g++) {
             for (int b = 0; b < nb; b++) {
                 int off = g * width + b * p;
                 double ss = 0;
-                for (int j = 0; j < p; j++) ss += c[off + j] * c[off + j];
-                absStar[b * genes + g0 + g] = Math.abs(tStatistic(c[off + p - 1], rr[g0 + g] - ss, df));
+                for (int j = 0; j < p; j++) { double v = c.get(off + j); ss += v * v; }
+                absStar[b * genes + g0 + g] = Math.abs(tStatistic(c.get(off + p - 1), rr[g0 + g] - ss, df));
             }
         }
     }
