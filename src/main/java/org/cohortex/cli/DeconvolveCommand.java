@@ -55,7 +55,9 @@ final class DeconvolveCommand implements Runnable {
             description = "Most markers per cell type tried; the G with the smallest condition number is kept (CIBERSORTx's G.max; default: ${DEFAULT-VALUE}).")
     int maxMarkers;
 
-    @Option(names = "--method", defaultValue = "nusvr", paramLabel = "nusvr|nnls", description = "Solver (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--method", defaultValue = "nusvr", paramLabel = "nusvr|nnls|dwls",
+            description = {"nusvr: CIBERSORT's nu-SVR; nnls: non-negative least squares; dwls: dampened weighted least squares (Tsoucas et al. 2019),",
+                    "each gene's error relative to its expected value (default: ${DEFAULT-VALUE})."})
     String method;
 
     @Option(names = "--permutations", defaultValue = "0", paramLabel = "N", description = "CIBERSORT's p-value from N random mixtures (default: ${DEFAULT-VALUE}).")
@@ -72,11 +74,19 @@ final class DeconvolveCommand implements Runnable {
 
     @Override
     public void run() {
+        // every option is checked before the (large) bulk matrix is read
+        Deconvolution.Method m = Parse.enumValue(Deconvolution.Method.class, "--method", method);
+        if (!java.util.Set.of("counts", "linear", "log2").contains(bulkScale)) {
+            throw new UserException("--bulk-scale " + bulkScale + ": choose counts, linear or log2");
+        }
+        if (reference.sc != null && (minMarkers < 1 || maxMarkers < minMarkers)) {
+            throw new UserException("--min-markers " + minMarkers + ", --max-markers " + maxMarkers + ": need 1 <= --min-markers <= --max-markers");
+        }
+        if (permutations < 0) throw new UserException("--permutations " + permutations + ": must be 0 or more");
         ExpressionMatrix b = toLinear(MatrixReader.read(bulk), bulkScale, bulk);
         Signature sig;
         if (reference.signature != null) sig = Signature.read(reference.signature);
         else sig = SignatureBuilder.build(MatrixReader.read(reference.sc.counts), reference.sc.labels, minMarkers, maxMarkers);
-        Deconvolution.Method m = Parse.enumValue(Deconvolution.Method.class, "--method", method);
         Deconvolution.Result r;
         try (org.cohortex.linalg.ComputeBackend be = backend.create()) {
             r = Deconvolution.run(b, sig, m, permutations, seed, be);
