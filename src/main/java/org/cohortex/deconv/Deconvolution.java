@@ -16,10 +16,12 @@ import org.cohortex.sim.Sampling;
  * Cell-type proportions of bulk samples from a signature matrix (SPEC 4.2). nu-SVR follows
  * CIBERSORT: signature standardised as a whole, each mixture standardised, CoreAlg; the optional
  * p-value is CIBERSORT's: the share of random mixtures (genes' values drawn from all bulk values)
- * whose fit correlation reaches the sample's. NNLS fits the linear-scale mixture directly.
+ * whose fit correlation reaches the sample's. NNLS fits the linear-scale mixture directly; DWLS
+ * ({@link Dwls}) weights every gene by its expected value, each sample with its own random stream.
+ * rmse and r are always those of the standardised reconstruction, as CIBERSORT reports them.
  */
 public final class Deconvolution {
-    public enum Method { NUSVR, NNLS }
+    public enum Method { NUSVR, NNLS, DWLS }
 
     public record Result(String[] samples, String[] cellTypes, double[] proportions, double[] rmse, double[] r, double[] p, int genesUsed) {}
 
@@ -42,11 +44,12 @@ public final class Deconvolution {
         double[] x = new double[m * k];
         for (int i = 0; i < m; i++) System.arraycopy(sig.values(), sigRows.get(i) * k, x, i * k, k);
         double[] xs = standardise(x);
+        if (method != Method.DWLS) warnWhenFewGenesDecide(xs, m, k, sig.cellTypes());
         double[] props = new double[n * k], rmse = new double[n], r = new double[n], p = new double[n];
         double[] allValues = bulk.values.data;
         double[] mixtures = new double[n * m];
         for (int j = 0; j < n; j++) for (int i = 0; i < m; i++) mixtures[j * m + i] = bulk.values.data[bulkRows.get(i) * n + j];
-        NuSvr.Fit[] fits = fitAll(method, x, xs, m, k, mixtures, n, backend);
+        NuSvr.Fit[] fits = fitAll(method, x, xs, m, k, mixtures, n, backend, seed, 0, 310);
         for (int j = 0; j < n; j++) {
             System.arraycopy(fits[j].w(), 0, props, j * k, k);
             rmse[j] = fits[j].rmse();
@@ -67,7 +70,7 @@ public final class Deconvolution {
                         for (int i = 0; i < m; i++) random[off + i] = allValues[rng.nextInt(allValues.length)];
                     }
                 });
-                NuSvr.Fit[] nulls = fitAll(method, x, xs, m, k, random, gl * permutations, backend);
+                NuSvr.Fit[] nulls = fitAll(method, x, xs, m, k, random, gl * permutations, backend, seed, first * permutations, 311);
                 for (int jj = 0; jj < gl; jj++) {
                     int exceed = 0;
                     for (int b = 0; b < permutations; b++) if (nulls[jj * permutations + b].r() >= fits[first + jj].r()) exceed++;
@@ -78,9 +81,32 @@ public final class Deconvolution {
         return new Result(bulk.samples, sig.cellTypes(), props, rmse, r, p, m);
     }
 
-    /** Fits of every mixture (rows of y, count x m): nu-SVR one by one in parallel, NNLS as one backend batch. */
-    static NuSvr.Fit[] fitAll(Method method, double[] x, double[] xs, int m, int k, double[] y, int count, ComputeBackend backend) {
+    /**
+     * Fits of every mixture (rows of y, count x m): nu-SVR and DWLS one by one in parallel (DWLS's
+     * mixture i draws from stream (seed, tag, first + i), so results do not depend on threads), NNLS
+     * as one backend batch.
+     */
+    static NuSvr.Fit[] fitAll(Method method, double[] x, double[] xs, int m, int k, double[] y, int count, ComputeBackend backend,
+                              long seed, int first, int tag) {
         NuSvr.Fit[] out = new NuSvr.Fit[count];
+        if (method == Method.DWLS) {
+            int[] exponent = new int[count], iterations = new int[count];
+            IntStream.range(0, count).parallel().forEach(j -> {
+                double[] yj = java.util.Arrays.copyOfRange(y, j * m, (j + 1) * m);
+                Dwls.Solution d = Dwls.solve(x, m, k, yj, Sampling.stream(seed, tag, first + j));
+                exponent[j] = d.j();
+                iterations[j] = d.iterations();
+                out[j] = NuSvr.score(d.x(), xs, m, k, standardiseVector(yj), Double.NaN);
+            });
+            if (first == 0 && tag == 310) {
+                java.util.Arrays.sort(exponent);
+                java.util.Arrays.sort(iterations);
+                long capped = java.util.Arrays.stream(iterations).filter(i -> i >= Dwls.MAX_ITERATIONS).count();
+                org.cohortex.Log.info("dwls: weights capped at 2^(j-1), j median %d (%d-%d); iterations median %d, %d of %d mixtures stopped at %d",
+                        exponent[count / 2], exponent[0], exponent[count - 1], iterations[count / 2], capped, count, Dwls.MAX_ITERATIONS);
+            }
+            return out;
+        }
         if (method == Method.NUSVR) {
             NuSvr.Problem prob = new NuSvr.Problem(xs, m, k);
             IntStream.range(0, count).parallel().forEach(j -> out[j] = NuSvr.fit(prob, standardiseVector(java.util.Arrays.copyOfRange(y, j * m, (j + 1) * m))));
@@ -90,6 +116,45 @@ public final class Deconvolution {
         IntStream.range(0, count).parallel().forEach(j -> out[j] = NuSvr.score(java.util.Arrays.copyOfRange(w, j * k, (j + 1) * k), xs, m, k,
                 standardiseVector(java.util.Arrays.copyOfRange(y, j * m, (j + 1) * m)), Double.NaN));
         return out;
+    }
+
+    /** Below 2 effective genes, one gene carries most of a cell type's column. */
+    static final double FEW_EFFECTIVE_GENES = 2;
+
+    /**
+     * Effective number of genes of each cell type in the standardised signature: (sum_g z_g^2)^2 /
+     * sum_g z_g^4 (the inverse participation ratio of the column's squares; m when every gene
+     * counts alike, 1 when one gene carries the column). nu-SVR and NNLS fit the linear scale, so a
+     * handful of very highly expressed genes can carry a cell type alone, and their own noise (and
+     * any confounder they load on) goes straight into its estimate.
+     */
+    static double[] effectiveGenes(double[] xs, int m, int k) {
+        double[] out = new double[k];
+        for (int c = 0; c < k; c++) {
+            double s2 = 0, s4 = 0;
+            for (int g = 0; g < m; g++) {
+                double z2 = xs[g * k + c] * xs[g * k + c];
+                s2 += z2;
+                s4 += z2 * z2;
+            }
+            out[c] = s4 > 0 ? s2 * s2 / s4 : 0;
+        }
+        return out;
+    }
+
+    private static void warnWhenFewGenesDecide(double[] xs, int m, int k, String[] types) {
+        double[] eff = effectiveGenes(xs, m, k);
+        StringBuilder all = new StringBuilder(), few = new StringBuilder();
+        for (int c = 0; c < k; c++) {
+            String one = types[c] + String.format(" %.1f", eff[c]);
+            all.append(c > 0 ? ", " : "").append(one);
+            if (eff[c] < FEW_EFFECTIVE_GENES) few.append(few.length() > 0 ? ", " : "").append(one);
+        }
+        org.cohortex.Log.info("signature: effective number of genes per cell type on CIBERSORT's standardised scale (of %d): %s", m, all);
+        if (few.length() > 0) {
+            org.cohortex.Log.warn("%s: one gene carries most of the signature, so the estimate follows that gene's noise;"
+                    + " --method dwls weighs every gene by its expected value", few);
+        }
     }
 
     /** (X - mean(X)) / sd(X) over all entries, as CIBERSORT. */

@@ -132,7 +132,7 @@ public final class StudyConfig {
         selectCovariates = a.containsKey("select_covariates") ? bool(a, "select_covariates", "analysis.select_covariates") : true;
         exclude = a.containsKey("exclude") ? strings(a, "exclude", "analysis.exclude", false) : null;
         covariates = a.containsKey("covariates") ? strings(a, "covariates", "analysis.covariates", false) : List.of();
-        deconvolution = a.containsKey("deconvolution") ? oneOf(a, "deconvolution", "analysis.deconvolution", "nusvr", "nnls") : "nusvr";
+        deconvolution = a.containsKey("deconvolution") ? oneOf(a, "deconvolution", "analysis.deconvolution", "nusvr", "nnls", "dwls") : "nusvr";
         minMarkers = a.containsKey("min_markers") ? (int) num(a, "min_markers", "analysis.min_markers") : org.cohortex.deconv.SignatureBuilder.MIN_MARKERS;
         maxMarkers = a.containsKey("max_markers") ? (int) num(a, "max_markers", "analysis.max_markers") : org.cohortex.deconv.SignatureBuilder.MAX_MARKERS;
         if (minMarkers < 1 || maxMarkers < minMarkers) {

@@ -138,6 +138,123 @@ class DeconvolutionTest {
     }
 
     @Test
+    void dwlsMatchesAnRImplementationAtRsDampeningAndItsCrossValidationAgreesWithRs() {
+        Signature sig = Signature.read(Fixtures.path("deconv/signature.tsv"));
+        ExpressionMatrix mix = MatrixReader.read(Fixtures.path("deconv/mixtures.tsv"));
+        List<Map<String, String>> want = Fixtures.table(Fixtures.path("deconv/expected_dwls.tsv"));
+        List<Map<String, String>> cv = Fixtures.table(Fixtures.path("deconv/expected_dwls_cv.tsv"));
+        int k = sig.k(), m = sig.genes().length, n = mix.sampleCount();
+        int notOlsAlone = 0;
+        for (int j = 0; j < n; j++) {
+            Map<String, String> w = want.get(j);
+            String name = w.get("mixture");
+            assertEquals(name, mix.samples[j]);
+            double[] b = new double[m];
+            for (int g = 0; g < m; g++) b[g] = mix.values.get(g, j);
+            double[] x0 = Nnls.solve(sig.values(), m, k, b);
+            int rJ = Integer.parseInt(w.get("j"));
+            if (rJ > 1) notOlsAlone++;
+            Dwls.Solution at = Dwls.solveAt(sig.values(), m, k, b, x0, rJ);
+            assertEquals(Integer.parseInt(w.get("iterations")), at.iterations(), name + ": iterations");
+            double total = 0;
+            for (double v : at.x()) total += v;
+            for (int c = 0; c < k; c++) {
+                assertEquals(Double.parseDouble(w.get(sig.cellTypes()[c])), at.x()[c] / total, 1e-8, name + " " + sig.cellTypes()[c]);
+            }
+            // our random halves are not R's: the exponent we choose must be one R's cross-validation rates near its best
+            int ours = Dwls.dampening(sig.values(), m, k, b, x0, org.cohortex.sim.Sampling.stream(1, 310, j));
+            double best = Double.POSITIVE_INFINITY, atOurs = Double.NaN;
+            for (Map<String, String> row : cv) {
+                if (!row.get("mixture").equals(name)) continue;
+                double score = Double.parseDouble(row.get("score"));
+                best = Math.min(best, score);
+                if (Integer.parseInt(row.get("j")) == ours) atOurs = score;
+            }
+            assertTrue(atOurs <= 1.1 * best, name + ": R's cross-validation variance at our j = " + ours + " is " + atOurs + ", its best " + best);
+        }
+        assertTrue(notOlsAlone >= 6, "the fixture exercises the weights (R's j > 1 in " + notOlsAlone + " of " + n + ")");
+    }
+
+    @Test
+    void badOptionsAreNamedBeforeAnyMatrixIsRead() {
+        String absent = dir.resolve("no-such-bulk.tsv").toString(), sc = Fixtures.path("deconv/signature.tsv").toString();
+        String[][] cases = {
+            {"--min-markers 60, --max-markers 40", "--sc-reference", sc, "--sc-labels", sc, "--min-markers", "60", "--max-markers", "40"},
+            {"--method svm: choose", "--signature", sc, "--method", "svm"},
+            {"--bulk-scale tpm: choose counts, linear or log2", "--signature", sc, "--bulk-scale", "tpm"},
+        };
+        for (String[] c : cases) {
+            java.util.List<String> args = new java.util.ArrayList<>(List.of("deconvolve", "--bulk", absent, "--out", dir.resolve("o").toString()));
+            args.addAll(List.of(c).subList(1, c.length));
+            StringWriter sw = new StringWriter();
+            int code = Main.execute(new PrintWriter(sw, true), args.toArray(new String[0]));
+            assertEquals(1, code, sw.toString());
+            assertTrue(sw.toString().contains(c[0]) && !sw.toString().contains("no-such-bulk"), sw.toString());
+        }
+    }
+
+    @Test
+    void effectiveGenesCountsHowManyGenesCarryACellType() {
+        // column 0: equal magnitudes on 8 genes; column 1: one gene 10x the other seven
+        int m = 8, k = 2;
+        double[] z = new double[m * k];
+        for (int g = 0; g < m; g++) {
+            z[g * k] = g % 2 == 0 ? 1 : -1;
+            z[g * k + 1] = g == 3 ? 10 : 1;
+        }
+        double[] eff = Deconvolution.effectiveGenes(z, m, k);
+        assertEquals(8, eff[0], 1e-12);
+        double s2 = 100 + 7, s4 = 10000 + 7;
+        assertEquals(s2 * s2 / s4, eff[1], 1e-12);
+        assertTrue(eff[1] < 1.2);
+    }
+
+    @Test
+    void dwlsRecoversProportionsBetterThanNnlsUnderRelativeNoiseAndIsThreadIndependent() {
+        // a signature spanning three orders of magnitude, mixtures with 20% multiplicative noise:
+        // NNLS is decided by the few largest genes, DWLS uses all of them
+        Random rnd = new Random(11);
+        int m = 150, k = 5, n = 40;
+        String[] genes = new String[m], types = new String[k], samples = new String[n];
+        for (int g = 0; g < m; g++) genes[g] = "g" + g;
+        for (int c = 0; c < k; c++) types[c] = "t" + c;
+        double[] s = new double[m * k];
+        for (int i = 0; i < s.length; i++) s[i] = Math.exp(2 + 2.5 * rnd.nextGaussian());
+        double[] truth = new double[n * k], y = new double[m * n];
+        for (int j = 0; j < n; j++) {
+            samples[j] = "s" + j;
+            double tot = 0;
+            for (int c = 0; c < k; c++) tot += truth[j * k + c] = 0.2 + rnd.nextDouble();
+            for (int c = 0; c < k; c++) truth[j * k + c] /= tot;
+            for (int g = 0; g < m; g++) {
+                double mu = 0;
+                for (int c = 0; c < k; c++) mu += s[g * k + c] * truth[j * k + c];
+                y[g * n + j] = mu * Math.exp(0.2 * rnd.nextGaussian());
+            }
+        }
+        ExpressionMatrix bulk = new ExpressionMatrix(genes, samples, new org.cohortex.linalg.Mat(m, n, y));
+        Signature sig = new Signature(genes, types, s);
+        org.cohortex.linalg.ReferenceBackend be = new org.cohortex.linalg.ReferenceBackend();
+        Deconvolution.Result dw = Deconvolution.run(bulk, sig, Deconvolution.Method.DWLS, 0, 3, be);
+        Deconvolution.Result nn = Deconvolution.run(bulk, sig, Deconvolution.Method.NNLS, 0, 3, be);
+        double eDw = 0, eNn = 0;
+        for (int i = 0; i < n * k; i++) {
+            eDw += Math.abs(dw.proportions()[i] - truth[i]) / (n * k);
+            eNn += Math.abs(nn.proportions()[i] - truth[i]) / (n * k);
+        }
+        assertTrue(eDw < 0.5 * eNn, "mean absolute error: DWLS " + eDw + ", NNLS " + eNn);
+        // the parallel run equals one sample at a time on each sample's own stream
+        for (int j = 0; j < n; j++) {
+            double[] b = new double[m];
+            for (int g = 0; g < m; g++) b[g] = y[g * n + j];
+            Dwls.Solution one = Dwls.solve(s, m, k, b, org.cohortex.sim.Sampling.stream(3, 310, j));
+            double tot = 0;
+            for (double v : one.x()) tot += v;
+            for (int c = 0; c < k; c++) assertEquals(one.x()[c] / tot, dw.proportions()[j * k + c], 0.0, "sample " + j);
+        }
+    }
+
+    @Test
     void deconvolveFromTheSingleCellReferenceTracksTheTrueProportions() {
         Path sim = dir.resolve("sim");
         CohortSimulator.run(CohortSimulator.Preset.SMALL, 31, sim);
