@@ -2,6 +2,8 @@ package org.cohortex.deconv;
 
 import java.util.SplittableRandom;
 
+import org.cohortex.linalg.LeastSquares;
+
 /**
  * Dampened weighted least squares (DWLS; Tsoucas et al. 2019, Nat. Commun. 10:2975, and its R
  * package): min over x >= 0 of sum_g w_g (b_g - S_g x)^2 with w_g = 1 / (S_g x)^2, i.e. every
@@ -111,7 +113,7 @@ public final class Dwls {
                     for (int c = 0; c < k; c++) a[i * k + c] = s[g * k + c] * r;
                     bw[i] = b[g] * r;
                 }
-                if (!LeastSquares.solveInPlace(a, half, k, bw, coef)) continue;
+                if (!LeastSquares.solveInPlace(a, half, k, bw, coef)) continue; // rank-deficient half: left out, as lm's NA would be
                 double cs = 0;
                 for (double v : coef) cs += v;
                 if (!(Math.abs(cs) > 0) || !Double.isFinite(cs)) continue;
@@ -129,42 +131,5 @@ public final class Dwls {
             if (score < bestScore) { bestScore = score; best = j; }
         }
         return best;
-    }
-
-    /** Unconstrained least squares by Householder QR on plain arrays, overwriting a and b. */
-    static final class LeastSquares {
-        private LeastSquares() {}
-
-        /** min ||a x - b||, a m x n row-major (m >= n); false when a is rank-deficient. */
-        static boolean solveInPlace(double[] a, int m, int n, double[] b, double[] x) {
-            double scale = 0;
-            for (double v : a) scale = Math.max(scale, Math.abs(v));
-            for (int c = 0; c < n; c++) {
-                double norm = 0;
-                for (int i = c; i < m; i++) norm = Math.hypot(norm, a[i * n + c]);
-                if (!(norm > 1e-13 * scale)) return false;
-                double alpha = a[c * n + c] > 0 ? -norm : norm;
-                a[c * n + c] -= alpha; // v = column below the diagonal with v_c = a_cc - alpha
-                double vv = 0;
-                for (int i = c; i < m; i++) vv += a[i * n + c] * a[i * n + c];
-                for (int d = c + 1; d < n; d++) {
-                    double dot = 0;
-                    for (int i = c; i < m; i++) dot += a[i * n + c] * a[i * n + d];
-                    double f = 2 * dot / vv;
-                    for (int i = c; i < m; i++) a[i * n + d] -= f * a[i * n + c];
-                }
-                double dot = 0;
-                for (int i = c; i < m; i++) dot += a[i * n + c] * b[i];
-                double f = 2 * dot / vv;
-                for (int i = c; i < m; i++) b[i] -= f * a[i * n + c];
-                a[c * n + c] = alpha; // R's diagonal; the rest of the column is no longer needed
-            }
-            for (int c = n - 1; c >= 0; c--) {
-                double v = b[c];
-                for (int d = c + 1; d < n; d++) v -= a[c * n + d] * x[d];
-                x[c] = v / a[c * n + c];
-            }
-            return true;
-        }
     }
 }
