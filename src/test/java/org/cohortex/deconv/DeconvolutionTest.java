@@ -182,6 +182,7 @@ class DeconvolutionTest {
             {"--min-markers 60, --max-markers 40", "--sc-reference", sc, "--sc-labels", sc, "--min-markers", "60", "--max-markers", "40"},
             {"--method svm: choose", "--signature", sc, "--method", "svm"},
             {"--bulk-scale tpm: choose counts, linear or log2", "--signature", sc, "--bulk-scale", "tpm"},
+            {"--permutations -1: must be 0 or more", "--signature", sc, "--permutations", "-1"},
         };
         for (String[] c : cases) {
             java.util.List<String> args = new java.util.ArrayList<>(List.of("deconvolve", "--bulk", absent, "--out", dir.resolve("o").toString()));
