@@ -79,7 +79,7 @@ final class DeconvolveCommand implements Runnable {
         if (!java.util.Set.of("counts", "linear", "log2").contains(bulkScale)) {
             throw new UserException("--bulk-scale " + bulkScale + ": choose counts, linear or log2");
         }
-        if (reference.sc != null && (minMarkers < 1 || maxMarkers < minMarkers)) {
+        if (reference.sc != null && !SignatureBuilder.validMarkerRange(minMarkers, maxMarkers)) {
             throw new UserException("--min-markers " + minMarkers + ", --max-markers " + maxMarkers + ": need 1 <= --min-markers <= --max-markers");
         }
         if (permutations < 0) throw new UserException("--permutations " + permutations + ": must be 0 or more");
@@ -116,7 +116,7 @@ final class DeconvolveCommand implements Runnable {
             case "counts":
                 return org.cohortex.pipeline.Transform.countsPerMillion(m, file.toString());
             default:
-                throw new UserException("--bulk-scale " + scale + ": choose counts, linear or log2");
+                throw new IllegalArgumentException("bulk scale " + scale + " (run() checks --bulk-scale)");
         }
         return new ExpressionMatrix(m.genes, m.samples, new Mat(g, n, o));
     }

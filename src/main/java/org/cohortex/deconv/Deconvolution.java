@@ -25,6 +25,9 @@ public final class Deconvolution {
 
     public record Result(String[] samples, String[] cellTypes, double[] proportions, double[] rmse, double[] r, double[] p, int genesUsed) {}
 
+    /** Stream tags of {@link Sampling#stream}: the samples' own fits, and the random mixtures of the p-value. */
+    static final int FIT_STREAM = 310, NULL_STREAM = 311;
+
     private Deconvolution() {}
 
     /** bulk: genes x samples on the linear scale (CPM). NNLS fits go through the backend in one batch. */
@@ -49,7 +52,7 @@ public final class Deconvolution {
         double[] allValues = bulk.values.data;
         double[] mixtures = new double[n * m];
         for (int j = 0; j < n; j++) for (int i = 0; i < m; i++) mixtures[j * m + i] = bulk.values.data[bulkRows.get(i) * n + j];
-        NuSvr.Fit[] fits = fitAll(method, x, xs, m, k, mixtures, n, backend, seed, 0, 310);
+        NuSvr.Fit[] fits = fitAll(method, x, xs, m, k, mixtures, n, backend, seed, 0, FIT_STREAM);
         for (int j = 0; j < n; j++) {
             System.arraycopy(fits[j].w(), 0, props, j * k, k);
             rmse[j] = fits[j].rmse();
@@ -70,7 +73,7 @@ public final class Deconvolution {
                         for (int i = 0; i < m; i++) random[off + i] = allValues[rng.nextInt(allValues.length)];
                     }
                 });
-                NuSvr.Fit[] nulls = fitAll(method, x, xs, m, k, random, gl * permutations, backend, seed, first * permutations, 311);
+                NuSvr.Fit[] nulls = fitAll(method, x, xs, m, k, random, gl * permutations, backend, seed, first * permutations, NULL_STREAM);
                 for (int jj = 0; jj < gl; jj++) {
                     int exceed = 0;
                     for (int b = 0; b < permutations; b++) if (nulls[jj * permutations + b].r() >= fits[first + jj].r()) exceed++;
@@ -98,7 +101,7 @@ public final class Deconvolution {
                 iterations[j] = d.iterations();
                 out[j] = NuSvr.score(d.x(), xs, m, k, standardiseVector(yj), Double.NaN);
             });
-            if (first == 0 && tag == 310) {
+            if (tag == FIT_STREAM) {
                 java.util.Arrays.sort(exponent);
                 java.util.Arrays.sort(iterations);
                 long capped = java.util.Arrays.stream(iterations).filter(i -> i >= Dwls.MAX_ITERATIONS).count();

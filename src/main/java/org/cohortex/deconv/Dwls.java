@@ -29,9 +29,7 @@ public final class Dwls {
     /** s: m x k signature, row-major, linear scale; b: the mixture (m). rng draws the gene halves. */
     public static Solution solve(double[] s, int m, int k, double[] b, SplittableRandom rng) {
         double[] x = Nnls.solve(s, m, k, b);
-        double total = 0;
-        for (double v : x) total += v;
-        if (!(total > 0)) return new Solution(x, 0, 0);
+        if (!(sum(x) > 0)) return new Solution(x, 0, 0);
         int j = dampening(s, m, k, b, x, rng);
         return solveAt(s, m, k, b, x, j);
     }
@@ -39,9 +37,7 @@ public final class Dwls {
     /** The iterations from the NNLS solution x0 (not changed) with the dampening exponent j. */
     static Solution solveAt(double[] s, int m, int k, double[] b, double[] x0, int j) {
         double[] x = x0.clone();
-        double total = 0;
-        for (double v : x) total += v;
-        double cap = Math.scalb(1.0, j - 1);
+        double total = sum(x0), cap = Math.scalb(1.0, j - 1);
         double[] a = new double[m * k], bw = new double[m], w = new double[m];
         int it = 0;
         while (it < MAX_ITERATIONS) {
@@ -83,8 +79,7 @@ public final class Dwls {
         double maxFinite = 1;
         for (double v : w) if (v < Double.POSITIVE_INFINITY) maxFinite = Math.max(maxFinite, v);
         int jMax = Math.max(1, (int) Math.ceil(Math.log(maxFinite) / Math.log(2)));
-        double total = 0;
-        for (double v : x0) total += v;
+        double total = sum(x0);
         int half = m / 2;
         int[][] subsets = new int[SUBSETS][];
         int[] idx = new int[m];
@@ -131,5 +126,11 @@ public final class Dwls {
             if (score < bestScore) { bestScore = score; best = j; }
         }
         return best;
+    }
+
+    private static double sum(double[] v) {
+        double s = 0;
+        for (double x : v) s += x;
+        return s;
     }
 }

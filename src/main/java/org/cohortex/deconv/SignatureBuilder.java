@@ -32,13 +32,18 @@ public final class SignatureBuilder {
 
     public static final int MIN_MARKERS = 50, MAX_MARKERS = 200;
 
+    /** 1 <= minMarkers <= maxMarkers: the scan's bounds, checked where each caller names them. */
+    public static boolean validMarkerRange(int minMarkers, int maxMarkers) {
+        return minMarkers >= 1 && maxMarkers >= minMarkers;
+    }
+
     public static Signature build(ExpressionMatrix counts, Path labelsFile) {
         return build(counts, labelsFile, MIN_MARKERS, MAX_MARKERS);
     }
 
     /** Markers per type scanned from minMarkers to maxMarkers in steps of 10 (and maxMarkers itself). */
     public static Signature build(ExpressionMatrix counts, Path labelsFile, int minMarkers, int maxMarkers) {
-        if (minMarkers < 1 || maxMarkers < minMarkers) {
+        if (!validMarkerRange(minMarkers, maxMarkers)) {
             throw new UserException("markers per cell type: need 1 <= minimum <= maximum, got " + minMarkers + " and " + maxMarkers);
         }
         PhenotypeTable labels = PhenotypeReader.read(labelsFile, null, java.util.Set.of());

@@ -135,7 +135,7 @@ public final class StudyConfig {
         deconvolution = a.containsKey("deconvolution") ? oneOf(a, "deconvolution", "analysis.deconvolution", "nusvr", "nnls", "dwls") : "nusvr";
         minMarkers = a.containsKey("min_markers") ? (int) num(a, "min_markers", "analysis.min_markers") : org.cohortex.deconv.SignatureBuilder.MIN_MARKERS;
         maxMarkers = a.containsKey("max_markers") ? (int) num(a, "max_markers", "analysis.max_markers") : org.cohortex.deconv.SignatureBuilder.MAX_MARKERS;
-        if (minMarkers < 1 || maxMarkers < minMarkers) {
+        if (!org.cohortex.deconv.SignatureBuilder.validMarkerRange(minMarkers, maxMarkers)) {
             throw new org.cohortex.UserException("analysis.min_markers / analysis.max_markers: need 1 <= min_markers <= max_markers, got " + minMarkers + " and " + maxMarkers);
         }
         imputation = a.containsKey("imputation") ? oneOf(a, "imputation", "analysis.imputation", "eb", "gibbs") : "eb";

@@ -162,7 +162,7 @@ class DeconvolutionTest {
                 assertEquals(Double.parseDouble(w.get(sig.cellTypes()[c])), at.x()[c] / total, 1e-8, name + " " + sig.cellTypes()[c]);
             }
             // our random halves are not R's: the exponent we choose must be one R's cross-validation rates near its best
-            int ours = Dwls.dampening(sig.values(), m, k, b, x0, org.cohortex.sim.Sampling.stream(1, 310, j));
+            int ours = Dwls.dampening(sig.values(), m, k, b, x0, org.cohortex.sim.Sampling.stream(1, Deconvolution.FIT_STREAM, j));
             double best = Double.POSITIVE_INFINITY, atOurs = Double.NaN;
             for (Map<String, String> row : cv) {
                 if (!row.get("mixture").equals(name)) continue;
@@ -248,7 +248,7 @@ class DeconvolutionTest {
         for (int j = 0; j < n; j++) {
             double[] b = new double[m];
             for (int g = 0; g < m; g++) b[g] = y[g * n + j];
-            Dwls.Solution one = Dwls.solve(s, m, k, b, org.cohortex.sim.Sampling.stream(3, 310, j));
+            Dwls.Solution one = Dwls.solve(s, m, k, b, org.cohortex.sim.Sampling.stream(3, Deconvolution.FIT_STREAM, j));
             double tot = 0;
             for (double v : one.x()) tot += v;
             for (int c = 0; c < k; c++) assertEquals(one.x()[c] / tot, dw.proportions()[j * k + c], 0.0, "sample " + j);
