@@ -1,5 +1,7 @@
 package libsvm;
 
+import java.util.Arrays;
+
 /**
  * nu-SVR solved by LIBSVM's own SMO (its package-private Solver_NU, Fan et al. 2005), set up as
  * svm_train's solve_nu_svr does, with one change: the Q matrix. LIBSVM's SVR_Q gathers and
@@ -119,7 +121,7 @@ public final class CohortexNuSvr {
             float[] rb = rows[i]; rows[i] = rows[j]; rows[j] = rb;
             int fb = filled[i]; filled[i] = filled[j]; filled[j] = fb;
             int eb = seen[i]; seen[i] = seen[j]; seen[j] = eb;
-            if (logSize + 2 > log.length) log = java.util.Arrays.copyOf(log, log.length * 2);
+            if (logSize + 2 > log.length) log = Arrays.copyOf(log, log.length * 2);
             log[logSize++] = Math.min(i, j);
             log[logSize++] = Math.max(i, j);
         }

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import picocli.CommandLine.Option;
+import org.cohortex.UserException;
+import org.cohortex.io.Scale;
 
 /** The inputs of an analysis of one expression matrix against one trait: shared by `de` and `sva`. */
 final class AnalysisInputs {
@@ -32,4 +34,16 @@ final class AnalysisInputs {
 
     @Option(names = "--drop-samples-without-phenotype", description = "Analyse the expression samples that have a phenotype row and report the others, instead of stopping.")
     boolean dropUnmatched;
+
+    /** The input's scale: COUNTS for --transform log2cpm (fitted on voom's log2-CPM), LOG2 for none. */
+    Scale scale() {
+        switch (transform) {
+            case "none":
+                return Scale.LOG2;
+            case "log2cpm":
+                return Scale.COUNTS;
+            default:
+                throw new UserException("--transform " + transform + ": choose one of none, log2cpm");
+        }
+    }
 }

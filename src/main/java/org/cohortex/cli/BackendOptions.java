@@ -1,8 +1,9 @@
 package org.cohortex.cli;
 
-import org.cohortex.linalg.Backends;
-import org.cohortex.linalg.ComputeBackend;
 
+import org.cohortex.backend.Backends;
+import org.cohortex.backend.ComputeBackend;
+import org.cohortex.backend.CudaBackend;
 import picocli.CommandLine.Option;
 
 /** --backend and --threads, shared by every command that computes. */
@@ -21,6 +22,6 @@ public final class BackendOptions {
 
     ComputeBackend create() {
         return Backends.create(backend, threads == null ? Backends.defaultThreads() : threads,
-                Parse.enumValue(org.cohortex.linalg.CudaBackend.Precision.class, "--precision", precision));
+                Parse.enumValue(CudaBackend.Precision.class, "--precision", precision));
     }
 }

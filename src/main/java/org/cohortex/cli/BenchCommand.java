@@ -4,12 +4,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.cohortex.backend.BackendBench;
+import org.cohortex.backend.Backends;
+import org.cohortex.backend.ComputeBackend;
+import org.cohortex.backend.CpuBackend;
+import org.cohortex.backend.CudaProbe;
 import org.cohortex.io.AtomicFile;
-import org.cohortex.linalg.Backends;
-import org.cohortex.linalg.ComputeBackend;
-import org.cohortex.linalg.CpuBackend;
-import org.cohortex.linalg.CudaProbe;
-import org.cohortex.pipeline.BackendBench;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

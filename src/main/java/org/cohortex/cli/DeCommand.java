@@ -5,13 +5,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 
-import org.cohortex.linalg.ComputeBackend;
-import org.cohortex.pipeline.DifferentialExpression;
-import org.cohortex.pipeline.Transform;
 
+import org.cohortex.backend.ComputeBackend;
+import org.cohortex.de.DifferentialExpression;
+import org.cohortex.sva.CovariateSelection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 @Command(name = "de", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Differential expression: per gene, expr ~ trait + covariates + SVs by OLS on complete cases.",
@@ -86,12 +87,12 @@ final class DeCommand implements Runnable {
         r.categorical = new LinkedHashSet<>(in.categorical);
         r.svFile = svFile;
         r.numSv = numSv;
-        r.transform = Parse.enumValue(Transform.class, "--transform", in.transform);
+        r.inputScale = in.scale();
         r.dropSamplesWithoutPhenotype = in.dropUnmatched;
         r.selectCovariates = selectCovariates;
         r.candidates = candidates;
         r.exclude = new LinkedHashSet<>(exclude);
-        r.selection.rule = Parse.enumValue(org.cohortex.sva.CovariateSelection.Rule.class, "--selection-rule",
+        r.selection.rule = Parse.enumValue(CovariateSelection.Rule.class, "--selection-rule",
                 selectionRule.equals("drop-if-any") ? "DROP_IF_ANY" : selectionRule.equals("keep-if-any-uncorrelated") ? "KEEP_IF_ANY_UNCORRELATED" : selectionRule);
         r.selection.maxMissing = maxMissing;
         r.selection.alpha = svAlpha;
@@ -99,7 +100,7 @@ final class DeCommand implements Runnable {
         r.selection.minComplete = minComplete;
         r.sva.permutations = svPermutations;
         r.sva.seed = seed;
-        if (permutations < 0) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--permutations must be >= 0, got " + permutations);
+        if (permutations < 0) throw new CommandLine.ParameterException(new CommandLine(this), "--permutations must be >= 0, got " + permutations);
         r.permutations = permutations;
         r.permutationSeed = seed;
         r.out = out;

@@ -1,6 +1,7 @@
 package org.cohortex.cli;
 
 import java.nio.file.Path;
+import java.util.Set;
 
 import org.cohortex.Log;
 import org.cohortex.UserException;
@@ -11,11 +12,13 @@ import org.cohortex.io.AtomicFile;
 import org.cohortex.io.ExpressionMatrix;
 import org.cohortex.io.MatrixReader;
 import org.cohortex.io.MatrixWriter;
-import org.cohortex.linalg.Mat;
+import org.cohortex.io.Scale;
 
+import org.cohortex.backend.ComputeBackend;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 @Command(name = "deconvolve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Cell-type proportions of bulk samples (CIBERSORT's nu-SVR, or NNLS) from a signature matrix or a single-cell reference.",
@@ -69,26 +72,26 @@ final class DeconvolveCommand implements Runnable {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
 
-    @picocli.CommandLine.Mixin
+    @CommandLine.Mixin
     BackendOptions backend;
 
     @Override
     public void run() {
         // every option is checked before the (large) bulk matrix is read
         Deconvolution.Method m = Parse.enumValue(Deconvolution.Method.class, "--method", method);
-        if (!java.util.Set.of("counts", "linear", "log2").contains(bulkScale)) {
+        if (!Set.of("counts", "linear", "log2").contains(bulkScale)) {
             throw new UserException("--bulk-scale " + bulkScale + ": choose counts, linear or log2");
         }
         if (reference.sc != null && !SignatureBuilder.validMarkerRange(minMarkers, maxMarkers)) {
             throw new UserException("--min-markers " + minMarkers + ", --max-markers " + maxMarkers + ": need 1 <= --min-markers <= --max-markers");
         }
         if (permutations < 0) throw new UserException("--permutations " + permutations + ": must be 0 or more");
-        ExpressionMatrix b = toLinear(MatrixReader.read(bulk), bulkScale, bulk);
+        ExpressionMatrix b = Scale.named(bulkScale).toLinear(MatrixReader.read(bulk), bulk.toString());
         Signature sig;
         if (reference.signature != null) sig = Signature.read(reference.signature);
         else sig = SignatureBuilder.build(MatrixReader.read(reference.sc.counts), reference.sc.labels, minMarkers, maxMarkers);
         Deconvolution.Result r;
-        try (org.cohortex.linalg.ComputeBackend be = backend.create()) {
+        try (ComputeBackend be = backend.create()) {
             r = Deconvolution.run(b, sig, m, permutations, seed, be);
         }
         Log.info("deconvolve: %d samples, %d cell types, %d signature genes used, method %s", r.samples().length, r.cellTypes().length, r.genesUsed(), method);
@@ -102,22 +105,5 @@ final class DeconvolveCommand implements Runnable {
             }
             w.write(sb.toString());
         });
-    }
-
-    static ExpressionMatrix toLinear(ExpressionMatrix m, String scale, Path file) {
-        int g = m.geneCount(), n = m.sampleCount();
-        double[] v = m.values.data, o = new double[v.length];
-        switch (scale) {
-            case "linear":
-                return m;
-            case "log2":
-                for (int i = 0; i < v.length; i++) o[i] = Math.pow(2, v[i]);
-                break;
-            case "counts":
-                return org.cohortex.pipeline.Transform.countsPerMillion(m, file.toString());
-            default:
-                throw new IllegalArgumentException("bulk scale " + scale + " (run() checks --bulk-scale)");
-        }
-        return new ExpressionMatrix(m.genes, m.samples, new Mat(g, n, o));
     }
 }

@@ -2,7 +2,7 @@ package org.cohortex.cli;
 
 import java.nio.file.Path;
 
-import org.cohortex.linalg.ComputeBackend;
+import org.cohortex.backend.ComputeBackend;
 import org.cohortex.pipeline.Demo;
 import org.cohortex.sim.CohortSimulator;
 

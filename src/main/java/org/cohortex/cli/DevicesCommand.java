@@ -3,13 +3,13 @@ package org.cohortex.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.cohortex.linalg.Backends;
-import org.cohortex.linalg.ComputeBackend;
-import org.cohortex.linalg.CpuBackend;
-import org.cohortex.linalg.CudaBackend;
-import org.cohortex.linalg.CudaProbe;
 
 import picocli.CommandLine.Command;
+import org.cohortex.backend.Backends;
+import org.cohortex.backend.ComputeBackend;
+import org.cohortex.backend.CpuBackend;
+import org.cohortex.backend.CudaBackend;
+import org.cohortex.backend.CudaProbe;
 
 @Command(name = "devices", mixinStandardHelpOptions = true,
         description = {"Lists the compute backends usable on this machine.",

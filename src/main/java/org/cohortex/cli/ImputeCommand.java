@@ -1,9 +1,11 @@
 package org.cohortex.cli;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.cohortex.Log;
 import org.cohortex.UserException;
@@ -14,9 +16,13 @@ import org.cohortex.io.MatrixReader;
 import org.cohortex.io.MatrixWriter;
 import org.cohortex.io.PhenotypeReader;
 import org.cohortex.io.PhenotypeTable;
+import org.cohortex.io.Scale;
 
+import org.cohortex.backend.ComputeBackend;
+import org.cohortex.pipeline.ReferenceProfiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 @Command(name = "impute", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Cell-type expression per bulk sample, bMIND's model (Gibbs sampling or closed-form empirical Bayes).",
@@ -57,7 +63,7 @@ final class ImputeCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Philox key (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @picocli.CommandLine.Mixin
+    @CommandLine.Mixin
     BackendOptions backend;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
@@ -67,9 +73,9 @@ final class ImputeCommand implements Runnable {
     public void run() {
         if (burnin >= iterations) throw new UserException("--burnin " + burnin + " must be below --iterations " + iterations);
         ExpressionMatrix b = MatrixReader.read(bulk);
-        if (bulkScale.equals("counts")) b = log2Cpm(DeconvolveCommand.toLinear(b, "counts", bulk));
-        else if (!bulkScale.equals("log2")) throw new UserException("--bulk-scale " + bulkScale + ": choose counts or log2");
-        PhenotypeTable props = PhenotypeReader.read(proportions, null, java.util.Set.of());
+        if (!bulkScale.equals("counts") && !bulkScale.equals("log2")) throw new UserException("--bulk-scale " + bulkScale + ": choose counts or log2");
+        b = Scale.named(bulkScale).toLog2Cpm1(b, bulk.toString());
+        PhenotypeTable props = PhenotypeReader.read(proportions, null, Set.of());
         List<String> types = props.columnNames();
         int n = b.sampleCount(), k = types.size();
         double[] w = new double[n * k];
@@ -94,7 +100,7 @@ final class ImputeCommand implements Runnable {
         CellTypeImputation.Result r;
         if (mode.equals("eb")) r = CellTypeImputation.empiricalBayes(b.values.data, b.geneCount(), n, w, k, mu0, s);
         else {
-            try (org.cohortex.linalg.ComputeBackend be = backend.create()) {
+            try (ComputeBackend be = backend.create()) {
                 r = be.gibbsImpute(b.values.data, b.geneCount(), n, w, k, mu0, s);
             }
         }
@@ -122,7 +128,7 @@ final class ImputeCommand implements Runnable {
         int k = types.size();
         int[] col = new int[k];
         for (int c = 0; c < k; c++) {
-            col[c] = java.util.Arrays.asList(v.samples).indexOf(types.get(c));
+            col[c] = Arrays.asList(v.samples).indexOf(types.get(c));
             if (col[c] < 0) throw new UserException(priorVariance + ": no column for cell type '" + types.get(c) + "'");
         }
         double[] out = new double[genes.length * k];
@@ -138,14 +144,8 @@ final class ImputeCommand implements Runnable {
         return out;
     }
 
-    static ExpressionMatrix log2Cpm(ExpressionMatrix cpm) {
-        double[] v = cpm.values.data.clone();
-        for (int i = 0; i < v.length; i++) v[i] = Math.log(v[i] + 1) / Math.log(2);
-        return new ExpressionMatrix(cpm.genes, cpm.samples, new org.cohortex.linalg.Mat(cpm.geneCount(), cpm.sampleCount(), v));
-    }
-
     /** log2(mean CPM + 1) per gene and cell type from the single-cell reference (flat where a gene is absent). */
     double[] referenceProfile(String[] genes, List<String> types) {
-        return org.cohortex.pipeline.ReferenceProfiles.log2MeanCpm(MatrixReader.read(scReference), scLabels, genes, types);
+        return ReferenceProfiles.log2MeanCpm(MatrixReader.read(scReference), scLabels, genes, types);
     }
 }

@@ -1,12 +1,13 @@
 package org.cohortex.cli;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
 import org.cohortex.UserException;
+import org.cohortex.backend.ComputeBackend;
 import org.cohortex.io.PhenotypeReader;
-import org.cohortex.linalg.ComputeBackend;
 import org.cohortex.prs.Clumping;
 import org.cohortex.prs.GenotypeQc;
 import org.cohortex.prs.PrsPipeline;
@@ -15,18 +16,19 @@ import org.cohortex.prs.SummaryStatistics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 @Command(name = "prs", mixinStandardHelpOptions = true, description = {"Polygenic risk score pipeline (SPEC 4.8), in two stages:",
         "`prs qc` (genotype and summary-statistics QC, pruning, het, sex check, relatedness, PCA) then",
         "`prs score` (clumping, scores at p thresholds, regression on the trait, best score as a trait for `de`)."},
         subcommands = {PrsCommand.Qc.class, PrsCommand.Score.class})
 final class PrsCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing stage: `cohortex prs qc ...` then `cohortex prs score ...`");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing stage: `cohortex prs qc ...` then `cohortex prs score ...`");
     }
 
     @Command(name = "qc", mixinStandardHelpOptions = true, sortOptions = false,
@@ -114,7 +116,7 @@ final class PrsCommand implements Runnable {
             var table = PhenotypeReader.read(pheno, sampleColumn, Set.of());
             if (!table.has(trait)) throw new UserException(pheno + ": no column '" + trait + "'");
             double[] t = thresholds.clone();
-            java.util.Arrays.sort(t);
+            Arrays.sort(t);
             try (ComputeBackend b = backend.create()) {
                 PrsPipeline.score(bfile, qc, table, trait, new PrsPipeline.ScoreSettings(new Clumping.Settings(clumpP, 1, clumpR2, clumpKb), t), b, out);
             }

@@ -2,8 +2,8 @@ package org.cohortex.cli;
 
 import java.nio.file.Path;
 
-import org.cohortex.linalg.Backends;
-import org.cohortex.linalg.ComputeBackend;
+import org.cohortex.backend.Backends;
+import org.cohortex.backend.ComputeBackend;
 import org.cohortex.pipeline.StudyConfig;
 import org.cohortex.pipeline.StudyRunner;
 

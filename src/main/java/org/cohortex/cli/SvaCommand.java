@@ -7,13 +7,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
+import org.cohortex.backend.ComputeBackend;
+import org.cohortex.de.SampleMatch;
 import org.cohortex.io.ExpressionMatrix;
 import org.cohortex.io.MatrixReader;
 import org.cohortex.io.PhenotypeReader;
 import org.cohortex.io.PhenotypeTable;
-import org.cohortex.linalg.ComputeBackend;
-import org.cohortex.pipeline.SampleMatch;
-import org.cohortex.pipeline.Transform;
+import org.cohortex.io.Scale;
 import org.cohortex.sva.SvaAnalysis;
 
 import picocli.CommandLine.Command;
@@ -50,7 +50,8 @@ final class SvaCommand implements Runnable {
         ExpressionMatrix e = MatrixReader.read(in.expr);
         PhenotypeTable p = PhenotypeReader.read(in.pheno, in.sampleColumn, new LinkedHashSet<>(in.categorical));
         SampleMatch match = SampleMatch.of(in.expr.toString(), e.samples, p, in.dropUnmatched);
-        e = Parse.enumValue(Transform.class, "--transform", in.transform).apply(e, in.expr.toString()).selectSamples(match.matched);
+        if (in.scale() == Scale.COUNTS) e = Scale.voomLog2Cpm(e, in.expr.toString());
+        e = e.selectSamples(match.matched);
         SvaAnalysis.Settings s = new SvaAnalysis.Settings();
         s.numSv = numSv;
         s.permutations = permutations;

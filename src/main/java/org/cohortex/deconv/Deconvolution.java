@@ -1,16 +1,17 @@
 package org.cohortex.deconv;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
+import org.cohortex.Log;
 import org.cohortex.UserException;
 import org.cohortex.io.ExpressionMatrix;
-import org.cohortex.linalg.ComputeBackend;
-import org.cohortex.sim.Sampling;
+import org.cohortex.random.KeyedStreams;
 
 /**
  * Cell-type proportions of bulk samples from a signature matrix (SPEC 4.2). nu-SVR follows
@@ -25,13 +26,13 @@ public final class Deconvolution {
 
     public record Result(String[] samples, String[] cellTypes, double[] proportions, double[] rmse, double[] r, double[] p, int genesUsed) {}
 
-    /** Stream tags of {@link Sampling#stream}: the samples' own fits, and the random mixtures of the p-value. */
+    /** Stream tags of {@link KeyedStreams#stream}: the samples' own fits, and the random mixtures of the p-value. */
     static final int FIT_STREAM = 310, NULL_STREAM = 311;
 
     private Deconvolution() {}
 
     /** bulk: genes x samples on the linear scale (CPM). NNLS fits go through the backend in one batch. */
-    public static Result run(ExpressionMatrix bulk, Signature sig, Method method, int permutations, long seed, ComputeBackend backend) {
+    public static Result run(ExpressionMatrix bulk, Signature sig, Method method, int permutations, long seed, NnlsKernel backend) {
         Map<String, Integer> row = new HashMap<>();
         for (int g = 0; g < bulk.geneCount(); g++) row.put(bulk.genes[g], g);
         List<Integer> sigRows = new ArrayList<>(), bulkRows = new ArrayList<>();
@@ -67,7 +68,7 @@ public final class Deconvolution {
                 int gl = Math.min(group, n - j0), first = j0;
                 double[] random = new double[gl * permutations * m];
                 IntStream.range(0, gl).parallel().forEach(jj -> {
-                    SplittableRandom rng = Sampling.stream(seed, 300, first + jj);
+                    SplittableRandom rng = KeyedStreams.stream(seed, 300, first + jj);
                     for (int b = 0; b < permutations; b++) {
                         int off = (jj * permutations + b) * m;
                         for (int i = 0; i < m; i++) random[off + i] = allValues[rng.nextInt(allValues.length)];
@@ -89,35 +90,35 @@ public final class Deconvolution {
      * mixture i draws from stream (seed, tag, first + i), so results do not depend on threads), NNLS
      * as one backend batch.
      */
-    static NuSvr.Fit[] fitAll(Method method, double[] x, double[] xs, int m, int k, double[] y, int count, ComputeBackend backend,
+    static NuSvr.Fit[] fitAll(Method method, double[] x, double[] xs, int m, int k, double[] y, int count, NnlsKernel backend,
                               long seed, int first, int tag) {
         NuSvr.Fit[] out = new NuSvr.Fit[count];
         if (method == Method.DWLS) {
             int[] exponent = new int[count], iterations = new int[count];
             IntStream.range(0, count).parallel().forEach(j -> {
-                double[] yj = java.util.Arrays.copyOfRange(y, j * m, (j + 1) * m);
-                Dwls.Solution d = Dwls.solve(x, m, k, yj, Sampling.stream(seed, tag, first + j));
+                double[] yj = Arrays.copyOfRange(y, j * m, (j + 1) * m);
+                Dwls.Solution d = Dwls.solve(x, m, k, yj, KeyedStreams.stream(seed, tag, first + j));
                 exponent[j] = d.j();
                 iterations[j] = d.iterations();
                 out[j] = NuSvr.score(d.x(), xs, m, k, standardiseVector(yj), Double.NaN);
             });
             if (tag == FIT_STREAM) {
-                java.util.Arrays.sort(exponent);
-                java.util.Arrays.sort(iterations);
-                long capped = java.util.Arrays.stream(iterations).filter(i -> i >= Dwls.MAX_ITERATIONS).count();
-                org.cohortex.Log.info("dwls: weights capped at 2^(j-1), j median %d (%d-%d); iterations median %d, %d of %d mixtures stopped at %d",
+                Arrays.sort(exponent);
+                Arrays.sort(iterations);
+                long capped = Arrays.stream(iterations).filter(i -> i >= Dwls.MAX_ITERATIONS).count();
+                Log.info("dwls: weights capped at 2^(j-1), j median %d (%d-%d); iterations median %d, %d of %d mixtures stopped at %d",
                         exponent[count / 2], exponent[0], exponent[count - 1], iterations[count / 2], capped, count, Dwls.MAX_ITERATIONS);
             }
             return out;
         }
         if (method == Method.NUSVR) {
             NuSvr.Problem prob = new NuSvr.Problem(xs, m, k);
-            IntStream.range(0, count).parallel().forEach(j -> out[j] = NuSvr.fit(prob, standardiseVector(java.util.Arrays.copyOfRange(y, j * m, (j + 1) * m))));
+            IntStream.range(0, count).parallel().forEach(j -> out[j] = NuSvr.fit(prob, standardiseVector(Arrays.copyOfRange(y, j * m, (j + 1) * m))));
             return out;
         }
         double[] w = backend.nnlsBatched(x, m, k, y, count);
-        IntStream.range(0, count).parallel().forEach(j -> out[j] = NuSvr.score(java.util.Arrays.copyOfRange(w, j * k, (j + 1) * k), xs, m, k,
-                standardiseVector(java.util.Arrays.copyOfRange(y, j * m, (j + 1) * m)), Double.NaN));
+        IntStream.range(0, count).parallel().forEach(j -> out[j] = NuSvr.score(Arrays.copyOfRange(w, j * k, (j + 1) * k), xs, m, k,
+                standardiseVector(Arrays.copyOfRange(y, j * m, (j + 1) * m)), Double.NaN));
         return out;
     }
 
@@ -153,9 +154,9 @@ public final class Deconvolution {
             all.append(c > 0 ? ", " : "").append(one);
             if (eff[c] < FEW_EFFECTIVE_GENES) few.append(few.length() > 0 ? ", " : "").append(one);
         }
-        org.cohortex.Log.info("signature: effective number of genes per cell type on CIBERSORT's standardised scale (of %d): %s", m, all);
+        Log.info("signature: effective number of genes per cell type on CIBERSORT's standardised scale (of %d): %s", m, all);
         if (few.length() > 0) {
-            org.cohortex.Log.warn("%s: one gene carries most of the signature, so the estimate follows that gene's noise;"
+            Log.warn("%s: one gene carries most of the signature, so the estimate follows that gene's noise;"
                     + " --method dwls weighs every gene by its expected value", few);
         }
     }

@@ -1,5 +1,6 @@
 package org.cohortex.deconv;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import org.cohortex.linalg.LeastSquares;
@@ -90,7 +91,7 @@ public final class Dwls {
                 idx[g] = idx[r];
                 idx[r] = t;
             }
-            subsets[i] = java.util.Arrays.copyOf(idx, half);
+            subsets[i] = Arrays.copyOf(idx, half);
         }
         double[] a = new double[half * k], bw = new double[half], coef = new double[k];
         double[] sum = new double[k], sum2 = new double[k];
@@ -98,8 +99,8 @@ public final class Dwls {
         double bestScore = Double.POSITIVE_INFINITY;
         for (int j = 1; j <= jMax; j++) {
             double cap = Math.scalb(1.0, j - 1);
-            java.util.Arrays.fill(sum, 0);
-            java.util.Arrays.fill(sum2, 0);
+            Arrays.fill(sum, 0);
+            Arrays.fill(sum2, 0);
             int fits = 0;
             for (int[] sub : subsets) {
                 for (int i = 0; i < half; i++) {

@@ -1,11 +1,27 @@
 package org.cohortex.deconv;
 
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
+import org.cohortex.linalg.Mat;
+import org.cohortex.linalg.QrDecomposition;
+
 /**
  * Non-negative least squares, min ||A x - b|| subject to x >= 0, by the active-set algorithm of
  * Lawson & Hanson (1974, ch. 23). A is m x n row-major with n small (cell types).
  */
 public final class Nnls {
     private Nnls() {}
+
+    /** {@link #solve} for every mixture b_j (rows of {@code b}, samples x m) against one S (m x k), in parallel: samples x k. */
+    public static double[] solveAll(double[] s, int m, int k, double[] b, int samples) {
+        double[] out = new double[samples * k];
+        IntStream.range(0, samples).parallel().forEach(j -> {
+            double[] x = solve(s, m, k, Arrays.copyOfRange(b, j * m, (j + 1) * m));
+            System.arraycopy(x, 0, out, j * k, k);
+        });
+        return out;
+    }
 
     public static double[] solve(double[] a, int m, int n, double[] b) {
         double[] x = new double[n];
@@ -36,7 +52,7 @@ public final class Nnls {
     }
 
     private static void gradient(double[] a, int m, int n, double[] b, double[] x, double[] w) {
-        java.util.Arrays.fill(w, 0);
+        Arrays.fill(w, 0);
         for (int i = 0; i < m; i++) {
             double r = b[i];
             for (int j = 0; j < n; j++) r -= a[i * n + j] * x[j];
@@ -50,10 +66,10 @@ public final class Nnls {
         for (boolean p : passive) if (p) k++;
         int[] cols = new int[k];
         for (int j = 0, c = 0; j < n; j++) if (passive[j]) cols[c++] = j;
-        org.cohortex.linalg.Mat sub = new org.cohortex.linalg.Mat(m, k);
+        Mat sub = new Mat(m, k);
         for (int i = 0; i < m; i++) for (int c = 0; c < k; c++) sub.data[i * k + c] = a[i * n + cols[c]];
-        org.cohortex.linalg.QrDecomposition qr = new org.cohortex.linalg.QrDecomposition(sub);
-        org.cohortex.linalg.Mat q = qr.q(), rinv = qr.rInverse();
+        QrDecomposition qr = new QrDecomposition(sub);
+        Mat q = qr.q(), rinv = qr.rInverse();
         double[] qtb = new double[k];
         for (int i = 0; i < m; i++) for (int c = 0; c < k; c++) qtb[c] += q.data[i * k + c] * b[i];
         double[] z = new double[n];

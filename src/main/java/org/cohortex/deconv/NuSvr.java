@@ -1,5 +1,6 @@
 package org.cohortex.deconv;
 
+import libsvm.CohortexNuSvr;
 import libsvm.svm;
 import libsvm.svm_model;
 import libsvm.svm_node;
@@ -52,8 +53,8 @@ public final class NuSvr {
             this.genes = genes;
             this.k = k;
             boolean fits = 16L * genes * genes <= MAX_Q_BYTES;
-            kernel = fits ? libsvm.CohortexNuSvr.linearKernel(x, genes, k) : null;
-            diagonal = fits ? libsvm.CohortexNuSvr.diagonal(x, genes, k) : null;
+            kernel = fits ? CohortexNuSvr.linearKernel(x, genes, k) : null;
+            diagonal = fits ? CohortexNuSvr.diagonal(x, genes, k) : null;
         }
     }
 
@@ -68,7 +69,7 @@ public final class NuSvr {
         if (prob.kernel == null) return fitWithSvmTrain(prob.x, prob.genes, prob.k, y);
         Fit best = null;
         for (double nu : NUS) {
-            double[] alpha = libsvm.CohortexNuSvr.solve(prob.kernel, prob.diagonal, prob.genes, y, nu, 1, STOPPING_TOLERANCE, true);
+            double[] alpha = CohortexNuSvr.solve(prob.kernel, prob.diagonal, prob.genes, y, nu, 1, STOPPING_TOLERANCE, true);
             // w = sum over support vectors of coef * x, in svm_train's order (index order, non-zero coefs)
             double[] w = new double[prob.k];
             for (int g = 0; g < prob.genes; g++) {

@@ -3,10 +3,12 @@ package org.cohortex.deconv;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
@@ -46,7 +48,7 @@ public final class SignatureBuilder {
         if (!validMarkerRange(minMarkers, maxMarkers)) {
             throw new UserException("markers per cell type: need 1 <= minimum <= maximum, got " + minMarkers + " and " + maxMarkers);
         }
-        PhenotypeTable labels = PhenotypeReader.read(labelsFile, null, java.util.Set.of());
+        PhenotypeTable labels = PhenotypeReader.read(labelsFile, null, Set.of());
         List<String> cols = labels.columnNames();
         if (cols.isEmpty()) throw new UserException(labelsFile + ": needs a second column with the cell type of each cell");
         PhenotypeTable.Column lab = labels.column(cols.get(0));
@@ -128,7 +130,7 @@ public final class SignatureBuilder {
         return new Signature(genes, types, vals);
     }
 
-    static double conditionNumber(double[] mean, int k, java.util.Collection<Integer> rows) {
+    static double conditionNumber(double[] mean, int k, Collection<Integer> rows) {
         double[][] a = new double[rows.size()][];
         int i = 0;
         for (int r : rows) a[i++] = Arrays.copyOfRange(mean, r * k, r * k + k);

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.stream.IntStream;
 
 import org.cohortex.linalg.CholeskyDecomposition;
+import org.cohortex.random.Philox;
 
 /**
  * Cell-type expression of each bulk sample, bMIND's model (Wang et al. 2021, Nat Commun 12:5224):

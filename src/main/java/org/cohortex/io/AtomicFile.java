@@ -10,6 +10,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 import org.cohortex.UserException;
@@ -25,7 +27,7 @@ public final class AtomicFile {
     private static final class FastGzip extends GZIPOutputStream {
         FastGzip(OutputStream os) throws IOException {
             super(os, 1 << 16);
-            def.setLevel(java.util.zip.Deflater.BEST_SPEED);
+            def.setLevel(Deflater.BEST_SPEED);
         }
     }
 
@@ -65,7 +67,7 @@ public final class AtomicFile {
     /** Temp files are created 0600; outputs get the usual rw-r--r--. */
     public static void publishable(Path p) {
         try {
-            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
         } catch (UnsupportedOperationException | IOException ignored) {
             // not a POSIX file system: keep the default
         }

@@ -1,5 +1,8 @@
 package org.cohortex.io;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
 /**
  * Parses decimal numbers straight from bytes. Numbers with at most 15 significant digits and a
  * decimal exponent within +-22 are converted exactly with one multiplication or division by an
@@ -72,9 +75,9 @@ final class NumberParser {
     }
 
     private static double slowPath(byte[] b, int s, int e) throws Bad {
-        String t = new String(b, s, e - s, java.nio.charset.StandardCharsets.ISO_8859_1).trim();
+        String t = new String(b, s, e - s, StandardCharsets.ISO_8859_1).trim();
         if (t.isEmpty() || t.equals("NA")) return MISSING;
-        String lower = t.toLowerCase(java.util.Locale.ROOT);
+        String lower = t.toLowerCase(Locale.ROOT);
         if (lower.equals("nan") || lower.contains("inf")) {
             throw new Bad("non-finite value '" + t + "' (write missing values as NA or leave the field empty)");
         }

@@ -2,6 +2,7 @@ package org.cohortex.io;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +87,7 @@ public final class PhenotypeTable {
 
     /** Builds a table in memory (simulator, tests). */
     public static PhenotypeTable of(String source, String sampleColumn, List<String> samples, List<Column> cols) {
-        Map<String, Integer> rowOf = new java.util.HashMap<>();
+        Map<String, Integer> rowOf = new HashMap<>();
         for (int i = 0; i < samples.size(); i++) rowOf.put(samples.get(i), i);
         Map<String, Column> m = new LinkedHashMap<>();
         for (Column c : cols) m.put(c.name, c);

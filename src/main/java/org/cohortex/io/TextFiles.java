@@ -7,6 +7,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 
 import org.cohortex.UserException;
@@ -34,7 +37,7 @@ public final class TextFiles {
 
     /** Delimiter from the name (.csv -> comma, .tsv/.txt/.tab -> tab), else from the header line. */
     public static byte delimiterFor(Path path, String headerLine) {
-        String n = path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        String n = path.getFileName().toString().toLowerCase(Locale.ROOT);
         if (n.endsWith(".gz")) n = n.substring(0, n.length() - 3);
         if (n.endsWith(".csv")) return ',';
         if (n.endsWith(".tsv") || n.endsWith(".txt") || n.endsWith(".tab")) return '\t';
@@ -58,9 +61,9 @@ public final class TextFiles {
      * Splits one line on the delimiter, honouring double-quoted fields (RFC 4180, no embedded
      * newlines). Quotes are removed.
      */
-    public static java.util.List<String> split(String line, char delim) {
+    public static List<String> split(String line, char delim) {
         if (line.endsWith("\r")) line = line.substring(0, line.length() - 1);
-        java.util.List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         boolean inQuotes = false;
         for (int i = 0; i < line.length(); i++) {

@@ -17,7 +17,7 @@ final class PerGeneOls {
         int[] obs = new int[n];
         for (int i = 0; i < n; i++) if (!Double.isNaN(y[yoff + i])) obs[m++] = i;
         if (m - p < 1) {
-            CpuBackend.markUnfit(g, p, m - p, beta, se, rss, df);
+            BatchedOls.markUnfit(g, p, m - p, beta, se, rss, df);
             return;
         }
         double[] scale = new double[p];
@@ -41,7 +41,7 @@ final class PerGeneOls {
         }
         for (int i = 0; i < p; i++) for (int j = 0; j < i; j++) a[j * p + i] = a[i * p + j];
         if (!CholeskyDecomposition.factor(a, 0, p)) {
-            CpuBackend.markUnfit(g, p, m - p, beta, se, rss, df);
+            BatchedOls.markUnfit(g, p, m - p, beta, se, rss, df);
             return;
         }
         CholeskyDecomposition.solve(a, 0, p, b, 0); // b := scaled coefficients

@@ -17,7 +17,7 @@ public final class ThinSvd {
      * one GEMM): exact in exact arithmetic; loses accuracy only for singular values near sqrt(eps)
      * times the largest, which the pipeline never uses. The products run on the given backend.
      */
-    public static ThinSvd viaGram(ComputeBackend backend, Mat a, int k) {
+    public static ThinSvd viaGram(DenseOps backend, Mat a, int k) {
         boolean tall = a.rows >= a.cols;
         int small = tall ? a.cols : a.rows;
         int kk = Math.min(k, small);

@@ -1,11 +1,12 @@
 package org.cohortex.pipeline;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import org.cohortex.Log;
-import org.cohortex.linalg.ComputeBackend;
+import org.cohortex.backend.ComputeBackend;
 import org.cohortex.sim.CohortSimulator;
 
 /**
@@ -27,7 +28,7 @@ public final class Demo {
             List<String> lines = Files.readAllLines(results.resolve("de_summary.tsv"));
             lines.stream().skip(1).map(l -> l.split("\t")).filter(f -> !f[3].equals("0"))
                     .forEach(f -> System.out.printf("  %-22s %-22s %5s DEGs%n", f[0], f[1], f[3]));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             Log.warn("cannot read %s", results.resolve("de_summary.tsv"));
         }
         System.out.println("Report: " + results.resolve("report.html"));

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import org.cohortex.Log;
 import org.cohortex.UserException;
@@ -38,7 +39,7 @@ final class PhenotypeColumns {
             String header = r.readLine();
             if (header == null) throw new UserException(pheno + ": empty");
             char d = (char) TextFiles.delimiterFor(pheno, header);
-            String[] h = header.split(java.util.regex.Pattern.quote(String.valueOf(d)), -1);
+            String[] h = header.split(Pattern.quote(String.valueOf(d)), -1);
             int sc = 0, col = -1;
             for (int k = 0; k < h.length; k++) {
                 String name0 = TextFiles.unquote(h[k]);
@@ -56,7 +57,7 @@ final class PhenotypeColumns {
             while ((line = r.readLine()) != null) {
                 if (line.isEmpty()) continue;
                 rows++;
-                String[] f = line.split(java.util.regex.Pattern.quote(String.valueOf(d)), -1);
+                String[] f = line.split(Pattern.quote(String.valueOf(d)), -1);
                 String val = v.getOrDefault(TextFiles.unquote(f[sampleCol]), "NA");
                 if (!val.equals("NA")) matched++;
                 if (target >= 0 && target < f.length) {

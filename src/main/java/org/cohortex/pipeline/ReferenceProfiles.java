@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.cohortex.UserException;
 import org.cohortex.io.ExpressionMatrix;
@@ -15,7 +16,7 @@ public final class ReferenceProfiles {
     private ReferenceProfiles() {}
 
     public static double[] log2MeanCpm(ExpressionMatrix sc, Path labelsFile, String[] genes, List<String> types) {
-        PhenotypeTable labels = PhenotypeReader.read(labelsFile, null, java.util.Set.of());
+        PhenotypeTable labels = PhenotypeReader.read(labelsFile, null, Set.of());
         PhenotypeTable.Column lab = labels.column(labels.columnNames().get(0));
         int cells = sc.sampleCount(), k = types.size();
         double[] lib = new double[cells];

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import org.cohortex.Version;
 import org.cohortex.io.AtomicFile;
@@ -91,7 +92,7 @@ final class Report {
         // analyses that could not be fitted, with the reason
         List<String[]> nf = new ArrayList<>();
         nf.add(new String[] {"analysis", "reason"});
-        try (java.util.stream.Stream<Path> w = Files.walk(out.resolve("de"))) {
+        try (Stream<Path> w = Files.walk(out.resolve("de"))) {
             for (Path f : (Iterable<Path>) w.filter(x -> x.getFileName().toString().equals("not_fitted.txt")).sorted()::iterator) {
                 nf.add(new String[] {out.resolve("de").relativize(f.getParent()).toString(), Files.readString(f).trim()});
             }

@@ -3,17 +3,26 @@ package org.cohortex.pipeline;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import org.cohortex.UserException;
+import org.cohortex.deconv.SignatureBuilder;
+import org.cohortex.prs.Clumping;
+import org.cohortex.prs.GenotypeQc;
+import org.cohortex.prs.PrsPipeline;
+import org.cohortex.prs.SummaryStatistics;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * The study configuration of `cohortex run` (config/README.md documents every key). Paths are
@@ -26,8 +35,8 @@ public final class StudyConfig {
     public record Panel(String name, Path counts, Path labels, Path signature) {}
 
     /** The PRS step: genotypes, GWAS, the trait it becomes, the trait that picks the threshold, settings. */
-    public record Prs(Path plink, Path gwas, String name, String target, org.cohortex.prs.PrsPipeline.QcSettings qc,
-            org.cohortex.prs.PrsPipeline.ScoreSettings score) {}
+    public record Prs(Path plink, Path gwas, String name, String target, PrsPipeline.QcSettings qc,
+            PrsPipeline.ScoreSettings score) {}
 
     public final Path file;
     public final Path phenotypes;
@@ -88,16 +97,16 @@ public final class StudyConfig {
             check(pm, "prs.", Set.of("name", "target", "maf", "geno", "mind", "hwe", "indep_pairwise", "het_sd", "rel_cutoff", "pcs", "min_info",
                     "clump_r2", "clump_kb", "clump_p", "thresholds"));
             if (!geno.containsKey("plink") || !geno.containsKey("gwas")) throw new UserException(file + ": 'prs' needs genotypes.plink and genotypes.gwas");
-            var d = org.cohortex.prs.PrsPipeline.QcSettings.paper();
+            var d = PrsPipeline.QcSettings.paper();
             List<String> ip = pm.containsKey("indep_pairwise") ? strings(pm, "indep_pairwise", "prs.indep_pairwise", false) : List.of("200", "25", "0.25");
             if (ip.size() != 3) throw new UserException(file + ": 'prs.indep_pairwise' must be [window, step, r2], got " + ip);
             double maf = opt(pm, "maf", d.genotype().maf());
-            var qc = new org.cohortex.prs.PrsPipeline.QcSettings(
-                    new org.cohortex.prs.GenotypeQc.Settings(maf, opt(pm, "geno", d.genotype().geno()), opt(pm, "mind", d.genotype().mind()), opt(pm, "hwe", d.genotype().hwe())),
+            var qc = new PrsPipeline.QcSettings(
+                    new GenotypeQc.Settings(maf, opt(pm, "geno", d.genotype().geno()), opt(pm, "mind", d.genotype().mind()), opt(pm, "hwe", d.genotype().hwe())),
                     (int) Double.parseDouble(ip.get(0)), (int) Double.parseDouble(ip.get(1)), Double.parseDouble(ip.get(2)), opt(pm, "het_sd", d.hetSd()),
                     d.sexFemaleMax(), d.sexMaleMin(), opt(pm, "rel_cutoff", d.relCutoff()), (int) opt(pm, "pcs", d.pcs()),
-                    new org.cohortex.prs.SummaryStatistics.Settings(maf, opt(pm, "min_info", d.sumstats().minInfo())));
-            double[] th = org.cohortex.prs.PrsPipeline.ScoreSettings.DEFAULT_THRESHOLDS;
+                    new SummaryStatistics.Settings(maf, opt(pm, "min_info", d.sumstats().minInfo())));
+            double[] th = PrsPipeline.ScoreSettings.DEFAULT_THRESHOLDS;
             if (pm.containsKey("thresholds")) {
                 List<String> t = strings(pm, "thresholds", "prs.thresholds", false);
                 th = new double[t.size()];
@@ -108,9 +117,9 @@ public final class StudyConfig {
                         throw new UserException(file + ": 'prs.thresholds' must be numbers, got '" + t.get(k) + "'");
                     }
                 }
-                java.util.Arrays.sort(th);
+                Arrays.sort(th);
             }
-            var sc = new org.cohortex.prs.PrsPipeline.ScoreSettings(new org.cohortex.prs.Clumping.Settings(opt(pm, "clump_p", 1), 1, opt(pm, "clump_r2", 0.1),
+            var sc = new PrsPipeline.ScoreSettings(new Clumping.Settings(opt(pm, "clump_p", 1), 1, opt(pm, "clump_r2", 0.1),
                     (int) opt(pm, "clump_kb", 250)), th);
             String name = pm.containsKey("name") ? str(pm, "name", "prs.name") : "prs";
             String target = str(pm, "target", "prs.target");
@@ -133,16 +142,16 @@ public final class StudyConfig {
         exclude = a.containsKey("exclude") ? strings(a, "exclude", "analysis.exclude", false) : null;
         covariates = a.containsKey("covariates") ? strings(a, "covariates", "analysis.covariates", false) : List.of();
         deconvolution = a.containsKey("deconvolution") ? oneOf(a, "deconvolution", "analysis.deconvolution", "nusvr", "nnls", "dwls") : "nusvr";
-        minMarkers = a.containsKey("min_markers") ? (int) num(a, "min_markers", "analysis.min_markers") : org.cohortex.deconv.SignatureBuilder.MIN_MARKERS;
-        maxMarkers = a.containsKey("max_markers") ? (int) num(a, "max_markers", "analysis.max_markers") : org.cohortex.deconv.SignatureBuilder.MAX_MARKERS;
-        if (!org.cohortex.deconv.SignatureBuilder.validMarkerRange(minMarkers, maxMarkers)) {
-            throw new org.cohortex.UserException("analysis.min_markers / analysis.max_markers: need 1 <= min_markers <= max_markers, got " + minMarkers + " and " + maxMarkers);
+        minMarkers = a.containsKey("min_markers") ? (int) num(a, "min_markers", "analysis.min_markers") : SignatureBuilder.MIN_MARKERS;
+        maxMarkers = a.containsKey("max_markers") ? (int) num(a, "max_markers", "analysis.max_markers") : SignatureBuilder.MAX_MARKERS;
+        if (!SignatureBuilder.validMarkerRange(minMarkers, maxMarkers)) {
+            throw new UserException("analysis.min_markers / analysis.max_markers: need 1 <= min_markers <= max_markers, got " + minMarkers + " and " + maxMarkers);
         }
         imputation = a.containsKey("imputation") ? oneOf(a, "imputation", "analysis.imputation", "eb", "gibbs") : "eb";
         alpha = a.containsKey("alpha") ? num(a, "alpha", "analysis.alpha") : 0.05;
         permutations = a.containsKey("permutations") ? (int) num(a, "permutations", "analysis.permutations") : 20;
         dePermutations = a.containsKey("de_permutations") ? (int) num(a, "de_permutations", "analysis.de_permutations") : 0;
-        if (dePermutations < 0) throw new org.cohortex.UserException("analysis.de_permutations: must be >= 0, got " + dePermutations);
+        if (dePermutations < 0) throw new UserException("analysis.de_permutations: must be >= 0, got " + dePermutations);
         seed = a.containsKey("seed") ? (long) num(a, "seed", "analysis.seed") : 1;
         backend = a.containsKey("backend") ? str(a, "backend", "analysis.backend") : "auto";
     }
@@ -154,18 +163,18 @@ public final class StudyConfig {
             @SuppressWarnings("unchecked")
             Map<String, Object> m = (Map<String, Object>) o;
             return new StudyConfig(file, m);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new UserException(file + ": file not found");
         } catch (IOException e) {
             throw new UserException(file + ": cannot be read (" + e.getMessage() + ")");
-        } catch (org.yaml.snakeyaml.error.YAMLException e) {
+        } catch (YAMLException e) {
             throw new UserException(file + ": not valid YAML (" + e.getMessage().replace('\n', ' ') + ")");
         }
     }
 
     private void check(Map<String, Object> m, String prefix, Set<String> allowed) {
         for (String k : m.keySet()) {
-            if (!allowed.contains(k)) throw new UserException(file + ": unknown key '" + prefix + k + "' (allowed: " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+            if (!allowed.contains(k)) throw new UserException(file + ": unknown key '" + prefix + k + "' (allowed: " + String.join(", ", new TreeSet<>(allowed)) + ")");
         }
     }
 

@@ -2,20 +2,30 @@ package org.cohortex.pipeline;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.cohortex.Log;
 import org.cohortex.UserException;
 import org.cohortex.Version;
+import org.cohortex.backend.ComputeBackend;
+import org.cohortex.de.DifferentialExpression;
 import org.cohortex.deconv.Deconvolution;
 import org.cohortex.deconv.Signature;
 import org.cohortex.deconv.SignatureBuilder;
@@ -30,8 +40,8 @@ import org.cohortex.io.MatrixReader;
 import org.cohortex.io.MatrixWriter;
 import org.cohortex.io.PhenotypeReader;
 import org.cohortex.io.PhenotypeTable;
-import org.cohortex.linalg.ComputeBackend;
-import org.cohortex.linalg.Mat;
+import org.cohortex.io.Scale;
+import org.cohortex.prs.PrsPipeline;
 
 /**
  * `cohortex run`: the paper's whole grid from one configuration (SPEC 4.10). Units: deconvolution
@@ -92,12 +102,12 @@ public final class StudyRunner {
             Path prsDir = out.resolve("prs");
             StudyConfig.Prs p = c.prs;
             total++;
-            unit("prs", key("prs", p.name(), p.target(), p.qc().toString(), p.score().clump().toString(), java.util.Arrays.toString(p.score().thresholds()),
+            unit("prs", key("prs", p.name(), p.target(), p.qc().toString(), p.score().clump().toString(), Arrays.toString(p.score().thresholds()),
                     file(Path.of(p.plink() + ".bed")), file(Path.of(p.plink() + ".bim")), file(Path.of(p.plink() + ".fam")), file(p.gwas()), file(c.phenotypes)),
                     List.of(prsDir.resolve("score").resolve("prs.best.tsv"), prsDir.resolve("pheno.tsv")), () -> prs(p, prsDir));
             phenotypes = prsDir.resolve("pheno.tsv");
         }
-        PhenotypeTable pheno = PhenotypeReader.read(phenotypes, c.sampleColumn, java.util.Set.of());
+        PhenotypeTable pheno = PhenotypeReader.read(phenotypes, c.sampleColumn, Set.of());
         for (String t : c.traits) pheno.column(t);
         List<String[]> sets = new ArrayList<>(); // {trait, set, expression file, transform}
         List<String> regions = new ArrayList<>(c.regions.keySet());
@@ -199,20 +209,16 @@ public final class StudyRunner {
 
     private void deconvolve(StudyConfig.Region region, StudyConfig.Panel panel, Path dir) {
         ExpressionMatrix bulk = MatrixReader.read(region.counts());
-        ExpressionMatrix cpm = Transform.countsPerMillion(bulk, region.counts().toString());
+        ExpressionMatrix cpm = Scale.COUNTS.toLinear(bulk, region.counts().toString());
         Signature sig = SignatureBuilder.build(MatrixReader.read(panel.counts()), panel.labels(), c.minMarkers, c.maxMarkers);
-        Deconvolution.Result r = Deconvolution.run(cpm, sig, Deconvolution.Method.valueOf(c.deconvolution.toUpperCase(java.util.Locale.ROOT)), 0, c.seed, backend);
+        Deconvolution.Result r = Deconvolution.run(cpm, sig, Deconvolution.Method.valueOf(c.deconvolution.toUpperCase(Locale.ROOT)), 0, c.seed, backend);
         sig.write(dir.resolve("signature.tsv"));
         MatrixWriter.write(dir.resolve("proportions.tsv"), "sample", r.samples(), r.cellTypes(), r.proportions());
     }
 
     private void impute(StudyConfig.Region region, StudyConfig.Panel panel, Path proportions, Path dir) {
-        ExpressionMatrix bulk = MatrixReader.read(region.counts());
-        ExpressionMatrix cpm = Transform.countsPerMillion(bulk, region.counts().toString());
-        double[] v = cpm.values.data.clone();
-        for (int i = 0; i < v.length; i++) v[i] = Math.log(v[i] + 1) / Math.log(2);
-        ExpressionMatrix y = new ExpressionMatrix(cpm.genes, cpm.samples, new Mat(cpm.geneCount(), cpm.sampleCount(), v));
-        PhenotypeTable props = PhenotypeReader.read(proportions, null, java.util.Set.of());
+        ExpressionMatrix y = Scale.COUNTS.toLog2Cpm1(MatrixReader.read(region.counts()), region.counts().toString());
+        PhenotypeTable props = PhenotypeReader.read(proportions, null, Set.of());
         List<String> types = props.columnNames();
         int n = y.sampleCount(), k = types.size();
         double[] w = new double[n * k];
@@ -223,7 +229,7 @@ public final class StudyRunner {
         CellTypeImputation.Result r = c.imputation.equals("gibbs") ? backend.gibbsImpute(y.values.data, y.geneCount(), n, w, k, mu0, s)
                 : CellTypeImputation.empiricalBayes(y.values.data, y.geneCount(), n, w, k, mu0, s);
         // formatting and gzip of the k matrices is single-threaded per file: one file per core
-        java.util.stream.IntStream.range(0, k).parallel().forEach(t -> {
+        IntStream.range(0, k).parallel().forEach(t -> {
             double[] m = new double[y.geneCount() * n];
             for (int g = 0; g < y.geneCount(); g++) for (int i = 0; i < n; i++) m[g * n + i] = r.imputed()[g][i * k + t];
             MatrixWriter.writeSignificant(dir.resolve(types.get(t) + ".tsv.gz"), "gene", y.genes, y.samples, m, 7);
@@ -236,9 +242,9 @@ public final class StudyRunner {
     }
 
     private void prs(StudyConfig.Prs p, Path dir) {
-        org.cohortex.prs.PrsPipeline.qc(p.plink(), p.gwas(), p.qc(), backend, dir.resolve("qc"));
-        PhenotypeTable table = PhenotypeReader.read(c.phenotypes, c.sampleColumn, java.util.Set.of());
-        org.cohortex.prs.PrsPipeline.score(p.plink(), dir.resolve("qc"), table, p.target(), p.score(), backend, dir.resolve("score"));
+        PrsPipeline.qc(p.plink(), p.gwas(), p.qc(), backend, dir.resolve("qc"));
+        PhenotypeTable table = PhenotypeReader.read(c.phenotypes, c.sampleColumn, Set.of());
+        PrsPipeline.score(p.plink(), dir.resolve("qc"), table, p.target(), p.score(), backend, dir.resolve("score"));
         PhenotypeColumns.put(c.phenotypes, c.sampleColumn, p.name(), dir.resolve("score").resolve("prs.best.tsv"), dir.resolve("pheno.tsv"));
     }
 
@@ -256,8 +262,8 @@ public final class StudyRunner {
         r.permutations = c.dePermutations;
         r.permutationSeed = c.seed;
         r.selectCovariates = c.selectCovariates;
-        r.exclude = new java.util.LinkedHashSet<>(exclude);
-        r.transform = s[3].equals("log2cpm") ? Transform.LOG2CPM : Transform.NONE;
+        r.exclude = new LinkedHashSet<>(exclude);
+        r.inputScale = s[3].equals("log2cpm") ? Scale.COUNTS : Scale.LOG2;
         r.dropSamplesWithoutPhenotype = false;
         r.out = dir;
         if (!s[2].equals(cachedPath)) {
@@ -373,7 +379,7 @@ public final class StudyRunner {
     // ------------------------------------------------------------------ helpers
 
     private List<String> cellTypes(Path proportions) {
-        List<String> all = PhenotypeReader.read(proportions, null, java.util.Set.of()).columnNames();
+        List<String> all = PhenotypeReader.read(proportions, null, Set.of()).columnNames();
         if (c.cellTypes == null) return all;
         List<String> keep = new ArrayList<>();
         for (String t : c.cellTypes) if (all.contains(t)) keep.add(t);
@@ -389,9 +395,9 @@ public final class StudyRunner {
                 int r;
                 while ((r = in.read(buf)) > 0) md.update(buf, 0, r);
                 return HexFormat.of().formatHex(md.digest());
-            } catch (java.nio.file.NoSuchFileException e) {
+            } catch (NoSuchFileException e) {
                 throw new UserException(p + ": file not found (named in " + c.file + ")");
-            } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            } catch (IOException | NoSuchAlgorithmException e) {
                 throw new UserException(p + ": cannot be read (" + e.getMessage() + ")");
             }
         });
@@ -401,11 +407,11 @@ public final class StudyRunner {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             for (String s : parts) {
-                md.update(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                md.update(s.getBytes(StandardCharsets.UTF_8));
                 md.update((byte) 0);
             }
             return HexFormat.of().formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -2,6 +2,7 @@ package org.cohortex.prs;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -40,7 +41,7 @@ public final class Clumping {
         }
         int words = (fs.n() + 63) >>> 6;
         long[] keepMask = fs.keepMask(samples);
-        List<Integer> indexList = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Integer> indexList = Collections.synchronizedList(new ArrayList<>());
         blocks.parallelStream().forEach(blk -> {
             int from = blk[0], to = blk[1], len = to - from;
             // per variant three bitsets over the samples: hom A1, het, hom A2 (a missing call in none)

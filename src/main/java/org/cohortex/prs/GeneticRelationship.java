@@ -1,7 +1,13 @@
 package org.cohortex.prs;
 
-import org.cohortex.linalg.ComputeBackend;
+import org.cohortex.linalg.DenseOps;
 import org.cohortex.linalg.Mat;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 
 /**
  * The genomic relationship matrix of plink 1.9's --make-rel / --rel-cutoff (GCTA's estimator):
@@ -20,25 +26,25 @@ public final class GeneticRelationship {
     /** Both normalisations of one numerator: pairwise-complete (--rel-cutoff) and over all variants (--pca). */
     public record Both(Mat pairwiseComplete, Mat meanImputed) {}
 
-    private static void waitFor(java.util.concurrent.Future<?> f) {
+    private static void waitFor(Future<?> f) {
         if (f == null) return;
         try {
             f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while adding a GRM block", e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) throw re;
             throw new IllegalStateException(e.getCause());
         }
     }
 
-    public static Mat compute(PlinkFileset fs, int[] variants, int[] samples, ComputeBackend backend, boolean pairwiseComplete) {
+    public static Mat compute(PlinkFileset fs, int[] variants, int[] samples, DenseOps backend, boolean pairwiseComplete) {
         Both b = computeBoth(fs, variants, samples, backend, pairwiseComplete);
         return pairwiseComplete ? b.pairwiseComplete() : b.meanImputed();
     }
 
-    public static Both computeBoth(PlinkFileset fs, int[] variants, int[] samples, ComputeBackend backend, boolean pairwiseComplete) {
+    public static Both computeBoth(PlinkFileset fs, int[] variants, int[] samples, DenseOps backend, boolean pairwiseComplete) {
         int n = samples.length;
         int block = Math.max(64, Math.min(4096, (int) (64_000_000L / Math.max(1, n) / 8)));
         int[] missing = new int[n];
@@ -56,14 +62,14 @@ public final class GeneticRelationship {
         int[] missIdx = new int[n];
         long[] sparseCost = {0};
         Mat grm;
-        java.util.concurrent.ExecutorService adder = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        ExecutorService adder = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "grm-syrk");
             t.setDaemon(true);
             return t;
         });
-        try (ComputeBackend.GramAccumulator acc = backend.gramAccumulator(n)) {
+        try (DenseOps.GramAccumulator acc = backend.gramAccumulator(n)) {
             int[] cur = {0};
-            java.util.concurrent.Future<?>[] pending = {null};
+            Future<?>[] pending = {null};
             Runnable flush = () -> {
                 waitFor(pending[0]);
                 double[] full = zz[cur[0]];
@@ -111,7 +117,7 @@ public final class GeneticRelationship {
         for (int i = 0; i < grm.data.length; i++) mean.data[i] = m > 0 ? grm.data[i] / m : Double.NaN;
         if (!pairwiseComplete) return new Both(null, mean);
         boolean sparse = sparseCost[0] >= 0;
-        java.util.stream.IntStream.range(0, n).parallel().forEach(j -> {
+        IntStream.range(0, n).parallel().forEach(j -> {
             for (int k = j; k < n; k++) {
                 long both = 0;
                 if (k == j) both = missing[j];

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Variant and sample filters of the paper's genotype QC, in plink 1.9's order of operations:
@@ -66,7 +67,7 @@ public final class GenotypeQc {
         // autosomes: counts over all samples by byte tables, minus the samples already removed
         boolean[] isKept = new boolean[fs.n()];
         for (int i : samples) isKept[i] = true;
-        int[] dropped = java.util.stream.IntStream.range(0, fs.n()).filter(i -> !isKept[i]).toArray();
+        int[] dropped = IntStream.range(0, fs.n()).filter(i -> !isKept[i]).toArray();
         int[] all = new int[4];
         byte[] full = new byte[samples.length];
         fs.streamPacked(v, (pos, buf, off) -> {

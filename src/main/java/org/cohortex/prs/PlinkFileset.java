@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import org.cohortex.UserException;
 
@@ -133,7 +134,7 @@ public final class PlinkFileset implements AutoCloseable {
 
     /** plink's human chromosome codes: 1-22, X = 23, Y = 24, XY (PAR) = 25, MT = 26; 0 otherwise. */
     static int chromCode(String c) {
-        String s = c.toLowerCase(java.util.Locale.ROOT);
+        String s = c.toLowerCase(Locale.ROOT);
         if (s.startsWith("chr")) s = s.substring(3);
         switch (s) {
             case "x": return 23;

@@ -1,20 +1,23 @@
 package org.cohortex.prs;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 import org.cohortex.Log;
 import org.cohortex.UserException;
 import org.cohortex.io.AtomicFile;
 import org.cohortex.io.PhenotypeTable;
-import org.cohortex.linalg.ComputeBackend;
+import org.cohortex.linalg.DenseOps;
 import org.cohortex.linalg.Mat;
 import org.cohortex.linalg.SymmetricEigen;
 
@@ -48,7 +51,7 @@ public final class PrsPipeline {
 
     // ---------------------------------------------------------------- qc
 
-    public static void qc(Path bfile, Path sumstatsFile, QcSettings s, ComputeBackend backend, Path out) {
+    public static void qc(Path bfile, Path sumstatsFile, QcSettings s, DenseOps backend, Path out) {
         long t0 = System.nanoTime();
         try (PlinkFileset fs = PlinkFileset.open(bfile)) {
             Log.info("prs qc: %s: %,d samples, %,d variants", bfile, fs.n(), fs.m());
@@ -75,7 +78,7 @@ public final class PrsPipeline {
             writeList(out.resolve("variants.qc.txt"), boxed(variants), i -> fs.variants.get(i).id());
 
             // LD pruning on the autosomes
-            int[] auto = java.util.Arrays.stream(variants).filter(j -> fs.variants.get(j).autosome()).toArray();
+            int[] auto = Arrays.stream(variants).filter(j -> fs.variants.get(j).autosome()).toArray();
             int[] pruned = new LdPruning(s.pruneWindow(), s.pruneStep(), s.pruneR2()).prune(fs, auto, samples);
             log.add(row("ld_prune", "variants", auto.length, auto.length - pruned.length, pruned.length,
                     "--indep-pairwise " + s.pruneWindow() + " " + s.pruneStep() + " " + s.pruneR2() + " (autosomes; kept for het, relatedness, PCA)"));
@@ -101,7 +104,7 @@ public final class PrsPipeline {
             samples = unbox(keep);
 
             // sex check on the QC'd chrX variants
-            int[] xVars = java.util.Arrays.stream(variants).filter(j -> fs.variants.get(j).x()).toArray();
+            int[] xVars = Arrays.stream(variants).filter(j -> fs.variants.get(j).x()).toArray();
             if (xVars.length == 0) {
                 log.add(row("sex_check", "samples", samples.length, 0, samples.length, "skipped: no chrX variants passed QC"));
             } else {
@@ -155,7 +158,7 @@ public final class PrsPipeline {
             AtomicFile.write(out.resolve("qc_steps.tsv"), w -> {
                 w.write("step\tunit\tbefore\tremoved\tafter\tcriterion\n");
                 // timings go to the log, not the table, so that reruns give identical files
-                for (String[] r : log) w.write(String.join("\t", java.util.Arrays.copyOf(r, 6)) + "\n");
+                for (String[] r : log) w.write(String.join("\t", Arrays.copyOf(r, 6)) + "\n");
             });
             for (String[] r : log) Log.info("prs qc: %-20s %-8s %,9d -> %,9d  (%s removed, %s s)", r[0], r[1], Integer.parseInt(r[2]), Integer.parseInt(r[4]), r[3], r[6]);
             Log.info("prs qc: done in %.1f s -> %s", (System.nanoTime() - t0) / 1e9, out);
@@ -166,7 +169,7 @@ public final class PrsPipeline {
 
     public record ScoreResult(double[] thresholds, int[] snps, double[] r2, double[] incremental, double[] p, int best) {}
 
-    public static ScoreResult score(Path bfile, Path qcDir, PhenotypeTable pheno, String trait, ScoreSettings s, ComputeBackend backend, Path out) {
+    public static ScoreResult score(Path bfile, Path qcDir, PhenotypeTable pheno, String trait, ScoreSettings s, DenseOps backend, Path out) {
         long t0 = System.nanoTime();
         try (PlinkFileset fs = PlinkFileset.open(bfile)) {
             Map<String, Integer> sampleIndex = new HashMap<>();
@@ -291,7 +294,7 @@ public final class PrsPipeline {
     /** A p threshold as people write it: 5e-08, 0.001, 1. */
     static String label(double t) {
         if (t > 0 && t < 1e-3) return String.format(Locale.ROOT, "%.0e", t).replace("e-0", "e-0");
-        return new java.math.BigDecimal(Double.toString(t)).stripTrailingZeros().toPlainString();
+        return new BigDecimal(Double.toString(t)).stripTrailingZeros().toPlainString();
     }
 
     /** Shortest text that reads back as the same double (what downstream tools should see). */
@@ -316,7 +319,7 @@ public final class PrsPipeline {
 
     private static int[] unbox(List<Integer> l) { return l.stream().mapToInt(Integer::intValue).toArray(); }
 
-    private static void writeList(Path file, List<Integer> items, java.util.function.IntFunction<String> name) {
+    private static void writeList(Path file, List<Integer> items, IntFunction<String> name) {
         AtomicFile.write(file, w -> {
             for (int i : items) w.write(name.apply(i) + "\n");
         });

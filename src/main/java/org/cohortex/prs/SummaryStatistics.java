@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +58,7 @@ public final class SummaryStatistics {
             if (header == null) throw new UserException(file + ": empty; expected a header line (SNP CHR BP A1 A2 BETA|OR P [MAF] [INFO])");
             String[] h = header.trim().split("\\s+");
             int[] col = new int[NAMES.length];
-            java.util.Arrays.fill(col, -1);
+            Arrays.fill(col, -1);
             for (int c = 0; c < h.length; c++) {
                 String name = h[c].toLowerCase(Locale.ROOT);
                 for (int k = 0; k < NAMES.length; k++) for (String alias : NAMES[k]) if (alias.equals(name) && col[k] < 0) col[k] = c;
@@ -103,11 +104,11 @@ public final class SummaryStatistics {
             if (i == len) break;
             int j = i;
             while (j < len && line.charAt(j) > ' ') j++;
-            if (k == out.length) out = java.util.Arrays.copyOf(out, out.length * 2 + 1);
+            if (k == out.length) out = Arrays.copyOf(out, out.length * 2 + 1);
             out[k++] = line.substring(i, j);
             i = j;
         }
-        return k == out.length ? out : java.util.Arrays.copyOf(out, k);
+        return k == out.length ? out : Arrays.copyOf(out, k);
     }
 
     private static double num(Path file, int ln, String col, String v) {

@@ -20,6 +20,8 @@ import org.cohortex.io.AtomicFile;
 import org.cohortex.io.Json;
 import org.cohortex.io.MatrixWriter;
 import org.cohortex.io.PhenotypeTable;
+import org.cohortex.random.KeyedStreams;
+import org.cohortex.random.Shuffles;
 
 /**
  * `cohortex simulate`: a paper-shaped synthetic cohort with known truth. The generative model is
@@ -112,7 +114,7 @@ public final class CohortSimulator {
 
     /** The paper's shape (Results): CP mainly in BLA microglia; migraine in MeA microglia/endothelial; see README. */
     static List<Effect> plantEffects(Preset preset, long seed, GeneModel g, double scale) {
-        SplittableRandom r = Sampling.stream(seed, 3);
+        SplittableRandom r = KeyedStreams.stream(seed, 3);
         List<Effect> e = new ArrayList<>();
         Set<Integer> cpGenes = new HashSet<>();
         // chronic pain
@@ -180,7 +182,7 @@ public final class CohortSimulator {
             if (cell < 0 || g.cellLog2(i, cell) >= cut) pool.add(i);
         }
         List<Integer> out = new ArrayList<>();
-        for (int idx : Sampling.sample(r, pool.size(), Math.min(k, pool.size()))) out.add(pool.get(idx));
+        for (int idx : Shuffles.sample(r, pool.size(), Math.min(k, pool.size()))) out.add(pool.get(idx));
         out.sort(null);
         return out;
     }

@@ -8,6 +8,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import org.cohortex.io.PhenotypeTable;
+import org.cohortex.random.KeyedStreams;
+import org.cohortex.random.Shuffles;
+import org.cohortex.random.Variates;
 
 /**
  * Donors and their phenotype table, shaped like the paper's cohort (Methods, Table 1): sex split
@@ -39,16 +42,16 @@ final class Donors {
 
     Donors(CohortSimulator.Preset preset, long seed) {
         n = preset.donors;
-        SplittableRandom r = Sampling.stream(seed, 1);
+        SplittableRandom r = KeyedStreams.stream(seed, 1);
         ids = new String[n];
         for (int i = 0; i < n; i++) ids[i] = String.format("D%03d", i + 1);
         female = new boolean[n];
         int nf = (int) Math.round(n * 115.0 / 304.0);
-        for (int i : Sampling.sample(r, n, nf)) female[i] = true;
+        for (int i : Shuffles.sample(r, n, nf)) female[i] = true;
         age = new double[n];
         for (int i = 0; i < n; i++) age[i] = Math.round(clamp(46.75 + 14 * r.nextGaussian(), 18, 90) * 10) / 10.0;
 
-        SplittableRandom ra = Sampling.stream(seed, 5);
+        SplittableRandom ra = KeyedStreams.stream(seed, 5);
         ancestryPc1 = new double[n];
         for (int i = 0; i < n; i++) ancestryPc1[i] = round4(0.05 * ra.nextGaussian());
         genotypes = new Genotypes(preset, seed, ids, female, ancestryPc1);
@@ -79,7 +82,7 @@ final class Donors {
         batch = new String[n];
         for (int i = 0; i < n; i++) {
             rin[i] = Math.round(clamp(7 + r.nextGaussian(), 3, 10) * 10) / 10.0;
-            pmi[i] = Math.round(Sampling.gamma(r, 4) * 6 * 10) / 10.0;
+            pmi[i] = Math.round(Variates.gamma(r, 4) * 6 * 10) / 10.0;
             ph[i] = Math.round(clamp(6.5 + 0.25 * r.nextGaussian(), 5.6, 7.2) * 100) / 100.0;
             batch[i] = "B" + (1 + r.nextInt(8));
         }
@@ -138,13 +141,13 @@ final class Donors {
         double[] packs = new double[n], smoker = new double[n];
         for (int i = 0; i < n; i++) {
             smoker[i] = r.nextDouble() < 0.45 ? 1 : 0;
-            packs[i] = smoker[i] == 1 ? Math.round(Sampling.gamma(r, 2) * 10) : 0;
+            packs[i] = smoker[i] == 1 ? Math.round(Variates.gamma(r, 2) * 10) : 0;
         }
         cols.put("smoker", smoker);
         cols.put("smoking_pack_years", withMissing(r, packs, 0.35));
         double[] drinks = new double[n], aud = new double[n];
         for (int i = 0; i < n; i++) {
-            drinks[i] = Math.round(Sampling.gamma(r, 0.8) * 8);
+            drinks[i] = Math.round(Variates.gamma(r, 0.8) * 8);
             aud[i] = drinks[i] > 14 ? 1 : 0;
         }
         cols.put("alcohol_drinks_week", withMissing(r, drinks, 0.25));
@@ -225,7 +228,7 @@ final class Donors {
         for (int i = 0; i < n; i++) site[i] = "ME" + (1 + r.nextInt(5));
         cols.put("me_office", site);
         double[] freezer = new double[n];
-        for (int i = 0; i < n; i++) freezer[i] = Math.round(Sampling.gamma(r, 3) * 400);
+        for (int i = 0; i < n; i++) freezer[i] = Math.round(Variates.gamma(r, 3) * 400);
         cols.put("freezer_days", freezer);
         double[] hours = new double[n];
         for (int i = 0; i < n; i++) hours[i] = Math.round(pmi[i] * 0.8 + 2 * r.nextGaussian()); // correlated with PMI

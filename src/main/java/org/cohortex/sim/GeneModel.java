@@ -2,6 +2,7 @@ package org.cohortex.sim;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.cohortex.random.KeyedStreams;
 
 /**
  * Per-gene parameters shared by all regions: base expression, cell-type profiles (with markers),
@@ -37,7 +38,7 @@ final class GeneModel {
         batchEffect = new double[genes * BATCHES];
         regionOffset = new double[genes * CohortSimulator.REGIONS.length];
         for (int g = 0; g < genes; g++) {
-            SplittableRandom r = Sampling.stream(seed, 2, g);
+            SplittableRandom r = KeyedStreams.stream(seed, 2, g);
             mean[g] = 3.5 + 2.2 * r.nextGaussian();
             int marker = r.nextDouble() < 0.2 ? r.nextInt(C) : -1; // ~3% of genes are markers of each type
             for (int c = 0; c < C; c++) {

@@ -16,6 +16,9 @@ import java.util.SplittableRandom;
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.cohortex.UserException;
 import org.cohortex.io.AtomicFile;
+import org.cohortex.random.KeyedStreams;
+import org.cohortex.random.Shuffles;
+import org.cohortex.random.Variates;
 
 /**
  * Genotypes of the donors and GWAS summary statistics of a much larger notional study.
@@ -51,7 +54,7 @@ final class Genotypes {
         n = ids.length;
         int autosomal = preset.snps, xSnps = Math.max(600, autosomal / 20);
         snps = autosomal + xSnps;
-        SplittableRandom r = Sampling.stream(seed, 60);
+        SplittableRandom r = KeyedStreams.stream(seed, 60);
         g = new byte[snps * n];
         snpId = new String[snps];
         a1 = new String[snps];
@@ -62,7 +65,7 @@ final class Genotypes {
 
         geneticFemale = reportedFemale.clone();
         List<String> sexMismatch = new ArrayList<>();
-        for (int i : Sampling.sample(r, n, Math.max(2, n / 100))) {
+        for (int i : Shuffles.sample(r, n, Math.max(2, n / 100))) {
             geneticFemale[i] = !reportedFemale[i];
             sexMismatch.add(ids[i]);
         }
@@ -97,8 +100,8 @@ final class Genotypes {
         double[] thrA = new double[snps], thrB = new double[snps];
         for (int j = 0; j < snps; j++) {
             double p = freqA1[j];
-            double pa = Sampling.gamma(r, p * (1 - fst) / fst), pb = Sampling.gamma(r, (1 - p) * (1 - fst) / fst);
-            double pA = clampF(pa / (pa + pb)), pB2 = Sampling.gamma(r, p * (1 - fst) / fst), pB3 = Sampling.gamma(r, (1 - p) * (1 - fst) / fst);
+            double pa = Variates.gamma(r, p * (1 - fst) / fst), pb = Variates.gamma(r, (1 - p) * (1 - fst) / fst);
+            double pA = clampF(pa / (pa + pb)), pB2 = Variates.gamma(r, p * (1 - fst) / fst), pB3 = Variates.gamma(r, (1 - p) * (1 - fst) / fst);
             double pB = clampF(pB2 / (pB2 + pB3));
             // keep rare SNPs rare in both populations; chrX undifferentiated so that the sex check
             // (F on chrX) separates the sexes cleanly, as it does within one ancestry
@@ -109,10 +112,10 @@ final class Genotypes {
         int[] blockStart = blocks(r);
         byte[][] hap = new byte[2 * n][snps];
         for (int h = 0; h < 2 * n; h++) {
-            SplittableRandom rh = Sampling.stream(seed, 61, h);
+            SplittableRandom rh = KeyedStreams.stream(seed, 61, h);
             for (int b = 0; b + 1 < blockStart.length; b++) {
                 boolean fromB = rh.nextDouble() < popB[h / 2];
-                double rho = 0.85 + 0.13 * Sampling.stream(seed, 62, b).nextDouble();
+                double rho = 0.85 + 0.13 * KeyedStreams.stream(seed, 62, b).nextDouble();
                 double z = rh.nextGaussian();
                 for (int j = blockStart[b]; j < blockStart[b + 1]; j++) {
                     z = rho * z + Math.sqrt(1 - rho * rho) * rh.nextGaussian();
@@ -122,7 +125,7 @@ final class Genotypes {
         }
         // related pairs: the second donor inherits one haplotype per block from the first
         List<String> related = new ArrayList<>();
-        int[] rel = Sampling.sample(r, n, 2 * Math.max(1, n / 100));
+        int[] rel = Shuffles.sample(r, n, 2 * Math.max(1, n / 100));
         for (int k = 0; k + 1 < rel.length; k += 2) {
             int parent = rel[k], child = rel[k + 1];
             for (int b = 0; b + 1 < blockStart.length; b++) {
@@ -141,7 +144,7 @@ final class Genotypes {
         }
         // heterozygosity outliers
         List<String> hetHigh = new ArrayList<>(), hetLow = new ArrayList<>();
-        int[] het = Sampling.sample(r, n, 3);
+        int[] het = Shuffles.sample(r, n, 3);
         for (int k = 0; k < het.length; k++) {
             int i = het[k];
             for (int j = 0; j < autosomal; j++) {
@@ -155,7 +158,7 @@ final class Genotypes {
         traps.put("heterozygosity_deficit", hetLow);
         // missingness: background 0.2%, two samples at 5%, 1% of SNPs at 4%
         List<String> missSamples = new ArrayList<>();
-        int[] ms = Sampling.sample(r, n, 2);
+        int[] ms = Shuffles.sample(r, n, 2);
         for (int i : ms) missSamples.add(ids[i]);
         boolean[] highMissSample = new boolean[n];
         for (int i : ms) highMissSample[i] = true;

@@ -4,10 +4,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 import org.cohortex.io.AtomicFile;
+import org.cohortex.random.KeyedStreams;
 import org.cohortex.stats.StudentT;
 
 /**
@@ -26,7 +28,7 @@ final class Gwas {
 
     Gwas(Genotypes geno, long seed) {
         int m = geno.snps, n = geno.n;
-        SplittableRandom r = Sampling.stream(seed, 70);
+        SplittableRandom r = KeyedStreams.stream(seed, 70);
         double var = 0;
         for (int c = 0; c < geno.causal.length; c++) {
             double f = geno.freqA1[geno.causal[c]];
@@ -76,7 +78,7 @@ final class Gwas {
     }
 
     void write(Path file, Genotypes geno, long seed) {
-        SplittableRandom r = Sampling.stream(seed, 71);
+        SplittableRandom r = KeyedStreams.stream(seed, 71);
         int dups = 0, flips = 0, swaps = 0, dropped = 0, extra = 0, lowInfo = 0;
         List<String> rows = new ArrayList<>();
         for (int j = 0; j < geno.snps; j++) {
@@ -119,5 +121,5 @@ final class Gwas {
         });
     }
 
-    static String sig(double v) { return String.format(java.util.Locale.ROOT, "%.6g", v); }
+    static String sig(double v) { return String.format(Locale.ROOT, "%.6g", v); }
 }

@@ -4,6 +4,7 @@ import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ public final class LargeGenotypes {
         int bytesPer = (n + 3) / 4;
         try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out.resolve("cohort.bed")), 1 << 20);
              Writer bim = Files.newBufferedWriter(out.resolve("cohort.bim"));
-             Writer ss = new BufferedWriter(new java.io.OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(out.resolve("sumstats.tsv.gz")), 1 << 16)), 1 << 16)) {
+             Writer ss = new BufferedWriter(new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(out.resolve("sumstats.tsv.gz")), 1 << 16)), 1 << 16)) {
             os.write(new byte[] {0x6c, 0x1b, 0x01});
             ss.write("SNP\tCHR\tBP\tA1\tA2\tBETA\tSE\tP\tMAF\tINFO\n");
             int chunk = 64; // blocks per parallel chunk

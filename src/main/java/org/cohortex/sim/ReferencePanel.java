@@ -10,6 +10,8 @@ import java.util.stream.IntStream;
 
 import org.cohortex.io.AtomicFile;
 import org.cohortex.io.MatrixWriter;
+import org.cohortex.random.KeyedStreams;
+import org.cohortex.random.Variates;
 
 /**
  * A single-cell reference panel (cortex: 6 types; amygdala: 7 with OPCs): UMI counts of cells drawn
@@ -23,7 +25,7 @@ final class ReferencePanel {
         int[] types = CohortSimulator.cellTypesOf(panel);
         int panelIndex = panel.equals("cortex") ? 0 : 1;
         int per = preset.cellsPerType, cells = per * types.length;
-        SplittableRandom r = Sampling.stream(seed, 45, panelIndex);
+        SplittableRandom r = KeyedStreams.stream(seed, 45, panelIndex);
         String[] cellIds = new String[cells];
         int[] label = new int[cells];
         double[] lib = new double[cells];
@@ -37,10 +39,10 @@ final class ReferencePanel {
         double norm = gm.log2Normaliser(meanProp, types);
         double[] counts = new double[gm.genes * cells];
         IntStream.range(0, gm.genes).parallel().forEach(g -> {
-            SplittableRandom rg = Sampling.stream(seed, 40 + panelIndex, g);
+            SplittableRandom rg = KeyedStreams.stream(seed, 40 + panelIndex, g);
             for (int c = 0; c < cells; c++) {
                 double mu = lib[c] * 1e-6 * Math.pow(2, gm.cellLog2(g, types[label[c]]) + norm + 0.3 * rg.nextGaussian());
-                counts[g * cells + c] = Sampling.negativeBinomial(rg, mu, 0.2);
+                counts[g * cells + c] = Variates.negativeBinomial(rg, mu, 0.2);
             }
         });
         Path dir = out.resolve("reference");

@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
-import org.cohortex.io.AtomicFile;
 import org.cohortex.io.MatrixWriter;
+import org.cohortex.random.KeyedStreams;
+import org.cohortex.random.Variates;
 
 /**
  * One region's bulk RNA-seq: per donor Dirichlet cell-type proportions; per gene, donor and cell
@@ -28,7 +29,7 @@ final class RegionSimulator {
         String region = CohortSimulator.REGIONS[regionIndex];
         int[] types = CohortSimulator.cellTypesOf(CohortSimulator.panelOf(region));
         int k = types.length;
-        SplittableRandom r = Sampling.stream(seed, 20, regionIndex);
+        SplittableRandom r = KeyedStreams.stream(seed, 20, regionIndex);
         // ~3% of donors lack this region, as in a real brain bank
         List<Integer> present = new ArrayList<>();
         for (int i = 0; i < d.n; i++) if (r.nextDouble() >= 0.03) present.add(i);
@@ -40,7 +41,7 @@ final class RegionSimulator {
         double[] w = new double[n * k], lib = new double[n], dissection = new double[n];
         for (int s = 0; s < n; s++) {
             samples[s] = d.ids[present.get(s)];
-            double[] p = Sampling.dirichlet(r, alpha);
+            double[] p = Variates.dirichlet(r, alpha);
             for (int c = 0; c < k; c++) w[s * k + c] = Math.round(p[c] * 1e6) / 1e6;
             lib[s] = 30e6 * Math.exp(0.35 * r.nextGaussian());
             dissection[s] = r.nextGaussian();
@@ -75,7 +76,7 @@ final class RegionSimulator {
         double[] truth = new double[k * truthGenes * n]; // [cell][gene][sample] log2 expression
         int regions = CohortSimulator.REGIONS.length;
         IntStream.range(0, gm.genes).parallel().forEach(g -> {
-            SplittableRandom rg = Sampling.stream(seed, 30 + regionIndex, g);
+            SplittableRandom rg = KeyedStreams.stream(seed, 30 + regionIndex, g);
             List<Effect> eff = byGene.getOrDefault(g, List.of());
             double[] cellEffect = new double[k];
             for (int s = 0; s < n; s++) {
@@ -97,7 +98,7 @@ final class RegionSimulator {
                     if (g < truthGenes) truth[(c * truthGenes + g) * n + s] = Math.round(l2 * 1e4) / 1e4;
                     bulk += w[s * k + c] * Math.pow(2, l2);
                 }
-                counts[g * n + s] = Sampling.negativeBinomial(rg, lib[s] * 1e-6 * bulk, gm.dispersion[g]);
+                counts[g * n + s] = Variates.negativeBinomial(rg, lib[s] * 1e-6 * bulk, gm.dispersion[g]);
             }
         });
         String[] geneIds = GeneModel.ids(gm.genes);

@@ -1,14 +1,15 @@
 package org.cohortex.stats;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
 import org.cohortex.UserException;
-import org.cohortex.io.PhenotypeTable;
 import org.cohortex.io.PhenotypeTable.Column;
+import org.cohortex.io.PhenotypeTable;
 import org.cohortex.linalg.Mat;
 import org.cohortex.linalg.QrDecomposition;
 
@@ -76,7 +77,7 @@ public final class DesignBuilder {
         Map<String, List<String>> levels = new LinkedHashMap<>();
         names.add("(Intercept)");
         double[] one = new double[n];
-        java.util.Arrays.fill(one, 1.0);
+        Arrays.fill(one, 1.0);
         cols.add(one);
 
         int traitIndex;
@@ -167,7 +168,7 @@ public final class DesignBuilder {
         List<String> owner = new ArrayList<>();
         List<double[]> cols = new ArrayList<>();
         double[] one = new double[used.size()];
-        java.util.Arrays.fill(one, 1.0);
+        Arrays.fill(one, 1.0);
         names.add("(Intercept)");
         owner.add("(Intercept)");
         cols.add(one);

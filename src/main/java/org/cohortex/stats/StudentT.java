@@ -1,5 +1,7 @@
 package org.cohortex.stats;
 
+import org.apache.commons.math3.special.Beta;
+
 /**
  * Tails of Student's t distribution accurate far into the tail: the two-sided p-value is
  * P(|T| >= |t|) = I_{df/(df+t^2)}(df/2, 1/2) (Abramowitz & Stegun 26.7.1), evaluated in log space.
@@ -25,7 +27,7 @@ public final class StudentT {
 
     /** Two-sided p-values for many t on one df, sharing log B(df/2, 1/2). */
     public static double[] twoSidedP(double[] t, double df) {
-        double lb = org.apache.commons.math3.special.Beta.logBeta(df / 2.0, 0.5);
+        double lb = Beta.logBeta(df / 2.0, 0.5);
         double[] p = new double[t.length];
         for (int i = 0; i < t.length; i++) {
             double t2 = t[i] * t[i];

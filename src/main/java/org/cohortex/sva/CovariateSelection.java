@@ -1,13 +1,15 @@
 package org.cohortex.sva;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.cohortex.UserException;
-import org.cohortex.io.PhenotypeTable;
 import org.cohortex.io.PhenotypeTable.Column;
+import org.cohortex.io.PhenotypeTable;
 import org.cohortex.linalg.Mat;
 import org.cohortex.stats.DesignBuilder;
 import org.cohortex.stats.RegularizedBeta;
@@ -190,7 +192,7 @@ public final class CovariateSelection {
     }
 
     private static int levelsOrDistinct(Column c, int[] rows) {
-        java.util.Set<Object> s = new java.util.HashSet<>();
+        Set<Object> s = new HashSet<>();
         for (int r : rows) {
             if (c.isMissing(r)) continue;
             s.add(c.type == PhenotypeTable.Type.NUMERIC ? (Object) c.numeric[r] : c.levels[r]);

@@ -1,6 +1,7 @@
 package org.cohortex.sva;
 
-import org.cohortex.linalg.ComputeBackend;
+import org.apache.commons.math3.special.Beta;
+import org.cohortex.linalg.DenseOps;
 import org.cohortex.linalg.Mat;
 import org.cohortex.stats.RegularizedBeta;
 
@@ -12,7 +13,7 @@ import org.cohortex.stats.RegularizedBeta;
 final class FTest {
     private FTest() {}
 
-    static double[] pValues(ComputeBackend backend, Mat dat, Mat mod, Mat mod0) {
+    static double[] pValues(DenseOps backend, Mat dat, Mat mod, Mat mod0) {
         return fromRss(backend.olsSharedDesign(mod, dat).rss, backend.olsSharedDesign(mod0, dat).rss, mod.cols, mod0.cols, dat.cols);
     }
 
@@ -20,7 +21,7 @@ final class FTest {
     static double[] fromRss(double[] rss1, double[] rss0, int df1, int df0, int n) {
         double d1 = df1 - df0, d2 = n - df1;
         double[] p = new double[rss1.length];
-        double lb = org.apache.commons.math3.special.Beta.logBeta(d2 / 2, d1 / 2);
+        double lb = Beta.logBeta(d2 / 2, d1 / 2);
         for (int g = 0; g < p.length; g++) {
             double f = ((rss0[g] - rss1[g]) / d1) / (rss1[g] / d2);
             if (Double.isNaN(f)) p[g] = Double.NaN;

@@ -1,14 +1,18 @@
 package org.cohortex.sva;
 
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.SplittableRandom;
+import java.util.List;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
 
-import org.cohortex.linalg.ComputeBackend;
+import org.cohortex.UserException;
+import org.cohortex.linalg.DenseOps;
 import org.cohortex.linalg.Mat;
 import org.cohortex.linalg.QrDecomposition;
 import org.cohortex.linalg.SymmetricEigen;
+import org.cohortex.random.KeyedStreams;
+import org.cohortex.random.Shuffles;
 
 /**
  * Surrogate variable analysis with the definitions of Bioconductor sva 3.46 (Leek & Storey 2007;
@@ -53,12 +57,12 @@ public final class SurrogateVariables {
     }
 
     /** Eigenvalues (descending) of P G P: the squared singular values of dat P when G = dat'dat. */
-    static SymmetricEigen projectedEigen(ComputeBackend b, Mat gram, Mat proj) {
+    static SymmetricEigen projectedEigen(DenseOps b, Mat gram, Mat proj) {
         return b.symmetricEigen(projected(b, gram, proj));
     }
 
     /** P G P, symmetrised. */
-    static Mat projected(ComputeBackend b, Mat gram, Mat proj) {
+    static Mat projected(DenseOps b, Mat gram, Mat proj) {
         Mat pgp = b.gemm(b.gemm(proj, false, gram, false), false, proj, false);
         symmetrize(pgp);
         return pgp;
@@ -79,7 +83,7 @@ public final class SurrogateVariables {
         for (int g = 0; g < dat.rows; g++) {
             for (int j = 0; j < dat.cols; j++) {
                 if (Double.isNaN(dat.data[g * dat.cols + j])) {
-                    throw new org.cohortex.UserException("SVA needs complete data, but gene row " + (g + 1)
+                    throw new UserException("SVA needs complete data, but gene row " + (g + 1)
                             + " has a missing value; remove or impute genes with NA before estimating SVs");
                 }
             }
@@ -91,7 +95,7 @@ public final class SurrogateVariables {
      * of their sum, against B permutations (each gene's residuals permuted independently, then
      * re-residualised); p-values made monotone; the number with p <= 0.1.
      */
-    public static int numSvBe(ComputeBackend b, Mat dat, Mat mod, int permutations, long seed) {
+    public static int numSvBe(DenseOps b, Mat dat, Mat mod, int permutations, long seed) {
         requireComplete(dat);
         int m = dat.rows, n = dat.cols;
         Mat proj = residualProjector(mod);
@@ -103,20 +107,9 @@ public final class SurrogateVariables {
         for (int rep = 0; rep < permutations; rep++) {
             final int r = rep;
             IntStream.range(0, m).parallel().forEach(g -> {
-                SplittableRandom rng = org.cohortex.sim.Sampling.stream(seed, 1000 + r, g);
                 int off = g * n;
                 System.arraycopy(res.data, off, perm.data, off, n);
-                // Fisher-Yates with indices by Lemire's multiply-shift, two per 64-bit draw
-                // (bias <= n / 2^32 ~ 1e-7 per index: immaterial for a permutation count)
-                long bits = 0;
-                for (int i = n - 1, k = 0; i > 0; i--, k++) {
-                    if ((k & 1) == 0) bits = rng.nextLong();
-                    long u = (k & 1) == 0 ? bits >>> 32 : bits & 0xFFFFFFFFL;
-                    int j = (int) ((u * (i + 1)) >>> 32);
-                    double t = perm.data[off + i];
-                    perm.data[off + i] = perm.data[off + j];
-                    perm.data[off + j] = t;
-                }
+                Shuffles.shuffle(perm.data, off, n, KeyedStreams.stream(seed, 1000 + r, g));
             });
             double[] d0 = shares(b.symmetricEigenvalues(projected(b, gram(b, perm), proj)), ndf);
             for (int i = 0; i < ndf; i++) if (d0[i] >= dstat[i]) exceed[i]++;
@@ -131,7 +124,7 @@ public final class SurrogateVariables {
     }
 
     /** G = A'A over the genes (n x n). */
-    static Mat gram(ComputeBackend b, Mat a) { return b.crossprod(a); }
+    static Mat gram(DenseOps b, Mat a) { return b.crossprod(a); }
 
     private static double[] shares(double[] eig, int ndf) {
         double s = 0;
@@ -142,13 +135,13 @@ public final class SurrogateVariables {
     }
 
     /** num.sv(method = "leek"): Leek (2011), asymptotic conditionally independent eigenvalue count. */
-    public static int numSvLeek(ComputeBackend b, Mat dat, Mat mod) {
+    public static int numSvLeek(DenseOps b, Mat dat, Mat mod) {
         requireComplete(dat);
         int m = dat.rows, n = dat.cols;
         double[] a = new double[100];
         for (int i = 0; i < 100; i++) a[i] = 2.0 * i / 99;
         int nn = m / 10;
-        if (nn < 1) throw new org.cohortex.UserException("num.sv leek needs at least 10 genes");
+        if (nn < 1) throw new UserException("num.sv leek needs at least 10 genes");
         Mat proj = residualProjector(mod);
         int[][] rhat = new int[100][10];
         for (int j = 1; j <= 10; j++) {
@@ -215,7 +208,7 @@ public final class SurrogateVariables {
      * 1 - lfdr(F-test of mod0 + SVs vs mod0), weights pprob.gam (1 - pprob.b), SVs = leading
      * eigenvectors of the weighted, row-centred data's Gram matrix.
      */
-    public static Result irw(ComputeBackend b, Mat dat, Mat mod, Mat mod0, int nsv, int iterations) {
+    public static Result irw(DenseOps b, Mat dat, Mat mod, Mat mod0, int nsv, int iterations) {
         requireComplete(dat);
         int m = dat.rows, n = dat.cols;
         if (nsv < 1) throw new IllegalArgumentException("n.sv must be >= 1");
@@ -256,7 +249,7 @@ public final class SurrogateVariables {
 
     /** The columns of mod that mod0 lacks (mod0 is mod without the trait terms, as sva expects). */
     static Mat traitColumns(Mat mod, Mat mod0) {
-        java.util.List<Integer> keep = new java.util.ArrayList<>();
+        List<Integer> keep = new ArrayList<>();
         for (int j = 0; j < mod.cols; j++) {
             boolean inMod0 = false;
             for (int k = 0; k < mod0.cols && !inMod0; k++) {

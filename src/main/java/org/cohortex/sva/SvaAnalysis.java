@@ -14,7 +14,7 @@ import org.cohortex.io.ExpressionMatrix;
 import org.cohortex.io.Json;
 import org.cohortex.io.MatrixWriter;
 import org.cohortex.io.PhenotypeTable;
-import org.cohortex.linalg.ComputeBackend;
+import org.cohortex.linalg.DenseOps;
 import org.cohortex.linalg.Mat;
 import org.cohortex.stats.DesignBuilder;
 import org.cohortex.stats.DesignMatrix;
@@ -63,7 +63,7 @@ public final class SvaAnalysis {
 
     private SvaAnalysis() {}
 
-    public static Result run(ComputeBackend b, ExpressionMatrix expr, PhenotypeTable pheno, String trait, List<String> covariates, Settings s) {
+    public static Result run(DenseOps b, ExpressionMatrix expr, PhenotypeTable pheno, String trait, List<String> covariates, Settings s) {
         long t0 = System.nanoTime();
         DesignMatrix design = DesignBuilder.build(Arrays.asList(expr.samples), pheno, trait, covariates, null);
         ExpressionMatrix y = expr.selectSamples(design.used);

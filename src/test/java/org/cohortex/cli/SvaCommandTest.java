@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -97,6 +98,6 @@ class SvaCommandTest {
             h.data[2 * i + 1] = Double.parseDouble(row.get("hidden2"));
         }
         double[] cc = CanonicalCorrelation.of(h, sv.values);
-        assertTrue(cc[1] > 0.9, "hidden confounders recovered: canonical correlations " + java.util.Arrays.toString(cc));
+        assertTrue(cc[1] > 0.9, "hidden confounders recovered: canonical correlations " + Arrays.toString(cc));
     }
 }

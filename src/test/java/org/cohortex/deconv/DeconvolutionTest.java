@@ -6,15 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.SingularValueDecomposition;
+import org.cohortex.UserException;
+import org.cohortex.backend.ReferenceBackend;
 import org.cohortex.cli.Main;
 import org.cohortex.io.ExpressionMatrix;
 import org.cohortex.io.MatrixReader;
+import org.cohortex.linalg.Mat;
+import org.cohortex.random.KeyedStreams;
 import org.cohortex.sim.CohortSimulator;
 import org.cohortex.testutil.Fixtures;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +35,7 @@ class DeconvolutionTest {
     void nuSvrMatchesCibersortCoreAlgWithRsE1071() {
         Signature sig = Signature.read(Fixtures.path("deconv/signature.tsv"));
         ExpressionMatrix mix = MatrixReader.read(Fixtures.path("deconv/mixtures.tsv"));
-        Deconvolution.Result r = Deconvolution.run(mix, sig, Deconvolution.Method.NUSVR, 0, 1, new org.cohortex.linalg.ReferenceBackend());
+        Deconvolution.Result r = Deconvolution.run(mix, sig, Deconvolution.Method.NUSVR, 0, 1, new ReferenceBackend());
         List<Map<String, String>> want = Fixtures.table(Fixtures.path("deconv/expected_nusvr.tsv"));
         int k = sig.k();
         for (int j = 0; j < want.size(); j++) {
@@ -74,7 +83,7 @@ class DeconvolutionTest {
 
     private static void assertSameFit(NuSvr.Fit want, NuSvr.Fit got) {
         assertEquals(want.nu(), got.nu());
-        org.junit.jupiter.api.Assertions.assertArrayEquals(want.w(), got.w(), 0.0);
+        Assertions.assertArrayEquals(want.w(), got.w(), 0.0);
         assertEquals(want.rmse(), got.rmse(), 0.0);
     }
 
@@ -96,15 +105,15 @@ class DeconvolutionTest {
         Signature scanned = SignatureBuilder.build(sc, labels, 20, 35);
         assertEquals(bestGenes, scanned.genes().length);
         assertEquals(best, kappa(scanned), 1e-9 * best);
-        org.cohortex.UserException e = org.junit.jupiter.api.Assertions.assertThrows(org.cohortex.UserException.class,
+        UserException e = Assertions.assertThrows(UserException.class,
                 () -> SignatureBuilder.build(sc, labels, 60, 40));
         assertTrue(e.getMessage().contains("60") && e.getMessage().contains("40"), e.getMessage());
     }
 
     private static double kappa(Signature s) {
         double[][] a = new double[s.genes().length][];
-        for (int i = 0; i < a.length; i++) a[i] = java.util.Arrays.copyOfRange(s.values(), i * s.k(), (i + 1) * s.k());
-        double[] sv = new org.apache.commons.math3.linear.SingularValueDecomposition(new org.apache.commons.math3.linear.Array2DRowRealMatrix(a, false)).getSingularValues();
+        for (int i = 0; i < a.length; i++) a[i] = Arrays.copyOfRange(s.values(), i * s.k(), (i + 1) * s.k());
+        double[] sv = new SingularValueDecomposition(new Array2DRowRealMatrix(a, false)).getSingularValues();
         return sv[0] / sv[sv.length - 1];
     }
 
@@ -162,7 +171,7 @@ class DeconvolutionTest {
                 assertEquals(Double.parseDouble(w.get(sig.cellTypes()[c])), at.x()[c] / total, 1e-8, name + " " + sig.cellTypes()[c]);
             }
             // our random halves are not R's: the exponent we choose must be one R's cross-validation rates near its best
-            int ours = Dwls.dampening(sig.values(), m, k, b, x0, org.cohortex.sim.Sampling.stream(1, Deconvolution.FIT_STREAM, j));
+            int ours = Dwls.dampening(sig.values(), m, k, b, x0, KeyedStreams.stream(1, Deconvolution.FIT_STREAM, j));
             double best = Double.POSITIVE_INFINITY, atOurs = Double.NaN;
             for (Map<String, String> row : cv) {
                 if (!row.get("mixture").equals(name)) continue;
@@ -185,7 +194,7 @@ class DeconvolutionTest {
             {"--permutations -1: must be 0 or more", "--signature", sc, "--permutations", "-1"},
         };
         for (String[] c : cases) {
-            java.util.List<String> args = new java.util.ArrayList<>(List.of("deconvolve", "--bulk", absent, "--out", dir.resolve("o").toString()));
+            List<String> args = new ArrayList<>(List.of("deconvolve", "--bulk", absent, "--out", dir.resolve("o").toString()));
             args.addAll(List.of(c).subList(1, c.length));
             StringWriter sw = new StringWriter();
             int code = Main.execute(new PrintWriter(sw, true), args.toArray(new String[0]));
@@ -233,9 +242,9 @@ class DeconvolutionTest {
                 y[g * n + j] = mu * Math.exp(0.2 * rnd.nextGaussian());
             }
         }
-        ExpressionMatrix bulk = new ExpressionMatrix(genes, samples, new org.cohortex.linalg.Mat(m, n, y));
+        ExpressionMatrix bulk = new ExpressionMatrix(genes, samples, new Mat(m, n, y));
         Signature sig = new Signature(genes, types, s);
-        org.cohortex.linalg.ReferenceBackend be = new org.cohortex.linalg.ReferenceBackend();
+        ReferenceBackend be = new ReferenceBackend();
         Deconvolution.Result dw = Deconvolution.run(bulk, sig, Deconvolution.Method.DWLS, 0, 3, be);
         Deconvolution.Result nn = Deconvolution.run(bulk, sig, Deconvolution.Method.NNLS, 0, 3, be);
         double eDw = 0, eNn = 0;
@@ -248,7 +257,7 @@ class DeconvolutionTest {
         for (int j = 0; j < n; j++) {
             double[] b = new double[m];
             for (int g = 0; g < m; g++) b[g] = y[g * n + j];
-            Dwls.Solution one = Dwls.solve(s, m, k, b, org.cohortex.sim.Sampling.stream(3, Deconvolution.FIT_STREAM, j));
+            Dwls.Solution one = Dwls.solve(s, m, k, b, KeyedStreams.stream(3, Deconvolution.FIT_STREAM, j));
             double tot = 0;
             for (double v : one.x()) tot += v;
             for (int c = 0; c < k; c++) assertEquals(one.x()[c] / tot, dw.proportions()[j * k + c], 0.0, "sample " + j);
@@ -267,14 +276,14 @@ class DeconvolutionTest {
         ExpressionMatrix est = MatrixReader.read(dir.resolve("dc/proportions.tsv"));
         ExpressionMatrix tru = MatrixReader.read(sim.resolve("truth/regions/BLA.proportions.tsv"));
         assertEquals(7, est.sampleCount(), "amygdala panel: 7 cell types incl. OPC");
-        java.util.Map<String, Integer> trow = tru.sampleIndex();
+        Map<String, Integer> trow = tru.sampleIndex();
         int good = 0;
         for (int c = 0; c < est.sampleCount(); c++) {
-            int tc = java.util.Arrays.asList(tru.samples).indexOf(est.samples[c]);
+            int tc = Arrays.asList(tru.samples).indexOf(est.samples[c]);
             double[] a = new double[est.geneCount()], b = new double[est.geneCount()];
             for (int i = 0; i < est.geneCount(); i++) {
                 a[i] = est.values.get(i, c);
-                b[i] = tru.values.get(java.util.Arrays.asList(tru.genes).indexOf(est.genes[i]), tc);
+                b[i] = tru.values.get(Arrays.asList(tru.genes).indexOf(est.genes[i]), tc);
                 assertTrue(a[i] >= 0);
             }
             if (NuSvr.pearson(a, b) > 0.8) good++;

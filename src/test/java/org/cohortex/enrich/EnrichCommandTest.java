@@ -7,8 +7,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.cohortex.cli.Main;
 import org.cohortex.sim.CohortSimulator;
@@ -92,7 +94,7 @@ class EnrichCommandTest {
         // oxymorphone has ~6 cases in 80 donors: few DEGs; what is shared must be the planted overlap
         assertTrue(Integer.parseInt(ox.get("shared")) >= 1, ox.toString());
         assertEquals(1.0, Double.parseDouble(ox.get("concordance")), 0, "planted overlap has the same sign: " + ox);
-        java.util.Set<String> cpGenes = new java.util.HashSet<>(), oxGenes = new java.util.HashSet<>();
+        Set<String> cpGenes = new HashSet<>(), oxGenes = new HashSet<>();
         for (Map<String, String> t : Fixtures.table(sim.resolve("truth/degs.tsv"))) {
             if (!t.get("region").equals("BLA") || !t.get("cell_type").equals("microglia")) continue;
             if (t.get("trait").equals("chronic_pain")) cpGenes.add(t.get("gene"));

@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 
@@ -84,7 +85,7 @@ class MatrixReaderTest {
     void fastPathIsExactForFifteenDigitNumbers() throws Exception {
         Random r = new Random(2);
         for (int i = 0; i < 200_000; i++) {
-            String s = String.format(java.util.Locale.ROOT, "%.15g", r.nextGaussian() * Math.pow(10, r.nextInt(30) - 15));
+            String s = String.format(Locale.ROOT, "%.15g", r.nextGaussian() * Math.pow(10, r.nextInt(30) - 15));
             byte[] b = s.getBytes(StandardCharsets.US_ASCII);
             assertEquals(Double.parseDouble(s), NumberParser.parse(b, 0, b.length), 0.0, s);
         }

@@ -7,20 +7,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.cohortex.UserException;
+import org.cohortex.backend.Backends;
+import org.cohortex.backend.ComputeBackend;
 import org.cohortex.cli.Main;
-import org.cohortex.linalg.Backends;
-import org.cohortex.linalg.ComputeBackend;
+import org.cohortex.io.Json;
 import org.cohortex.sim.CohortSimulator;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,13 +95,13 @@ class RunCommandTest {
                 "self-contained: no scripts or external resources");
 
         // the computed PRS is the trait the mcp_prs analyses used: prs/pheno.tsv carries prs.best.tsv's values
-        Map<String, String> best = new java.util.HashMap<>();
+        Map<String, String> best = new HashMap<>();
         List<String> bestLines = Files.readAllLines(clean.resolve("prs/score/prs.best.tsv"));
         for (String l : bestLines.subList(1, bestLines.size())) {
             best.put(l.split("\t")[0], l.split("\t")[1]);
         }
         List<String> ph = Files.readAllLines(clean.resolve("prs/pheno.tsv"));
-        int col = java.util.Arrays.asList(ph.get(0).split("\t")).indexOf("mcp_prs");
+        int col = Arrays.asList(ph.get(0).split("\t")).indexOf("mcp_prs");
         assertTrue(col > 0 && best.size() > 60, "mcp_prs column and scores for most donors");
         int na = 0;
         for (String l : ph.subList(1, ph.size())) {
@@ -103,12 +110,12 @@ class RunCommandTest {
             if (f[col].equals("NA")) na++;
         }
         assertEquals(ph.size() - 1 - best.size(), na);
-        var model = new com.fasterxml.jackson.databind.ObjectMapper().readTree(clean.resolve("de/mcp_prs/dACC/model.json").toFile());
+        var model = new ObjectMapper().readTree(clean.resolve("de/mcp_prs/dACC/model.json").toFile());
         assertTrue(model.path("n_samples").asInt() > 30, "DE on the PRS ran: " + model.path("n_samples"));
         for (var sample : model.path("samples_used")) assertTrue(best.containsKey(sample.asText()), "only donors with a computed PRS: " + sample.asText());
 
         // analyses that could not be fitted are recorded with their reason, not silently missing
-        var notFitted = new com.fasterxml.jackson.databind.ObjectMapper().readTree(clean.resolve("manifest.json").toFile()).path("not_fitted");
+        var notFitted = new ObjectMapper().readTree(clean.resolve("manifest.json").toFile()).path("not_fitted");
         notFitted.fieldNames().forEachRemaining(k -> {
             assertTrue(Files.isRegularFile(clean.resolve("de").resolve(k).resolve("not_fitted.txt")), k);
             assertTrue(!Files.exists(clean.resolve("de").resolve(k).resolve("de.tsv")), k);
@@ -133,7 +140,7 @@ class RunCommandTest {
     @Test
     void reportRendersInHeadlessChromium() throws Exception {
         Path chromium = Path.of("/usr/bin/chromium");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(chromium), "chromium not installed");
+        Assumptions.assumeTrue(Files.isExecutable(chromium), "chromium not installed");
         Path out = dir.resolve("render");
         assertEquals(0, cli("run", config.toString(), "--out", out.toString()));
         Path png = dir.resolve("report.png");
@@ -141,8 +148,8 @@ class RunCommandTest {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + dir.resolve("chrome-profile"),
                 "--window-size=1200,1600", "--screenshot=" + png, "--dump-dom", out.resolve("report.html").toUri().toString())
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String dom = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "chromium finished");
+        String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "chromium finished");
         assertTrue(dom.contains("<svg") && dom.contains("<circle") && dom.contains("<rect"), "plots are in the rendered page");
         assertTrue(dom.contains("DEGs by region, cell type and trait") && dom.contains("Against the simulation"), "sections rendered");
         assertTrue(Files.size(png) > 20_000, "a real screenshot was taken: " + Files.size(png) + " bytes");
@@ -165,7 +172,7 @@ class RunCommandTest {
             assertEquals(0, cli("run", config.toString(), "--out", out.toString(), "--resume"));
             String m2 = Files.readString(out.resolve("manifest.json"));
             assertTrue(m2.contains("\"status\" : \"ran\""), "the DE units rerun when the phenotypes change");
-            var units = org.cohortex.io.Json.mapper().readTree(m2).path("units");
+            var units = Json.mapper().readTree(m2).path("units");
             assertEquals("reused", units.path("deconvolve/BLA").path("status").asText(), "deconvolution does not depend on the phenotypes");
             assertEquals("reused", units.path("impute/BLA").path("status").asText());
             assertEquals("ran", units.path("de/chronic_pain/BLA.microglia").path("status").asText());

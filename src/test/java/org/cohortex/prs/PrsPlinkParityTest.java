@@ -7,17 +7,20 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 
+import org.apache.commons.math3.special.Gamma;
 import org.cohortex.Log;
+import org.cohortex.backend.Backends;
+import org.cohortex.backend.ComputeBackend;
 import org.cohortex.io.PhenotypeReader;
-import org.cohortex.linalg.Backends;
-import org.cohortex.linalg.ComputeBackend;
 import org.cohortex.linalg.Mat;
 import org.cohortex.stats.CanonicalCorrelation;
 import org.cohortex.testutil.Fixtures;
@@ -78,8 +81,8 @@ class PrsPlinkParityTest {
         // recompute ours on the same samples (after --mind) for every autosomal variant plink tested
         try (PlinkFileset fs = PlinkFileset.open(fx.resolve("cohort"))) {
             Set<String> kept = new LinkedHashSet<>(column(fx.resolve("plink/qc.fam"), 1, false));
-            int[] samples = java.util.stream.IntStream.range(0, fs.n()).filter(i -> kept.contains(fs.samples.get(i).iid())).toArray();
-            int[] vars = java.util.stream.IntStream.range(0, fs.m()).filter(j -> fs.variants.get(j).autosome() && plink.containsKey(fs.variants.get(j).id())).toArray();
+            int[] samples = IntStream.range(0, fs.n()).filter(i -> kept.contains(fs.samples.get(i).iid())).toArray();
+            int[] vars = IntStream.range(0, fs.m()).filter(j -> fs.variants.get(j).autosome() && plink.containsKey(fs.variants.get(j).id())).toArray();
             AlleleCounts c = new AlleleCounts();
             boolean[] male = GenotypeQc.maleMask(fs, samples);
             int[] checked = {0};
@@ -107,7 +110,7 @@ class PrsPlinkParityTest {
                 double lp = logProb(h, n, nA, nB);
                 if (lp <= obs + 1e-12) p += Math.exp(lp);
             }
-            assertEquals(Math.min(1, p), HardyWeinberg.exactP(het, hom1, hom2), 1e-12 * Math.max(1, p), java.util.Arrays.toString(c));
+            assertEquals(Math.min(1, p), HardyWeinberg.exactP(het, hom1, hom2), 1e-12 * Math.max(1, p), Arrays.toString(c));
         }
     }
 
@@ -116,7 +119,7 @@ class PrsPlinkParityTest {
         return lf(n) - lf(a) - lf(h) - lf(b) + h * Math.log(2) + lf(nA) + lf(nB) - lf(2 * n);
     }
 
-    private static double lf(int k) { return org.apache.commons.math3.special.Gamma.logGamma(k + 1.0); }
+    private static double lf(int k) { return Gamma.logGamma(k + 1.0); }
 
     @Test
     void ldPruningKeepsExactlyPlinksPruneIn() throws IOException {
@@ -160,8 +163,8 @@ class PrsPlinkParityTest {
     @Test
     void relationshipMatrixEqualsItsDefinitionOnBothMissingPairPaths() {
         try (PlinkFileset fs = PlinkFileset.open(fx.resolve("cohort")); ComputeBackend b = Backends.create("cpu", 2)) {
-            int[] variants = java.util.stream.IntStream.range(0, fs.m()).filter(v -> !fs.variants.get(v).x() && v % 3 == 0).toArray();
-            int[] samples = java.util.stream.IntStream.range(0, fs.n()).toArray();
+            int[] variants = IntStream.range(0, fs.m()).filter(v -> !fs.variants.get(v).x() && v % 3 == 0).toArray();
+            int[] samples = IntStream.range(0, fs.n()).toArray();
             Mat sparse = GeneticRelationship.compute(fs, variants, samples, b, true);
             long limit = GeneticRelationship.SPARSE_PAIR_LIMIT;
             GeneticRelationship.SPARSE_PAIR_LIMIT = 0; // force the bitset popcounts
@@ -219,7 +222,7 @@ class PrsPlinkParityTest {
             }
         }
         double[] cc = CanonicalCorrelation.of(a, b);
-        for (double v : cc) assertTrue(v > 0.999, "canonical correlations " + java.util.Arrays.toString(cc));
+        for (double v : cc) assertTrue(v > 0.999, "canonical correlations " + Arrays.toString(cc));
         // the leading PCs individually, up to sign
         for (int c = 0; c < 3; c++) {
             double dot = 0;

@@ -5,18 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 
 import org.apache.commons.math3.stat.correlation.PearsonsCorrelation;
 import org.cohortex.io.ExpressionMatrix;
@@ -44,7 +49,7 @@ class CohortSimulatorTest {
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
                 byte[] d = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p));
-                m.put(dir.relativize(p).toString(), java.util.HexFormat.of().formatHex(d));
+                m.put(dir.relativize(p).toString(), HexFormat.of().formatHex(d));
             }
         }
         return m;
@@ -78,7 +83,7 @@ class CohortSimulatorTest {
                     lib[j] += v;
                 }
             }
-            double min = java.util.Arrays.stream(lib).min().orElseThrow(), max = java.util.Arrays.stream(lib).max().orElseThrow();
+            double min = Arrays.stream(lib).min().orElseThrow(), max = Arrays.stream(lib).max().orElseThrow();
             assertTrue(max / min > 1.5, "library sizes vary: " + min + ".." + max);
             assertTrue(min > 5e6, "tens of millions of reads per sample");
             for (String s : m.samples) assertTrue(p.row(s) >= 0, "every expression sample is a donor of the phenotype table");
@@ -91,7 +96,7 @@ class CohortSimulatorTest {
         int females = 0;
         for (boolean f : d.female) if (f) females++;
         assertEquals(115, females);
-        assertEquals(46.75, java.util.Arrays.stream(d.age).average().orElseThrow(), 2.5);
+        assertEquals(46.75, Arrays.stream(d.age).average().orElseThrow(), 2.5);
         PhenotypeTable t = d.table;
         // opioid check (paper Methods): fentanyl correlates with most other lifetime opioids, not with oxymorphone
         int correlated = 0;
@@ -119,7 +124,7 @@ class CohortSimulatorTest {
             if (traitsPerGene.get(e.get("region") + "/" + e.get("cell_type") + "/" + e.get("gene")) > 1) continue;
             Path f = a.resolve("truth/regions/" + e.get("region") + "." + e.get("cell_type") + ".log2expr.tsv.gz");
             ExpressionMatrix m = MatrixReader.read(f);
-            int g = java.util.Arrays.asList(m.genes).indexOf(e.get("gene"));
+            int g = Arrays.asList(m.genes).indexOf(e.get("gene"));
             if (g < 0) continue; // truth is written for the first 500 genes only
             double caseSum = 0, ctrlSum = 0;
             int cases = 0, ctrls = 0;
@@ -173,7 +178,7 @@ class CohortSimulatorTest {
     void proportionsGeneSetsAndReferencePanels() throws IOException {
         ExpressionMatrix w = MatrixReader.read(a.resolve("truth/regions/BLA.proportions.tsv"));
         // proportions file: donors x cell types
-        int micro = java.util.Arrays.asList(w.samples).indexOf("microglia");
+        int micro = Arrays.asList(w.samples).indexOf("microglia");
         double mean = 0;
         for (int i = 0; i < w.geneCount(); i++) {
             double s = 0;
@@ -212,7 +217,7 @@ class CohortSimulatorTest {
         List<String> bim = Files.readAllLines(a.resolve("genotypes/cohort.bim"));
         List<String> fam = Files.readAllLines(a.resolve("genotypes/cohort.fam"));
         assertEquals(80, fam.size());
-        assertArrayEquals(new byte[] {0x6c, 0x1b, 0x01}, java.util.Arrays.copyOf(bed, 3), "SNP-major magic");
+        assertArrayEquals(new byte[] {0x6c, 0x1b, 0x01}, Arrays.copyOf(bed, 3), "SNP-major magic");
         assertEquals(3 + (long) bim.size() * ((80 + 3) / 4), bed.length, "size = 3 + SNPs x ceil(samples/4)");
         // decode chrX: genetic males are hemizygous (no heterozygous calls) -> the planted sex mismatches
         String json = Files.readString(a.resolve("truth/genotype_traps.json"));
@@ -234,7 +239,7 @@ class CohortSimulatorTest {
         }
         // GWAS sumstats: header and the QC traps are present
         List<String> gw = new ArrayList<>();
-        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(new java.util.zip.GZIPInputStream(Files.newInputStream(a.resolve("gwas/mcp_sumstats.tsv.gz")))))) {
+        try (var in = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(a.resolve("gwas/mcp_sumstats.tsv.gz")))))) {
             in.lines().forEach(gw::add);
         }
         assertEquals("SNP\tCHR\tBP\tA1\tA2\tBETA\tSE\tP\tMAF\tINFO", gw.get(0));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 
 import org.cohortex.UserException;
@@ -47,7 +48,7 @@ class DesignBuilderTest {
         PhenotypeTable one = table(PhenotypeTable.categoricalColumn("s", new String[] {"y", "y", "y", "y", "y", null, "y"}));
         assertTrue(assertThrows(UserException.class, () -> DesignBuilder.build(S, one, "s", List.of(), null)).getMessage().contains("one level ('y')"));
         double[] nan = new double[7];
-        java.util.Arrays.fill(nan, Double.NaN);
+        Arrays.fill(nan, Double.NaN);
         PhenotypeTable none = table(PhenotypeTable.numericColumn("t", nan));
         assertTrue(assertThrows(UserException.class, () -> DesignBuilder.build(S, none, "t", List.of(), null)).getMessage().contains("missing (NA) for every sample"));
         PhenotypeTable three = table(PhenotypeTable.categoricalColumn("s", new String[] {"a", "b", "c", "a", "b", "c", "a"}));

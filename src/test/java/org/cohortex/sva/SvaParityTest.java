@@ -5,20 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.cohortex.backend.Backends;
+import org.cohortex.backend.ComputeBackend;
 import org.cohortex.io.ExpressionMatrix;
 import org.cohortex.io.MatrixReader;
-import org.cohortex.linalg.Backends;
-import org.cohortex.linalg.ComputeBackend;
 import org.cohortex.linalg.Mat;
 import org.cohortex.stats.KernelDensity;
 import org.cohortex.stats.Normal;
 import org.cohortex.stats.SmoothingSpline;
 import org.cohortex.testutil.Fixtures;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -65,7 +67,7 @@ class SvaParityTest {
         assertEquals(Double.parseDouble(numsv.get("bw")), d.bandwidth, 1e-14);
         List<Map<String, String>> dens = Fixtures.table(Fixtures.path("sva/expected_density.tsv"));
         double[] rx = column(dens, "x"), ry = column(dens, "y");
-        double ymax = java.util.Arrays.stream(ry).max().orElseThrow();
+        double ymax = Arrays.stream(ry).max().orElseThrow();
         for (int i = 0; i < 512; i++) {
             assertEquals(rx[i], d.x[i], 1e-12, "grid " + i);
             assertEquals(ry[i], d.y[i], 1e-12 * ymax, "density " + i);
@@ -130,12 +132,12 @@ class SvaParityTest {
     @Test
     void lfdrWhenAlmostEveryPValueIsClampedMatchesR() {
         double[] p = new double[1000];
-        java.util.Arrays.fill(p, 1e-10);
+        Arrays.fill(p, 1e-10);
         p[995] = 0.2; p[996] = 0.4; p[997] = 0.6; p[998] = 0.8; p[999] = 0.95;
         double[] l = EdgeLfdr.lfdr(p);
-        org.junit.jupiter.api.Assertions.assertEquals(2.1005322148573659e-10, l[0], 1e-12 * 2.1e-10);
-        for (int i = 995; i < 1000; i++) org.junit.jupiter.api.Assertions.assertEquals(1.0, l[i], 0.0);
-        java.util.Arrays.fill(p, 1e-10);
-        org.junit.jupiter.api.Assertions.assertEquals(0.0, EdgeLfdr.lfdr(p)[0], 0.0);
+        Assertions.assertEquals(2.1005322148573659e-10, l[0], 1e-12 * 2.1e-10);
+        for (int i = 995; i < 1000; i++) Assertions.assertEquals(1.0, l[i], 0.0);
+        Arrays.fill(p, 1e-10);
+        Assertions.assertEquals(0.0, EdgeLfdr.lfdr(p)[0], 0.0);
     }
 }

@@ -1,18 +1,19 @@
-package org.cohortex.pipeline;
+package org.cohortex.backend;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 import org.cohortex.Log;
+import org.cohortex.UserException;
+import org.cohortex.de.FreedmanLane;
 import org.cohortex.impute.CellTypeImputation;
-import org.cohortex.linalg.ComputeBackend;
-import org.cohortex.linalg.CudaBackend;
 import org.cohortex.linalg.Mat;
-import org.cohortex.stats.FreedmanLane;
 import org.cohortex.sva.SurrogateVariables;
 
 /**
@@ -52,7 +53,7 @@ public final class BackendBench {
                     case "sva" -> sva(b, s);
                     case "permutations" -> permutations(b, s);
                     case "gibbs" -> gibbs(b, s);
-                    default -> throw new org.cohortex.UserException("--workloads: unknown workload '" + w + "' (gemm, ols, sva, permutations, gibbs)");
+                    default -> throw new UserException("--workloads: unknown workload '" + w + "' (gemm, ols, sva, permutations, gibbs)");
                 });
             }
         }
@@ -94,7 +95,7 @@ public final class BackendBench {
             t.run();
             v[i] = (System.nanoTime() - a) / 1e9;
         }
-        java.util.Arrays.sort(v);
+        Arrays.sort(v);
         return v[1];
     }
 
@@ -126,7 +127,7 @@ public final class BackendBench {
         int genes = slice(b, s.genes, 1000);
         Mat y = random(genes, s.samples, s.seed + 3), x = design(s.samples, 2, s.seed);
         Mat mod0 = new Mat(s.samples, 1);
-        java.util.Arrays.fill(mod0.data, 1.0);
+        Arrays.fill(mod0.data, 1.0);
         // planted structure so that num.sv finds some SVs, as on real data
         Mat hidden = random(s.samples, 5, s.seed + 4), load = random(genes, 5, s.seed + 5);
         Mat sig = b.gemm(load, false, hidden, true);
@@ -145,9 +146,9 @@ public final class BackendBench {
         int perms = b.name().equals("cuda") ? s.permutations : Math.min(s.permutations, b.name().equals("reference") ? 20 : s.cpuPermutations);
         Mat x = design(s.samples, s.covariates, s.seed), y = random(genes, s.samples, s.seed + 6);
         boolean[] all = new boolean[genes];
-        java.util.Arrays.fill(all, true);
+        Arrays.fill(all, true);
         FreedmanLane.Problem prob = FreedmanLane.prepare(b, x, 1, y, all);
-        int[] index = java.util.stream.IntStream.range(0, genes).toArray();
+        int[] index = IntStream.range(0, genes).toArray();
         double sec = time(() -> FreedmanLane.run(b, prob, index, genes, Math.min(perms, 50), s.seed), () -> FreedmanLane.run(b, prob, index, genes, perms, s.seed))
                 * ((double) s.genes / genes) * ((double) s.permutations / perms);
         double flops = 2.0 * s.genes * s.samples * s.covariates * s.permutations;

@@ -1,4 +1,4 @@
-package org.cohortex.linalg;
+package org.cohortex.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+import org.cohortex.linalg.Mat;
+import org.cohortex.linalg.OlsFit;
 
 /** Without a usable GPU (CI), asking for cuda gives the cpu backend and a reason, never a crash. */
 class CudaFallbackTest {

@@ -1,11 +1,14 @@
-package org.cohortex.stats;
+package org.cohortex.de;
 
+import java.nio.DoubleBuffer;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 import org.cohortex.Log;
-import org.cohortex.linalg.ComputeBackend;
+import org.cohortex.linalg.DenseOps;
 import org.cohortex.linalg.Mat;
 import org.cohortex.linalg.QrDecomposition;
+import org.cohortex.random.Shuffles;
 
 /**
  * Freedman-Lane permutation test of the trait term of a shared-design OLS for every gene, with
@@ -96,7 +99,7 @@ public final class FreedmanLane {
      * y: genes x n complete responses (rows with NaN are skipped), x: n x p design, trait column j.
      * Genes whose t is NaN (constant, perfect fit) are skipped too.
      */
-    public static Problem prepare(ComputeBackend backend, Mat x, int traitColumn, Mat y, boolean[] include) {
+    public static Problem prepare(DenseOps backend, Mat x, int traitColumn, Mat y, boolean[] include) {
         int n = x.rows, p = x.cols;
         int[] cols = new int[p];
         for (int c = 0, k = 0; c < p; c++) if (c != traitColumn) cols[k++] = c;
@@ -104,7 +107,7 @@ public final class FreedmanLane {
         QrDecomposition qr = new QrDecomposition(x.selectColumns(cols));
         Mat q = qr.q();
         double sign = Math.signum(qr.r().get(p - 1, p - 1));
-        int[] genes = java.util.stream.IntStream.range(0, y.rows).filter(g -> include[g]).toArray();
+        int[] genes = IntStream.range(0, y.rows).filter(g -> include[g]).toArray();
         Mat yy = y.selectRows(genes);
         // R = Y - (Y Q_Z) Q_Z': residuals of the reduced model
         int[] zc = new int[p - 1];
@@ -138,15 +141,15 @@ public final class FreedmanLane {
 
     /**
      * Counts for permutations [first, first + count) through the backend (which may keep R on a
-     * device); the permutations come from {@link Permutations#draw} with this seed.
+     * device); the permutations come from {@link Shuffles#permutations} with this seed.
      */
-    public static Result run(ComputeBackend backend, Problem prob, int[] geneIndex, int totalGenes, int permutations, long seed) {
+    public static Result run(FreedmanLaneKernel backend, Problem prob, int[] geneIndex, int totalGenes, int permutations, long seed) {
         Counts total = new Counts(prob.genes());
         int chunk = Math.max(1, Math.min(permutations, 1000));
         long t0 = System.nanoTime(), lastLog = t0;
         for (int first = 0; first < permutations; first += chunk) {
             int count = Math.min(chunk, permutations - first);
-            int[] perms = Permutations.draw(seed, prob.n(), first, count);
+            int[] perms = Shuffles.permutations(seed, prob.n(), first, count);
             total.add(backend.freedmanLaneCounts(prob, perms, count));
             long now = System.nanoTime();
             if (now - lastLog > 10_000_000_000L) {
@@ -174,7 +177,7 @@ public final class FreedmanLane {
      * The CPU twin of the cuda kernels: per block of permutations W = [P_b'Q] (a gather of Q's rows),
      * C = R W by the backend's GEMM over blocks of genes, then the reduction and the step-down maxima.
      */
-    public static Counts countsByGemm(ComputeBackend backend, Problem prob, int[] perms, int count) {
+    public static Counts countsByGemm(DenseOps backend, Problem prob, int[] perms, int count) {
         int genes = prob.genes(), n = prob.n(), p = prob.p();
         Counts out = new Counts(genes);
         out.permutations = count;
@@ -208,11 +211,11 @@ public final class FreedmanLane {
 
     /** |t*| for genes [g0, g0 + gl) and nb permutations from C (gl x nb p) into absStar[b * genes + g]. */
     public static void reduce(double[] c, int gl, int nb, int p, int g0, int genes, double[] rr, int df, double[] absStar) {
-        reduce(java.nio.DoubleBuffer.wrap(c), 0, gl, nb, p, g0, genes, rr, df, absStar);
+        reduce(DoubleBuffer.wrap(c), 0, gl, nb, p, g0, genes, rr, df, absStar);
     }
 
     /** As {@link #reduce(double[], int, int, int, int, int, double[], int, double[])} for rows [from, to) of C, which may be native memory. */
-    public static void reduce(java.nio.DoubleBuffer c, int from, int to, int nb, int p, int g0, int genes, double[] rr, int df, double[] absStar) {
+    public static void reduce(DoubleBuffer c, int from, int to, int nb, int p, int g0, int genes, double[] rr, int df, double[] absStar) {
         int width = nb * p;
         for (int g = from; g < to; g++) {
             for (int b = 0; b < nb; b++) {

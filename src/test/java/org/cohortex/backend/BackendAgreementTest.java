@@ -1,17 +1,22 @@
-package org.cohortex.linalg;
+package org.cohortex.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 
+import org.cohortex.linalg.Mat;
+import org.cohortex.linalg.OlsFit;
+import org.cohortex.linalg.SymmetricEigen;
+import org.cohortex.linalg.ThinSvd;
 import org.cohortex.testutil.Fixtures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** The agreement contract of SPEC 3: cpu vs reference to 1e-9 relative on random inputs. */
 class BackendAgreementTest {
@@ -131,7 +136,7 @@ class BackendAgreementTest {
         Mat y = responses(r, x, 5, 0);
         OlsFit a = cpu.olsSharedDesign(x, y);
         for (int g = 0; g < 5; g++) {
-            double[] exact = ExactLeastSquares.solve(x, java.util.Arrays.copyOfRange(y.data, g * n, g * n + n));
+            double[] exact = ExactLeastSquares.solve(x, Arrays.copyOfRange(y.data, g * n, g * n + n));
             for (int j = 0; j < p; j++) {
                 // LS forward error bound ~ cond^2 eps; the collinear pair sits at cond ~1e5-1e6
                 double tol = j >= p - 2 ? 1e-5 : 1e-8;
@@ -222,7 +227,7 @@ class BackendAgreementTest {
         for (int j = 0; j < p * p; j++) a[5 * p * p + j] = j % (p + 1) == 0 ? -1 : 0; // negative definite
         double[] a0 = a.clone(), b0 = b.clone();
         double[] x1 = ref.solveSpdBatched(a, b, batch, p), x2 = cpu.solveSpdBatched(a, b, batch, p);
-        assertTrue(java.util.Arrays.equals(a, a0) && java.util.Arrays.equals(b, b0), "inputs unchanged");
+        assertTrue(Arrays.equals(a, a0) && Arrays.equals(b, b0), "inputs unchanged");
         for (int i = 0; i < x1.length; i++) {
             if (i / p == 5) {
                 assertTrue(Double.isNaN(x1[i]) && Double.isNaN(x2[i]), "non-PD system flagged by both");

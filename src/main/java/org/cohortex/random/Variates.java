@@ -1,29 +1,12 @@
-package org.cohortex.sim;
+package org.cohortex.random;
 
 import java.util.SplittableRandom;
 
 import org.apache.commons.math3.special.Gamma;
 
-/**
- * Random variates for the simulator. Every stream is seeded from (seed, tags...) so that output
- * does not depend on thread count or on the order in which genes are generated.
- */
-public final class Sampling {
-    private Sampling() {}
-
-    /** A SplittableRandom keyed by the seed and any number of tags (region, gene, ...). */
-    public static SplittableRandom stream(long seed, long... tags) {
-        long h = mix(seed ^ 0x9E3779B97F4A7C15L);
-        for (long t : tags) h = mix(h ^ mix(t + 0x632BE59BD9B4E019L));
-        return new SplittableRandom(h);
-    }
-
-    /** Stafford's mix13 finaliser (as in SplittableRandom). */
-    static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
-    }
+/** Random variates drawn from a {@link KeyedStreams} stream: gamma, Poisson, negative binomial, Dirichlet. */
+public final class Variates {
+    private Variates() {}
 
     public static double normal(SplittableRandom r) { return r.nextGaussian(); }
 
@@ -62,7 +45,8 @@ public final class Sampling {
             long k = (long) Math.floor((2 * a / us + b) * u + lambda + 0.43);
             if (us >= 0.07 && v <= vr) return k;
             if (k < 0 || (us < 0.013 && v > us)) continue;
-            if (Math.log(v) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -lambda + k * loglam - Gamma.logGamma(k + 1.0)) return k;
+            double accept = -lambda + k * loglam - Gamma.logGamma(k + 1.0);
+            if (Math.log(v) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= accept) return k;
         }
     }
 
@@ -81,16 +65,5 @@ public final class Sampling {
         for (int i = 0; i < alpha.length; i++) { x[i] = gamma(r, alpha[i]); s += x[i]; }
         for (int i = 0; i < x.length; i++) x[i] /= s;
         return x;
-    }
-
-    /** Fisher-Yates shuffle of 0..n-1, first k. */
-    public static int[] sample(SplittableRandom r, int n, int k) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) a[i] = i;
-        for (int i = 0; i < k; i++) {
-            int j = i + r.nextInt(n - i);
-            int t = a[i]; a[i] = a[j]; a[j] = t;
-        }
-        return java.util.Arrays.copyOf(a, k);
     }
 }

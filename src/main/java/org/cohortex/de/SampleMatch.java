@@ -1,4 +1,4 @@
-package org.cohortex.pipeline;
+package org.cohortex.de;
 
 import java.util.ArrayList;
 import java.util.List;

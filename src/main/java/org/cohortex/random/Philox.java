@@ -1,4 +1,4 @@
-package org.cohortex.impute;
+package org.cohortex.random;
 
 /**
  * Philox4x32-10 counter-based generator (Salmon, Moraes, Dror & Shaw 2011, "Parallel random numbers:
@@ -30,7 +30,7 @@ public final class Philox {
     }
 
     /** The 4 x 32-bit output for a counter (c0, c1, c2, c3) under key (k0, k1). */
-    static void bijection(int c0, int c1, int c2, int c3, int k0, int k1, int[] out) {
+    public static void bijection(int c0, int c1, int c2, int c3, int k0, int k1, int[] out) {
         for (int r = 0; r < 10; r++) {
             long p0 = (M0 & 0xFFFFFFFFL) * (c0 & 0xFFFFFFFFL), p1 = (M1 & 0xFFFFFFFFL) * (c2 & 0xFFFFFFFFL);
             int hi0 = (int) (p0 >>> 32), lo0 = (int) p0, hi1 = (int) (p1 >>> 32), lo1 = (int) p1;

@@ -1,21 +1,23 @@
 package org.cohortex.linalg;
 
+import java.util.Arrays;
+
 /**
- * The heavy numerical operations of the pipeline, behind one seam so that the reference (oracle),
- * cpu (OpenBLAS) and, later, cuda implementations are interchangeable and tested against each
- * other (SPEC section 3). All matrices are row-major {@link Mat}; NaN in a response means missing.
+ * The dense operations every analysis builds on, behind one seam so that the reference (oracle),
+ * cpu (OpenBLAS) and cuda implementations are interchangeable and tested against each other. All
+ * matrices are row-major {@link Mat}; NaN in a response means missing.
  */
-public interface ComputeBackend extends AutoCloseable {
+public interface DenseOps {
     /** Short name used on the command line: reference, cpu, cuda. */
     String name();
 
     /** One line describing what runs underneath (library, threads, device). */
     String describe();
 
-    /** op(A) op(B), op = transpose when the flag is set. */
+    /** op(A) op(B), op = transpose when the flag is set: 2 m n k flops. */
     Mat gemm(Mat a, boolean transA, Mat b, boolean transB);
 
-    /** A'A (cols x cols): the Gram matrix of the columns of A. */
+    /** A'A (cols x cols): the Gram matrix of the columns of A, rows x cols^2 flops. */
     Mat crossprod(Mat a);
 
     /** Sum of A_b'A_b over blocks of rows given one at a time (the genotype GRM): see {@link #gramAccumulator}. */
@@ -40,7 +42,7 @@ public interface ComputeBackend extends AutoCloseable {
         return new GramAccumulator() {
             @Override
             public void add(double[] rows, int count) {
-                Mat g = crossprod(new Mat(count, n, rows.length == count * n ? rows : java.util.Arrays.copyOf(rows, count * n)));
+                Mat g = crossprod(new Mat(count, n, rows.length == count * n ? rows : Arrays.copyOf(rows, count * n)));
                 for (int i = 0; i < acc.data.length; i++) acc.data[i] += g.data[i];
             }
 
@@ -88,40 +90,4 @@ public interface ComputeBackend extends AutoCloseable {
      * sqrt(eps) times the largest, which the pipeline never uses).
      */
     ThinSvd thinSvd(Mat a, int k);
-
-    /**
-     * Freedman-Lane exceedance counts for {@code count} permutations (perms: count x n) of the
-     * prepared problem: one GEMM of the reduced-model residuals with the permuted bases, then a
-     * reduction per gene and permutation ({@link org.cohortex.stats.FreedmanLane}). The default is
-     * the CPU twin through {@link #gemm}; a device backend keeps the residuals resident.
-     */
-    default org.cohortex.stats.FreedmanLane.Counts freedmanLaneCounts(org.cohortex.stats.FreedmanLane.Problem prob, int[] perms, int count) {
-        return org.cohortex.stats.FreedmanLane.countsByGemm(this, prob, perms, count);
-    }
-
-    /**
-     * NNLS min ||S x - b_j||, x >= 0, for every mixture b_j (rows of {@code b}, samples x m) against
-     * one signature S (m x k): samples x k. Default: Lawson-Hanson per mixture
-     * ({@link org.cohortex.deconv.Nnls}); cuda solves all mixtures at once in Gram form.
-     */
-    default double[] nnlsBatched(double[] s, int m, int k, double[] b, int samples) {
-        double[] out = new double[samples * k];
-        java.util.stream.IntStream.range(0, samples).parallel().forEach(j -> {
-            double[] x = org.cohortex.deconv.Nnls.solve(s, m, k, java.util.Arrays.copyOfRange(b, j * m, (j + 1) * m));
-            System.arraycopy(x, 0, out, j * k, k);
-        });
-        return out;
-    }
-
-    /**
-     * bMIND-model Gibbs imputation ({@link org.cohortex.impute.CellTypeImputation#gibbs}); cuda runs
-     * one device thread per gene on the same Philox streams.
-     */
-    default org.cohortex.impute.CellTypeImputation.Result gibbsImpute(double[] y, int genes, int n, double[] w, int k, double[] mu0,
-                                                                     org.cohortex.impute.CellTypeImputation.Settings s) {
-        return org.cohortex.impute.CellTypeImputation.gibbs(y, genes, n, w, k, mu0, s);
-    }
-
-    @Override
-    default void close() {}
 }

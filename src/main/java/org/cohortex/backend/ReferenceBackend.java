@@ -1,4 +1,4 @@
-package org.cohortex.linalg;
+package org.cohortex.backend;
 
 import java.util.Arrays;
 import java.util.Comparator;
@@ -7,10 +7,15 @@ import java.util.stream.IntStream;
 import org.apache.commons.math3.exception.MathIllegalArgumentException;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
+import org.apache.commons.math3.linear.CholeskyDecomposition;
 import org.apache.commons.math3.linear.EigenDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.linear.SingularValueDecomposition;
 import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
+import org.cohortex.linalg.Mat;
+import org.cohortex.linalg.OlsFit;
+import org.cohortex.linalg.SymmetricEigen;
+import org.cohortex.linalg.ThinSvd;
 
 /**
  * The oracle: plain Apache Commons Math, one gene at a time, textbook formulas, no cleverness.
@@ -90,7 +95,7 @@ public final class ReferenceBackend implements ComputeBackend {
             double[][] ak = new double[p][p];
             for (int i = 0; i < p; i++) System.arraycopy(a, k * p * p + i * p, ak[i], 0, p);
             try {
-                var chol = new org.apache.commons.math3.linear.CholeskyDecomposition(
+                var chol = new CholeskyDecomposition(
                         new Array2DRowRealMatrix(ak, false), 1e-9, 0.0);
                 double[] sol = chol.getSolver().solve(new ArrayRealVector(Arrays.copyOfRange(b, k * p, k * p + p))).toArray();
                 System.arraycopy(sol, 0, x, k * p, p);

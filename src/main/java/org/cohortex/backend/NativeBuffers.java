@@ -1,4 +1,4 @@
-package org.cohortex.linalg;
+package org.cohortex.backend;
 
 import org.bytedeco.javacpp.DoublePointer;
 

@@ -1,4 +1,4 @@
-package org.cohortex.linalg;
+package org.cohortex.backend;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,11 +16,12 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import org.cohortex.de.FreedmanLane;
 import org.cohortex.deconv.Nnls;
 import org.cohortex.impute.CellTypeImputation;
-import org.cohortex.impute.Philox;
-import org.cohortex.stats.FreedmanLane;
-import org.cohortex.stats.Permutations;
+import org.cohortex.linalg.Mat;
+import org.cohortex.random.Philox;
+import org.cohortex.random.Shuffles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -256,7 +257,7 @@ class KernelEmulationTest {
         Arrays.fill(all, true);
         ReferenceBackend ref = new ReferenceBackend();
         FreedmanLane.Problem prob = FreedmanLane.prepare(ref, x, 1, y, all);
-        int[] perms = Permutations.draw(11, n, 0, nb);
+        int[] perms = Shuffles.permutations(11, n, 0, nb);
         FreedmanLane.Counts twin = FreedmanLane.countsByGemm(ref, prob, perms, nb);
         write(dir, "R.bin", prob.r.data);
         write(dir, "Q.bin", prob.q.data);

@@ -1,12 +1,16 @@
-package org.cohortex.pipeline;
+package org.cohortex.de;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 import org.cohortex.Log;
 import org.cohortex.UserException;
@@ -18,12 +22,12 @@ import org.cohortex.io.MatrixReader;
 import org.cohortex.io.MatrixWriter;
 import org.cohortex.io.PhenotypeReader;
 import org.cohortex.io.PhenotypeTable;
-import org.cohortex.linalg.ComputeBackend;
+import org.cohortex.io.Scale;
+import org.cohortex.linalg.DenseOps;
 import org.cohortex.linalg.Mat;
 import org.cohortex.linalg.OlsFit;
 import org.cohortex.stats.DesignBuilder;
 import org.cohortex.stats.DesignMatrix;
-import org.cohortex.stats.FreedmanLane;
 import org.cohortex.stats.MultipleTesting;
 import org.cohortex.stats.StudentT;
 import org.cohortex.sva.CovariateSelection;
@@ -50,7 +54,8 @@ public final class DifferentialExpression {
         public List<String> covariates = List.of();
         public Set<String> categorical = Set.of();
         public String numSv = "0";
-        public Transform transform = Transform.NONE;
+        /** COUNTS: fitted on voom's log2-CPM; LOG2: as given. */
+        public Scale inputScale = Scale.LOG2;
         public boolean dropSamplesWithoutPhenotype;
         /** Label of the analysed set (region, or region.celltype); default from the expression file name. */
         public String set;
@@ -95,7 +100,7 @@ public final class DifferentialExpression {
         public int tested() { return MultipleTesting.countTested(p); }
     }
 
-    public static Result run(Request r, ComputeBackend backend) {
+    public static Result run(Request r, DeKernels backend) {
         long t0 = System.nanoTime();
         if (!"0".equals(r.numSv) && r.svFile != null) {
             throw new UserException("--num-sv and --sv-file are exclusive: --sv-file uses the given SVs as they are");
@@ -104,7 +109,7 @@ public final class DifferentialExpression {
         Log.info("read %s: %d genes x %d samples (%.2f s)", r.expr, expr.geneCount(), expr.sampleCount(), (System.nanoTime() - t0) / 1e9);
         PhenotypeTable pheno = PhenotypeReader.read(r.pheno, r.sampleColumn, r.categorical);
         SampleMatch match = SampleMatch.of(r.expr.toString(), expr.samples, pheno, r.dropSamplesWithoutPhenotype);
-        expr = r.transform.apply(expr, r.expr.toString());
+        if (r.inputScale == Scale.COUNTS) expr = Scale.voomLog2Cpm(expr, r.expr.toString());
         expr = expr.selectSamples(match.matched);
         PhenotypeTable svs = r.svFile == null ? null : PhenotypeReader.read(r.svFile, null, Set.of());
         SvaAnalysis.Result sva = null;
@@ -149,7 +154,7 @@ public final class DifferentialExpression {
     }
 
     /** Freedman-Lane over the genes with a t and no missing value (the others keep NA, with a log line). */
-    static void permute(Result res, DesignMatrix design, ExpressionMatrix y, Request r, ComputeBackend backend) {
+    static void permute(Result res, DesignMatrix design, ExpressionMatrix y, Request r, DeKernels backend) {
         long t0 = System.nanoTime();
         int genes = y.geneCount(), n = y.sampleCount();
         boolean[] include = new boolean[genes];
@@ -160,7 +165,7 @@ public final class DifferentialExpression {
             for (int i = 0; i < n && complete; i++) complete = !Double.isNaN(y.values.data[g * n + i]);
             if (complete) include[g] = true; else withNa++;
         }
-        int[] index = java.util.stream.IntStream.range(0, genes).filter(g -> include[g]).toArray();
+        int[] index = IntStream.range(0, genes).filter(g -> include[g]).toArray();
         if (withNa > 0) Log.warn("permutations: %d genes with missing values are not permuted (p_perm, p_maxt NA)", withNa);
         FreedmanLane.Problem prob = FreedmanLane.prepare(backend, design.x, design.traitColumn, y.values, include);
         res.permutation = FreedmanLane.run(backend, prob, index, genes, r.permutations, r.permutationSeed);
@@ -194,7 +199,7 @@ public final class DifferentialExpression {
     private static void writeSelection(Path dir, CovariateSelection.Selection sel) {
         Path f = dir.resolve("covariate_selection.tsv");
         if (sel == null) {
-            try { java.nio.file.Files.deleteIfExists(f); } catch (java.io.IOException ignored) { /* stale file */ }
+            try { Files.deleteIfExists(f); } catch (IOException ignored) { /* stale file */ }
             return;
         }
         AtomicFile.write(f, w -> {
@@ -253,7 +258,7 @@ public final class DifferentialExpression {
     }
 
     private static void write(Request r, Result res, DesignMatrix design, ExpressionMatrix y, PhenotypeTable svs,
-                              SampleMatch match, ComputeBackend backend, String[] matchedSamples) {
+                              SampleMatch match, DenseOps backend, String[] matchedSamples) {
         Path dir = r.out;
         writeDeTable(dir.resolve("de.tsv"), res);
         List<String> notes = new ArrayList<>();
@@ -261,7 +266,7 @@ public final class DifferentialExpression {
         Path notesFile = dir.resolve("gene_notes.tsv");
         if (!notes.isEmpty()) AtomicFile.writeString(notesFile, "gene\treason\n" + String.join("\n", notes) + "\n");
         else {
-            try { java.nio.file.Files.deleteIfExists(notesFile); } catch (java.io.IOException ignored) { /* stale file from an older run */ }
+            try { Files.deleteIfExists(notesFile); } catch (IOException ignored) { /* stale file from an older run */ }
         }
 
         // svs.tsv: the SVs that entered the model, for the samples used
@@ -287,11 +292,11 @@ public final class DifferentialExpression {
         model.put("num_sv", svNames.size());
         model.put("covariates_forced", r.covariates);
         model.put("covariate_selection", r.selectCovariates
-                ? Map.of("rule", r.selection.rule.name().toLowerCase(java.util.Locale.ROOT), "alpha", r.selection.alpha,
+                ? Map.of("rule", r.selection.rule.name().toLowerCase(Locale.ROOT), "alpha", r.selection.alpha,
                         "max_missing", r.selection.maxMissing, "max_abs_correlation", r.selection.maxAbsCorrelation,
                         "table", "covariate_selection.tsv")
                 : "off");
-        model.put("transform", r.transform.name().toLowerCase(java.util.Locale.ROOT));
+        model.put("transform", r.inputScale == Scale.COUNTS ? "log2cpm" : "none");
         model.put("set", r.set != null ? r.set : setName(r.expr));
         model.put("trait", r.trait);
         model.put("trait_term", design.traitTerm());

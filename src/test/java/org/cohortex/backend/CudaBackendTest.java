@@ -1,4 +1,4 @@
-package org.cohortex.linalg;
+package org.cohortex.backend;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,9 +10,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.util.Arrays;
 import java.util.Random;
 
+import org.cohortex.de.FreedmanLane;
 import org.cohortex.impute.CellTypeImputation;
-import org.cohortex.stats.FreedmanLane;
-import org.cohortex.stats.Permutations;
+import org.cohortex.linalg.Mat;
+import org.cohortex.linalg.OlsFit;
+import org.cohortex.random.Shuffles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -140,7 +142,7 @@ class CudaBackendTest {
         boolean[] all = new boolean[genes];
         Arrays.fill(all, true);
         FreedmanLane.Problem prob = FreedmanLane.prepare(cpu, x, 1, y, all);
-        int[] perms = Permutations.draw(3, n, 0, count);
+        int[] perms = Shuffles.permutations(3, n, 0, count);
         FreedmanLane.Counts c1 = cpu.freedmanLaneCounts(prob, perms, count), c2 = cuda.freedmanLaneCounts(prob, perms, count);
         assertArrayEquals(c1.exceed, c2.exceed);
         assertArrayEquals(c1.stepDown, c2.stepDown);

@@ -1,4 +1,4 @@
-package org.cohortex.linalg;
+package org.cohortex.backend;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,9 +21,13 @@ import jcuda.jcublas.cublasHandle;
 import jcuda.jcublas.cublasOperation;
 
 import org.cohortex.Log;
+import org.cohortex.de.FreedmanLane;
 import org.cohortex.deconv.Nnls;
 import org.cohortex.impute.CellTypeImputation;
-import org.cohortex.stats.FreedmanLane;
+import org.cohortex.linalg.Mat;
+import org.cohortex.linalg.OlsFit;
+import org.cohortex.linalg.SymmetricEigen;
+import org.cohortex.linalg.ThinSvd;
 
 /**
  * The cuda backend (SPEC 3): JCuda's driver API, our kernels from {@code kernels/} (loaded from the

@@ -1,7 +1,8 @@
-package org.cohortex.linalg;
+package org.cohortex.backend;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
+import org.cohortex.linalg.Mat;
 
 /** Least squares in 60-digit decimal arithmetic (normal equations + Gaussian elimination): a test oracle. */
 final class ExactLeastSquares {

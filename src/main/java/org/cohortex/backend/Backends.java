@@ -1,7 +1,9 @@
-package org.cohortex.linalg;
+package org.cohortex.backend;
 
 import org.cohortex.Log;
 import org.cohortex.UserException;
+
+import java.util.Locale;
 
 /** Chooses a backend by name: auto | cuda | cpu | reference (SPEC section 3). */
 public final class Backends {
@@ -18,7 +20,7 @@ public final class Backends {
      * a module that does not load), with one log line saying why: never a crash (SPEC 3).
      */
     public static ComputeBackend create(String name, int threads, CudaBackend.Precision precision) {
-        String n = name == null ? "auto" : name.toLowerCase(java.util.Locale.ROOT);
+        String n = name == null ? "auto" : name.toLowerCase(Locale.ROOT);
         switch (n) {
             case "reference":
                 return new ReferenceBackend();

@@ -1,4 +1,4 @@
-package org.cohortex.stats;
+package org.cohortex.de;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Arrays;
 import java.util.Random;
+import java.util.stream.IntStream;
 
-import org.cohortex.linalg.ComputeBackend;
-import org.cohortex.linalg.CpuBackend;
+import org.cohortex.backend.ComputeBackend;
+import org.cohortex.backend.CpuBackend;
+import org.cohortex.backend.ReferenceBackend;
 import org.cohortex.linalg.Mat;
 import org.cohortex.linalg.OlsFit;
-import org.cohortex.linalg.ReferenceBackend;
+import org.cohortex.random.Shuffles;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -100,7 +102,7 @@ class FreedmanLaneTest {
             assertEquals(t, prob.t[g], 1e-9 * Math.max(1, Math.abs(t)), "t of gene " + g);
         }
         int count = 150;
-        int[] perms = Permutations.draw(7, x.rows, 0, count);
+        int[] perms = Shuffles.permutations(7, x.rows, 0, count);
         FreedmanLane.Counts viaGemm = FreedmanLane.countsByGemm(ref, prob, perms, count);
         FreedmanLane.Counts literal = oracle(x, y, perms, count, prob);
         assertArrayEquals(literal.exceed, viaGemm.exceed);
@@ -121,13 +123,13 @@ class FreedmanLaneTest {
             FreedmanLane.Problem pc = FreedmanLane.prepare(cpu, x, TRAIT, y, all(y.rows));
             FreedmanLane.Problem pr = FreedmanLane.prepare(ref, x, TRAIT, y, all(y.rows));
             for (int g = 0; g < y.rows; g++) assertEquals(pr.t[g], pc.t[g], 1e-9 * Math.max(1, Math.abs(pr.t[g])));
-            int[] index = java.util.stream.IntStream.range(0, y.rows).toArray();
+            int[] index = IntStream.range(0, y.rows).toArray();
             FreedmanLane.Result a = FreedmanLane.run(cpu, pc, index, y.rows, 300, 3);
             FreedmanLane.Result b = FreedmanLane.run(ref, pr, index, y.rows, 300, 3);
             assertArrayEquals(b.pPerm(), a.pPerm());
             assertArrayEquals(b.pMaxT(), a.pMaxT());
             // the cpu path's gene blocks (97 genes, not a divisor of 700) give the reference's counts
-            int[] drawn = Permutations.draw(3, x.rows, 0, 300);
+            int[] drawn = Shuffles.permutations(3, x.rows, 0, 300);
             FreedmanLane.Counts want = FreedmanLane.countsByGemm(ref, pr, drawn, 300);
             for (int cDoubles : new int[] {1 << 22, 64 * pc.p() * 97}) {
                 FreedmanLane.Counts got = ((CpuBackend) cpu).freedmanLaneCounts(pc, drawn, 300, cDoubles);
@@ -135,8 +137,8 @@ class FreedmanLaneTest {
                 assertArrayEquals(want.stepDown, got.stepDown, "step-down counts, C of " + cDoubles);
             }
             // permutations drawn in two pieces are the same as in one
-            int[] whole = Permutations.draw(3, x.rows, 0, 300);
-            int[] tail = Permutations.draw(3, x.rows, 170, 130);
+            int[] whole = Shuffles.permutations(3, x.rows, 0, 300);
+            int[] tail = Shuffles.permutations(3, x.rows, 170, 130);
             assertArrayEquals(Arrays.copyOfRange(whole, 170 * x.rows, 300 * x.rows), tail);
             // max-T adjusted p: >= the per-gene p, monotone in |t|, and the planted genes survive
             for (int g = 0; g < y.rows; g++) assertTrue(a.pMaxT()[g] >= a.pPerm()[g] - 1e-15);
@@ -154,7 +156,7 @@ class FreedmanLaneTest {
         Mat y = responses(r, x, 400, 0);
         ComputeBackend ref = new ReferenceBackend();
         FreedmanLane.Problem prob = FreedmanLane.prepare(ref, x, TRAIT, y, all(y.rows));
-        int[] index = java.util.stream.IntStream.range(0, y.rows).toArray();
+        int[] index = IntStream.range(0, y.rows).toArray();
         FreedmanLane.Result res = FreedmanLane.run(ref, prob, index, y.rows, 199, 1);
         long below = Arrays.stream(res.pPerm()).filter(v -> v <= 0.1).count();
         assertTrue(below > 20 && below < 65, "null p <= 0.1 for " + below + " of 400 genes (expected ~40)");
@@ -164,7 +166,7 @@ class FreedmanLaneTest {
     @Test
     void permutationsArePermutationsAndUnbiased() {
         int n = 7, count = 14_000;
-        int[] perms = Permutations.draw(42, n, 0, count);
+        int[] perms = Shuffles.permutations(42, n, 0, count);
         long[][] position = new long[n][n];
         for (int b = 0; b < count; b++) {
             boolean[] seen = new boolean[n];

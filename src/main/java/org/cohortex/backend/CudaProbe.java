@@ -1,7 +1,9 @@
-package org.cohortex.linalg;
+package org.cohortex.backend;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 import jcuda.CudaException;
 import jcuda.driver.CUdevice;
@@ -58,7 +60,7 @@ public record CudaProbe(boolean usable, String reason, String device, int ccMajo
             int minor = attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
             int sms = attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
             int clock = attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_CLOCK_RATE);
-            String device = new String(name, 0, len, java.nio.charset.StandardCharsets.US_ASCII);
+            String device = new String(name, 0, len, StandardCharsets.US_ASCII);
             if (major < 8) {
                 return new CudaProbe(false, device + " has compute capability " + major + "." + minor + "; our kernels are built for 8.0 and newer",
                         device, major, minor, mem[0], ver[0], sms, clock);
@@ -102,7 +104,7 @@ public record CudaProbe(boolean usable, String reason, String device, int ccMajo
     @Override
     public String toString() {
         if (!usable) return "no usable GPU: " + reason;
-        return String.format(java.util.Locale.ROOT, "%s (sm_%d%d, %.1f GiB, %d SMs), driver supports CUDA %s",
+        return String.format(Locale.ROOT, "%s (sm_%d%d, %.1f GiB, %d SMs), driver supports CUDA %s",
                 device, ccMajor, ccMinor, memoryBytes / (double) (1L << 30), multiprocessors, driverCuda());
     }
 }

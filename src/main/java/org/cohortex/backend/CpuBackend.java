@@ -1,0 +1,272 @@
+package org.cohortex.backend;
+
+import java.nio.DoubleBuffer;
+import java.util.Arrays;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
+
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.openblas.global.openblas;
+import org.cohortex.Version;
+import org.cohortex.de.FreedmanLane;
+import org.cohortex.linalg.BatchedOls;
+import org.cohortex.linalg.CholeskyDecomposition;
+import org.cohortex.linalg.Mat;
+import org.cohortex.linalg.OlsFit;
+import org.cohortex.linalg.SymmetricEigen;
+import org.cohortex.linalg.ThinSvd;
+
+/**
+ * Fast CPU backend: OpenBLAS (the BLAS bundled with ND4J, through the JavaCPP preset) for the
+ * GEMM-shaped work on native buffers, and plain-array Java for the small per-gene algebra, run on
+ * a fixed thread pool. Genes are processed in blocks so memory stays bounded for any cohort size.
+ */
+public final class CpuBackend implements ComputeBackend {
+    private final int threads;
+    private final ForkJoinPool pool;
+    /** Slots: 0 = A / responses, 1 = B / Q, 2 = C. Guarded by {@code this}. */
+    private final NativeBuffers buffers = new NativeBuffers(3);
+
+    public CpuBackend(int threads) {
+        if (!isAvailable()) throw new IllegalStateException("OpenBLAS could not be loaded: " + loadError);
+        this.threads = Math.max(1, threads);
+        openblas.blas_set_num_threads(this.threads);
+        this.pool = new ForkJoinPool(this.threads);
+    }
+
+    private static volatile Boolean available;
+    private static volatile String loadError = "";
+
+    /** True when the native OpenBLAS library loads on this machine. */
+    public static boolean isAvailable() {
+        if (available == null) {
+            synchronized (CpuBackend.class) {
+                if (available == null) {
+                    try {
+                        Loader.load(openblas.class);
+                        openblas.blas_get_num_threads();
+                        available = true;
+                    } catch (Throwable t) { // LinkageError, or JavaCPP's own loader exceptions
+                        loadError = t.toString();
+                        available = false;
+                    }
+                }
+            }
+        }
+        return available;
+    }
+
+    public static String loadError() { return loadError; }
+
+    @Override
+    public String name() { return "cpu"; }
+
+    @Override
+    public String describe() {
+        return "cpu: OpenBLAS " + Version.openblas() + " (org.bytedeco:openblas via JavaCPP), " + threads + " thread(s)";
+    }
+
+    @Override
+    public synchronized void close() {
+        pool.shutdown();
+        buffers.close();
+    }
+
+    // ---------------------------------------------------------------- GEMM family
+
+    @Override
+    public synchronized Mat gemm(Mat a, boolean transA, Mat b, boolean transB) {
+        int m = transA ? a.cols : a.rows, k = transA ? a.rows : a.cols;
+        int kb = transB ? b.cols : b.rows, nn = transB ? b.rows : b.cols;
+        if (k != kb) throw new IllegalArgumentException("gemm shapes " + a + (transA ? "'" : "") + " x " + b + (transB ? "'" : ""));
+        Mat c = new Mat(m, nn);
+        if (m == 0 || nn == 0) return c;
+        if (k == 0) return c;
+        DoublePointer pa = buffers.get(0, a.data.length), pb = buffers.get(1, b.data.length), pc = buffers.get(2, c.data.length);
+        pa.put(a.data);
+        pb.put(b.data);
+        openblas.cblas_dgemm(openblas.CblasRowMajor, transA ? openblas.CblasTrans : openblas.CblasNoTrans,
+                transB ? openblas.CblasTrans : openblas.CblasNoTrans, m, nn, k, 1.0, pa, a.cols, pb, b.cols, 0.0, pc, nn);
+        pc.get(c.data);
+        return c;
+    }
+
+    /**
+     * Freedman-Lane counts as {@link org.cohortex.de.FreedmanLane#countsByGemm}, with R put in
+     * native memory once and each block's C = R W read where BLAS wrote it: C (genes x 64
+     * permutations x p) is as large as the flops are small per element (K = n), so copying it back
+     * and allocating it per GEMM cost as much as the GEMM.
+     */
+    @Override
+    public FreedmanLane.Counts freedmanLaneCounts(FreedmanLane.Problem prob, int[] perms, int count) {
+        return freedmanLaneCounts(prob, perms, count, FreedmanLane.C_DOUBLES);
+    }
+
+    /** As {@link #freedmanLaneCounts(org.cohortex.de.FreedmanLane.Problem, int[], int)} with at most {@code cDoubles} of C per GEMM. */
+    public synchronized FreedmanLane.Counts freedmanLaneCounts(FreedmanLane.Problem prob, int[] perms, int count,
+                                                                                  int cDoubles) {
+        final int genes = prob.genes(), n = prob.n(), p = prob.p();
+        FreedmanLane.Counts out = new FreedmanLane.Counts(genes);
+        out.permutations = count;
+        if (genes == 0 || count == 0) return out;
+        final int permBlock = Math.max(1, Math.min(count, FreedmanLane.PERMUTATION_BLOCK));
+        final int geneBlock = Math.max(1, Math.min(genes, cDoubles / (permBlock * p)));
+        final double[] absStar = new double[permBlock * genes];
+        try (DoublePointer pr = new DoublePointer((long) genes * n)) {
+            pr.put(prob.r.data);
+            DoublePointer pw = buffers.get(1, (long) n * permBlock * p), pc = buffers.get(2, (long) geneBlock * permBlock * p);
+            final DoubleBuffer c = pc.asBuffer();
+            for (int b0 = 0; b0 < count; b0 += permBlock) {
+                final int nb = Math.min(permBlock, count - b0), width = nb * p;
+                pw.put(FreedmanLane.gatherBasis(prob.q, perms, b0, nb).data);
+                for (int g0 = 0; g0 < genes; g0 += geneBlock) {
+                    final int gl = Math.min(geneBlock, genes - g0), first = g0;
+                    openblas.cblas_dgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, gl, width, n, 1.0,
+                            new DoublePointer(pr).position((long) g0 * n), n, pw, width, 0.0, pc, width);
+                    pool.submit(() -> IntStream.range(0, gl).parallel().forEach(g ->
+                            FreedmanLane.reduce(c, g, g + 1, nb, p, first, genes, prob.rr, prob.df, absStar))).join();
+                }
+                FreedmanLane.accumulate(absStar, nb, prob, out);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized Mat crossprod(Mat a) {
+        int n = a.cols;
+        Mat c = new Mat(n, n);
+        if (a.rows == 0 || n == 0) return c;
+        DoublePointer pa = buffers.get(0, a.data.length), pc = buffers.get(2, c.data.length);
+        pa.put(a.data);
+        openblas.cblas_dsyrk(openblas.CblasRowMajor, openblas.CblasUpper, openblas.CblasTrans, n, a.rows, 1.0, pa, n, 0.0, pc, n);
+        pc.get(c.data);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) c.data[i * n + j] = c.data[j * n + i];
+        }
+        return c;
+    }
+
+    @Override
+    public GramAccumulator gramAccumulator(int n) {
+        DoublePointer sum = new DoublePointer((long) n * n);
+        DoublePointer rowsBuf = new DoublePointer(1);
+        sum.zero();
+        return new GramAccumulator() {
+            DoublePointer rows = rowsBuf;
+
+            @Override
+            public void add(double[] block, int count) {
+                if (count == 0) return;
+                synchronized (CpuBackend.this) {
+                    if (rows.capacity() < (long) count * n) {
+                        rows.close();
+                        rows = new DoublePointer((long) count * n);
+                    }
+                    rows.put(block, 0, count * n);
+                    openblas.cblas_dsyrk(openblas.CblasRowMajor, openblas.CblasUpper, openblas.CblasTrans, n, count, 1.0, rows, n, 1.0, sum, n);
+                }
+            }
+
+            @Override
+            public Mat result() {
+                Mat c = new Mat(n, n);
+                sum.get(c.data);
+                for (int i = 0; i < n; i++) for (int j = 0; j < i; j++) c.data[i * n + j] = c.data[j * n + i];
+                return c;
+            }
+
+            @Override
+            public void close() {
+                rows.close();
+                sum.close();
+            }
+        };
+    }
+
+    // ---------------------------------------------------------------- batched OLS
+
+    /** The OpenBLAS block product on this backend's reused native buffers. */
+    void blasProduct(double[] y, int yOff, int rows, int n, double[] q, int p, double[] c) {
+        DoublePointer py = buffers.get(0, (long) rows * n), pq = buffers.get(1, (long) n * p), pc = buffers.get(2, (long) rows * p);
+        py.put(y, yOff, rows * n);
+        pq.put(q);
+        openblas.cblas_dgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, rows, p, n, 1.0, py, n, pq, p, 0.0, pc, p);
+        pc.get(c, 0, rows * p);
+    }
+
+    @Override
+    public synchronized OlsFit olsSharedDesign(Mat x, Mat y) {
+        return olsSharedDesign(x, y, this::blasProduct);
+    }
+
+    /** The batched OLS with another block product (the cuda backend's) on this backend's threads. */
+    synchronized OlsFit olsSharedDesign(Mat x, Mat y, BatchedOls.BlockProduct product) {
+        return BatchedOls.fit(x, y, product, pool);
+    }
+
+    @Override
+    public synchronized double[][] nestedRss(Mat x, int[] prefixes, Mat y) {
+        return nestedRss(x, prefixes, y, this::blasProduct);
+    }
+
+    synchronized double[][] nestedRss(Mat x, int[] prefixes, Mat y, BatchedOls.BlockProduct product) {
+        return BatchedOls.nestedRss(x, prefixes, y, product, pool);
+    }
+
+    // ---------------------------------------------------------------- SPD, eigen, SVD
+
+    @Override
+    public double[] solveSpdBatched(double[] a, double[] b, int batch, int p) {
+        double[] x = b.clone();
+        double[] l = a.clone();
+        pool.submit(() -> IntStream.range(0, batch).parallel().forEach(k -> {
+            if (CholeskyDecomposition.factor(l, k * p * p, p)) CholeskyDecomposition.solve(l, k * p * p, p, x, k * p);
+            else Arrays.fill(x, k * p, k * p + p, Double.NaN);
+        })).join();
+        return x;
+    }
+
+    @Override
+    public synchronized SymmetricEigen symmetricEigen(Mat s) {
+        int n = s.rows;
+        if (s.cols != n) throw new IllegalArgumentException("not square: " + s);
+        double[] w = new double[n];
+        double[] a = s.data.clone();
+        int info;
+        DoublePointer pa = buffers.get(0, a.length), pw = buffers.get(2, n);
+        pa.put(a);
+        info = openblas.LAPACKE_dsyevd(openblas.LAPACK_ROW_MAJOR, (byte) 'V', (byte) 'U', n, pa, n, pw);
+        pa.get(a);
+        pw.get(w, 0, n);
+        if (info != 0) throw new ArithmeticException("LAPACK dsyevd failed, info=" + info);
+        // LAPACK returns ascending order; we promise descending.
+        double[] vals = new double[n];
+        Mat vec = new Mat(n, n);
+        for (int k = 0; k < n; k++) {
+            int src = n - 1 - k;
+            vals[k] = w[src];
+            for (int i = 0; i < n; i++) vec.data[i * n + k] = a[i * n + src];
+        }
+        return new SymmetricEigen(vals, vec);
+    }
+
+    @Override
+    public synchronized double[] symmetricEigenvalues(Mat s) {
+        int n = s.rows;
+        if (s.cols != n) throw new IllegalArgumentException("not square: " + s);
+        double[] w = new double[n];
+        DoublePointer pa = buffers.get(0, (long) n * n), pw = buffers.get(2, n);
+        pa.put(s.data);
+        int info = openblas.LAPACKE_dsyevd(openblas.LAPACK_ROW_MAJOR, (byte) 'N', (byte) 'U', n, pa, n, pw);
+        if (info != 0) throw new ArithmeticException("LAPACK dsyevd failed, info=" + info);
+        pw.get(w, 0, n);
+        double[] desc = new double[n];
+        for (int k = 0; k < n; k++) desc[k] = w[n - 1 - k];
+        return desc;
+    }
+
+    @Override
+    public ThinSvd thinSvd(Mat a, int k) { return ThinSvd.viaGram(this, a, k); }
+}

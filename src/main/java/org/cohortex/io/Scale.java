@@ -1,0 +1,93 @@
+package org.cohortex.io;
+
+import java.util.Locale;
+
+import org.cohortex.UserException;
+import org.cohortex.linalg.Mat;
+
+/**
+ * The scale of an expression matrix as read: raw counts, linear (CPM or any linear unit), or
+ * log2. Every conversion the analyses need lives here: deconvolution mixes on the linear scale,
+ * bMIND imputes log2(CPM + 1), the regressions fit voom's log2-CPM.
+ */
+public enum Scale {
+    COUNTS, LINEAR, LOG2;
+
+    private static final double LN2 = Math.log(2);
+
+    /** The scale named on a command line or in a configuration (counts, linear, log2). */
+    public static Scale named(String name) {
+        for (Scale s : values()) if (s.name().equalsIgnoreCase(name)) return s;
+        throw new IllegalArgumentException("scale " + name);
+    }
+
+    @Override
+    public String toString() { return name().toLowerCase(Locale.ROOT); }
+
+    /** Linear values: counts to CPM (column sums as library sizes), log2 anti-logged, linear as is. */
+    public ExpressionMatrix toLinear(ExpressionMatrix m, String source) {
+        switch (this) {
+            case LINEAR:
+                return m;
+            case COUNTS:
+                return countsPerMillion(m, source);
+            default:
+                double[] v = m.values.data, o = new double[v.length];
+                for (int i = 0; i < v.length; i++) o[i] = Math.pow(2, v[i]);
+                return with(m, o);
+        }
+    }
+
+    /** log2(CPM + 1), bMIND's bulk scale: counts through CPM, log2 as is, linear values plus one. */
+    public ExpressionMatrix toLog2Cpm1(ExpressionMatrix m, String source) {
+        if (this == LOG2) return m;
+        ExpressionMatrix lin = this == COUNTS ? countsPerMillion(m, source) : m;
+        double[] v = lin.values.data.clone();
+        for (int i = 0; i < v.length; i++) v[i] = Math.log(v[i] + 1) / LN2;
+        return with(m, v);
+    }
+
+    /** Counts per million with the column sums as library sizes; every value must be a non-negative count. */
+    public static ExpressionMatrix countsPerMillion(ExpressionMatrix m, String source) {
+        int g = m.geneCount(), n = m.sampleCount();
+        double[] v = m.values.data, lib = librarySizes(m, source, "raw counts must be non-negative numbers"), o = new double[g * n];
+        for (int r = 0; r < g; r++) for (int j = 0; j < n; j++) o[r * n + j] = v[r * n + j] / lib[j] * 1e6;
+        return with(m, o);
+    }
+
+    /**
+     * log2 counts per million with voom's offsets, log2((count + 0.5) / (library size + 1) * 1e6)
+     * (Law et al. 2014, limma::voom), library size = column sum of the counts given.
+     */
+    public static ExpressionMatrix voomLog2Cpm(ExpressionMatrix m, String source) {
+        int g = m.geneCount(), n = m.sampleCount();
+        double[] v = m.values.data;
+        double[] lib = librarySizes(m, source, "log2-CPM needs non-negative counts (for log-scale input, say so: --transform none)");
+        double[] o = new double[g * n];
+        for (int r = 0; r < g; r++) {
+            for (int j = 0; j < n; j++) o[r * n + j] = Math.log((v[r * n + j] + 0.5) / (lib[j] + 1.0) * 1e6) / LN2;
+        }
+        return with(m, o);
+    }
+
+    /** Column sums, after checking every value is a non-negative number (else a located error). */
+    static double[] librarySizes(ExpressionMatrix m, String source, String why) {
+        int g = m.geneCount(), n = m.sampleCount();
+        double[] v = m.values.data, lib = new double[n];
+        for (int r = 0; r < g; r++) {
+            for (int j = 0; j < n; j++) {
+                double c = v[r * n + j];
+                if (Double.isNaN(c) || c < 0) {
+                    throw new UserException(source + ": gene '" + m.genes[r] + "', sample '" + m.samples[j] + "' is "
+                            + (Double.isNaN(c) ? "NA" : Double.toString(c)) + ": " + why);
+                }
+                lib[j] += c;
+            }
+        }
+        return lib;
+    }
+
+    private static ExpressionMatrix with(ExpressionMatrix m, double[] values) {
+        return new ExpressionMatrix(m.genes, m.samples, new Mat(m.geneCount(), m.sampleCount(), values));
+    }
+}
