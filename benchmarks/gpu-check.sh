@@ -50,7 +50,7 @@ JFLAGS=""
 "$JAVA" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1 && JFLAGS="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
 
 echo "== GPU tests ($MODE)"
-CLASSES="org.cohortex.linalg.CudaBackendTest org.cohortex.linalg.KernelEmulationTest org.cohortex.linalg.KernelResourcesTest org.cohortex.stats.FreedmanLaneTest"
+CLASSES="org.cohortex.backend.CudaBackendTest org.cohortex.backend.CudaContractTest org.cohortex.backend.KernelEmulationTest org.cohortex.backend.KernelResourcesTest org.cohortex.de.FreedmanLaneTest"
 rm -rf "$R/junit"
 if [ "$MODE" = kit ]; then
   SEL=""
@@ -63,8 +63,8 @@ TEST_RC=$?
 XML=$(grep -l 'CudaBackendTest' "$R"/junit/*.xml 2>/dev/null | head -1)
 RAN=0
 if [ -n "$XML" ]; then
-  RAN=$(grep -o '<testcase[^>]*classname="org.cohortex.linalg.CudaBackendTest"' "$XML" | wc -l)
-  SKIPPED=$(grep -A2 'classname="org.cohortex.linalg.CudaBackendTest"' "$XML" | grep -c '<skipped' || true)
+  RAN=$(grep -o '<testcase[^>]*classname="org.cohortex.backend.CudaBackendTest"' "$XML" | wc -l)
+  SKIPPED=$(grep -A2 'classname="org.cohortex.backend.CudaBackendTest"' "$XML" | grep -c '<skipped' || true)
   [ "$SKIPPED" -gt 0 ] && RAN=0
 fi
 echo "GPU test cases run on the device: $RAN (junit exit $TEST_RC)"

@@ -13,7 +13,7 @@
 
 #define CX_KERNEL extern "C" __global__
 
-// Philox4x32-10 (Salmon et al. 2011), the same bijection as org.cohortex.impute.Philox: counter
+// Philox4x32-10 (Salmon et al. 2011), the same bijection as org.cohortex.random.Philox: counter
 // (c0, c1, c2, c3) under key (k0, k1). Bit-identical to the Java stream by construction (32-bit
 // integer arithmetic only).
 struct Philox4 {

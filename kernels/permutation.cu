@@ -1,4 +1,4 @@
-// Freedman-Lane permutation statistics (org.cohortex.stats.FreedmanLane, which is the CPU twin and
+// Freedman-Lane permutation statistics (org.cohortex.de.FreedmanLane, which is the CPU twin and
 // documents the algebra). Per block of nb permutations: W = [P_b'Q] (gather), C = R W (a GEMM, by
 // cuBLAS or gemm.cu), then |t*| per (gene, permutation), exceedance counts, and the Westfall-Young
 // step-down successive maxima. Deterministic: no atomics, every count has one writer.

@@ -1,5 +1,5 @@
 // Runs the Cohortex CUDA kernels under the CPU emulator (cuda_emu.h) on inputs written by the Java
-// tests (org.cohortex.linalg.KernelEmulationTest), which compare the outputs with the CPU twins.
+// tests (org.cohortex.backend.KernelEmulationTest), which compare the outputs with the CPU twins.
 // Buffers are raw little-endian files in DIR; scalars come on the command line. The launch
 // geometry is the one CudaBackend uses, so tiling and bounds are exercised as on a device.
 //   kernel_check gemm d|s M N K TA TB ALPHA BETA DIR      A.bin B.bin C.bin -> C.out.bin

@@ -17,7 +17,8 @@ import org.cohortex.linalg.Mat;
 import org.cohortex.sva.SurrogateVariables;
 
 /**
- * `cohortex bench`: the same workloads (SPEC 6 sizes by default) on every backend given, in one
+ * `cohortex bench`: the same workloads (by default at the sizes of the performance targets: 20,000 genes x 300 samples) on every backend
+ * given, in one
  * process, one table: seconds, throughput and the ratio to the cpu backend measured in the same
  * run. Each workload is run once to warm up (JIT, device modules, buffers) and then timed.
  * Inputs are synthetic with a fixed seed. Workloads too slow for a backend at full size (the
@@ -105,9 +106,11 @@ public final class BackendBench {
         double measured = time(() -> b.gemm(a, false, c, false));
         double gflops = 2.0 * n * n * n / measured / 1e9;
         double sec = measured * Math.pow((double) s.gemmSize / n, 3);
-        String note = s.gemmSize + " x " + s.gemmSize + " x " + s.gemmSize + " FP64" + (n < s.gemmSize ? " (measured at " + n + ", scaled by n^3)" : "");
+        String note = s.gemmSize + " x " + s.gemmSize + " x " + s.gemmSize + " FP64" + (n < s.gemmSize ? " (measured at " + n
+                + ", scaled by n^3)" : "");
         if (b instanceof CudaBackend cb && cb.probe().fp64PeakFlops() > 0) {
-            note += String.format(Locale.ROOT, ", %.0f%% of the FP64 non-tensor peak (%.1f TFLOPS)", 100 * gflops * 1e9 / cb.probe().fp64PeakFlops(),
+            note += String.format(Locale.ROOT, ", %.0f%% of the FP64 non-tensor peak (%.1f TFLOPS)", 100 * gflops * 1e9 / cb.probe()
+                    .fp64PeakFlops(),
                     cb.probe().fp64PeakFlops() / 1e12);
         }
         return new Row("gemm", b.name(), sec, String.format(Locale.ROOT, "%.1f GFLOPS", gflops), note);
@@ -143,18 +146,22 @@ public final class BackendBench {
 
     private static Row permutations(ComputeBackend b, Settings s) {
         int genes = slice(b, s.genes, 500);
-        int perms = b.name().equals("cuda") ? s.permutations : Math.min(s.permutations, b.name().equals("reference") ? 20 : s.cpuPermutations);
+        int perms = b.name().equals("cuda") ? s.permutations : Math.min(s.permutations, b.name().equals("reference")
+                ? 20 : s.cpuPermutations);
         Mat x = design(s.samples, s.covariates, s.seed), y = random(genes, s.samples, s.seed + 6);
         boolean[] all = new boolean[genes];
         Arrays.fill(all, true);
         FreedmanLane.Problem prob = FreedmanLane.prepare(b, x, 1, y, all);
         int[] index = IntStream.range(0, genes).toArray();
-        double sec = time(() -> FreedmanLane.run(b, prob, index, genes, Math.min(perms, 50), s.seed), () -> FreedmanLane.run(b, prob, index, genes, perms, s.seed))
+        double sec = time(() -> FreedmanLane.run(b, prob, index, genes, Math.min(perms, 50), s.seed, Log.WARNINGS),
+                () -> FreedmanLane.run(b, prob, index, genes, perms, s.seed, Log.WARNINGS))
                 * ((double) s.genes / genes) * ((double) s.permutations / perms);
         double flops = 2.0 * s.genes * s.samples * s.covariates * s.permutations;
-        return new Row("Freedman-Lane permutations", b.name(), sec, String.format(Locale.ROOT, "%.1f GFLOPS (GEMM part)", flops / sec / 1e9),
+        return new Row("Freedman-Lane permutations", b.name(), sec, String.format(Locale.ROOT, "%.1f GFLOPS (GEMM part)",
+                flops / sec / 1e9),
                 s.permutations + " permutations of " + s.genes + " x " + s.samples + " x " + s.covariates
-                        + (perms < s.permutations || genes < s.genes ? " (measured on " + perms + " permutations x " + genes + " genes, scaled)" : ""));
+                        + (perms < s.permutations || genes < s.genes ? " (measured on " + perms + " permutations x " + genes
+                                + " genes, scaled)" : ""));
     }
 
     private static Row gibbs(ComputeBackend b, Settings s) {
@@ -181,9 +188,12 @@ public final class BackendBench {
         CellTypeImputation.Settings warm = new CellTypeImputation.Settings();
         warm.iterations = 20;
         warm.burnin = 5;
-        double sec = time(() -> b.gibbsImpute(y, genes, n, w, k, mu0, warm), () -> b.gibbsImpute(y, genes, n, w, k, mu0, st)) * s.gibbsGenes / genes;
-        return new Row("Gibbs sampler (bMIND model)", b.name(), sec, String.format(Locale.ROOT, "%.0f gene-iterations/s", (double) s.gibbsGenes * s.gibbsIterations / sec),
-                s.gibbsGenes + " genes x " + n + " samples x " + k + " cell types x " + s.gibbsIterations + " iterations" + scaled(genes, s.gibbsGenes));
+        double sec = time(() -> b.gibbsImpute(y, genes, n, w, k, mu0, warm), () -> b.gibbsImpute(y, genes, n, w, k, mu0,
+                st)) * s.gibbsGenes / genes;
+        return new Row("Gibbs sampler (bMIND model)", b.name(), sec, String.format(Locale.ROOT, "%.0f gene-iterations/s",
+                (double) s.gibbsGenes * s.gibbsIterations / sec),
+                s.gibbsGenes + " genes x " + n + " samples x " + k + " cell types x " + s.gibbsIterations + " iterations" + scaled(genes,
+                        s.gibbsGenes));
     }
 
     private static String scaled(int measured, int full) {
@@ -195,11 +205,13 @@ public final class BackendBench {
         Map<String, Double> cpu = new LinkedHashMap<>();
         for (Row r : rows) if (r.backend.equals("cpu")) cpu.put(r.workload, r.seconds);
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-32s %-10s %12s %10s  %-28s %s%n", "workload", "backend", "seconds", "vs cpu", "throughput", "size"));
+        sb.append(String.format(Locale.ROOT, "%-32s %-10s %12s %10s  %-28s %s%n", "workload", "backend", "seconds", "vs cpu",
+                "throughput", "size"));
         for (Row r : rows) {
             Double c = cpu.get(r.workload);
             String ratio = c == null ? "-" : String.format(Locale.ROOT, "%.2fx", c / r.seconds);
-            sb.append(String.format(Locale.ROOT, "%-32s %-10s %12.4f %10s  %-28s %s%n", r.workload, r.backend, r.seconds, ratio, r.throughput, r.note));
+            sb.append(String.format(Locale.ROOT, "%-32s %-10s %12.4f %10s  %-28s %s%n", r.workload, r.backend, r.seconds, ratio,
+                    r.throughput, r.note));
         }
         return sb.toString();
     }

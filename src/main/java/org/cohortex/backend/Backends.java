@@ -5,7 +5,7 @@ import org.cohortex.UserException;
 
 import java.util.Locale;
 
-/** Chooses a backend by name: auto | cuda | cpu | reference (SPEC section 3). */
+/** Chooses a backend by name: auto | cuda | cpu | reference (auto = cuda when usable, else cpu). */
 public final class Backends {
     private Backends() {}
 
@@ -17,7 +17,7 @@ public final class Backends {
 
     /**
      * {@code cuda} and {@code auto} fall back to cpu when no GPU can be used (no driver, no device,
-     * a module that does not load), with one log line saying why: never a crash (SPEC 3).
+     * a module that does not load), with one log line saying why: never a crash.
      */
     public static ComputeBackend create(String name, int threads, CudaBackend.Precision precision) {
         String n = name == null ? "auto" : name.toLowerCase(Locale.ROOT);
@@ -31,16 +31,16 @@ public final class Backends {
                 }
                 return new CpuBackend(threads);
             case "cuda": {
-                ComputeBackend cuda = openCuda(threads, precision);
-                if (cuda != null) return cuda;
-                Log.warn("--backend cuda: %s; using the cpu backend (same results, within the agreement contract)", cudaUnusableReason);
+                Cuda cuda = openCuda(threads, precision);
+                if (cuda.backend() != null) return cuda.backend();
+                Log.warn("--backend cuda: %s; using the cpu backend (same results, within the agreement contract)", cuda.unusable());
                 return cpuOrReference(threads);
             }
             case "auto": {
                 if (CudaProbe.driverPresent()) {
-                    ComputeBackend cuda = openCuda(threads, precision);
-                    if (cuda != null) return cuda;
-                    Log.info("backend auto: cpu (%s)", cudaUnusableReason);
+                    Cuda cuda = openCuda(threads, precision);
+                    if (cuda.backend() != null) return cuda.backend();
+                    Log.info("backend auto: cpu (%s)", cuda.unusable());
                 }
                 return cpuOrReference(threads);
             }
@@ -55,26 +55,21 @@ public final class Backends {
         return new ReferenceBackend();
     }
 
-    private static volatile String cudaUnusableReason = "";
+    /** The cuda backend, or why it cannot be used here. */
+    private record Cuda(ComputeBackend backend, String unusable) {}
 
-    /** The cuda backend, or null (reason in cudaUnusableReason). */
-    private static ComputeBackend openCuda(int threads, CudaBackend.Precision precision) {
+    private static Cuda openCuda(int threads, CudaBackend.Precision precision) {
         CudaProbe p = CudaProbe.get();
-        if (!p.usable()) {
-            cudaUnusableReason = p.reason();
-            return null;
-        }
+        if (!p.usable()) return new Cuda(null, p.reason());
         if (!CpuBackend.isAvailable()) {
-            cudaUnusableReason = "its host twin needs OpenBLAS, which could not be loaded (" + CpuBackend.loadError() + ")";
-            return null;
+            return new Cuda(null, "its host twin needs OpenBLAS, which could not be loaded (" + CpuBackend.loadError() + ")");
         }
         try {
             CudaBackend b = new CudaBackend(threads, precision);
             Log.info("backend cuda: %s", b.describe());
-            return b;
+            return new Cuda(b, null);
         } catch (RuntimeException | LinkageError e) {
-            cudaUnusableReason = "the CUDA backend could not start on " + p.device() + " (" + e.getMessage() + ")";
-            return null;
+            return new Cuda(null, "the CUDA backend could not start on " + p.device() + " (" + e.getMessage() + ")");
         }
     }
 

@@ -165,7 +165,8 @@ public final class CpuBackend implements ComputeBackend {
                         rows = new DoublePointer((long) count * n);
                     }
                     rows.put(block, 0, count * n);
-                    openblas.cblas_dsyrk(openblas.CblasRowMajor, openblas.CblasUpper, openblas.CblasTrans, n, count, 1.0, rows, n, 1.0, sum, n);
+                    openblas.cblas_dsyrk(openblas.CblasRowMajor, openblas.CblasUpper, openblas.CblasTrans, n, count, 1.0, rows, n, 1.0,
+                            sum, n);
                 }
             }
 
@@ -192,7 +193,8 @@ public final class CpuBackend implements ComputeBackend {
         DoublePointer py = buffers.get(0, (long) rows * n), pq = buffers.get(1, (long) n * p), pc = buffers.get(2, (long) rows * p);
         py.put(y, yOff, rows * n);
         pq.put(q);
-        openblas.cblas_dgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, rows, p, n, 1.0, py, n, pq, p, 0.0, pc, p);
+        openblas.cblas_dgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, rows, p, n, 1.0, py, n, pq, p, 0.0, pc,
+                p);
         pc.get(c, 0, rows * p);
     }
 

@@ -30,7 +30,7 @@ import org.cohortex.linalg.SymmetricEigen;
 import org.cohortex.linalg.ThinSvd;
 
 /**
- * The cuda backend (SPEC 3): JCuda's driver API, our kernels from {@code kernels/} (loaded from the
+ * The cuda backend: JCuda's driver API, our kernels from {@code kernels/} (loaded from the
  * jar as fatbin, else PTX), and cuBLAS for the dense products when libcublas.so.12 loads (CUDA
  * 13-only machines cannot load JCublas 12: our GEMM kernel carries the work there).
  *
@@ -43,12 +43,19 @@ import org.cohortex.linalg.ThinSvd;
  * is redone there, so a result is never lost or wrong.
  */
 public final class CudaBackend implements ComputeBackend {
-    /** Work (flops or elements) below which the cpu twin is faster than a round trip. Tests set 0. */
-    static volatile double minDeviceWork = 2e7;
-    /** Tests: fill every device output with NaN before the kernel writes it (catches unwritten entries). */
-    static volatile boolean poisonOutputs = false;
-    /** Tests: pretend the device has only this many bytes (exercises chunking and out-of-memory); 0 = real. */
-    static volatile long budgetOverride = 0;
+    /**
+     * How the backend splits work with its cpu twin and checks itself.
+     *
+     * @param minDeviceWork work (flops or elements) below which the cpu twin is faster than a round trip (tests: 0)
+     * @param poisonOutputs fill every device output with NaN before the kernel writes it (tests: catches unwritten entries)
+     */
+    public record Tuning(double minDeviceWork, boolean poisonOutputs) {
+        public static final Tuning DEFAULT = new Tuning(2e7, false);
+    }
+
+    private final Tuning tuning;
+    /** Bytes the device may hold, as if it had no more (tests exercise chunking and out-of-memory); 0 = what the card has. */
+    private volatile long budgetOverride;
 
     public enum Precision { FP64, FP32 }
 
@@ -76,6 +83,11 @@ public final class CudaBackend implements ComputeBackend {
 
     /** Opens GPU 0. Throws {@link CudaException} or {@link LinkageError} when that is impossible. */
     public CudaBackend(int threads, Precision precision) {
+        this(threads, precision, Tuning.DEFAULT);
+    }
+
+    public CudaBackend(int threads, Precision precision, Tuning tuning) {
+        this.tuning = tuning;
         this.probe = CudaProbe.get();
         if (!probe.usable()) throw new IllegalStateException(probe.reason());
         this.precision = precision;
@@ -119,7 +131,8 @@ public final class CudaBackend implements ComputeBackend {
             blasPath = "cuBLAS " + v[0] / 10000 + "." + (v[0] / 100) % 100 + "." + v[0] % 100;
         } catch (LinkageError | CudaException e) {
             cublas = null;
-            blasPath = "own GEMM kernel (cuBLAS not loadable: " + (e instanceof UnsatisfiedLinkError ? "libcublas.so.12 absent" : e.getMessage()) + ")";
+            blasPath = "own GEMM kernel (cuBLAS not loadable: " + (e instanceof UnsatisfiedLinkError
+                    ? "libcublas.so.12 absent" : e.getMessage()) + ")";
         }
     }
 
@@ -181,7 +194,7 @@ public final class CudaBackend implements ComputeBackend {
 
     private interface DeviceOp<T> { T run(); }
 
-    private boolean onDevice(double work) { return failure == null && work >= minDeviceWork; }
+    private boolean onDevice(double work) { return failure == null && work >= tuning.minDeviceWork(); }
 
     /** Runs op on the device; on a CUDA error logs once, disables the device, returns fallback's result. */
     private <T> T guarded(String what, DeviceOp<T> op, DeviceOp<T> fallback) {
@@ -243,7 +256,11 @@ public final class CudaBackend implements ComputeBackend {
     }
 
     // slots
-    private static final int A = 0, B = 1, C = 2, W = 3, R = 4, RR = 5, ABS_T = 6, ORDER = 7, COUNTS = 8, SCRATCH = 9, PRIOR = 10, STATUS = 11;
+    private static final int A = 0, B = 1, C = 2, W = 3, R = 4, RR = 5, ABS_T = 6, ORDER = 7, COUNTS = 8, SCRATCH = 9, PRIOR = 10,
+            STATUS = 11;
+
+    /** Tests: pretend the device holds only {@code bytes} (0 = the card's real memory). */
+    void limitMemory(long bytes) { budgetOverride = bytes; }
 
     /** Bytes we may still allocate: 85% of what is free plus what our buffers already hold. */
     private long budget() {
@@ -273,7 +290,7 @@ public final class CudaBackend implements ComputeBackend {
 
     private CUdeviceptr output(int slot, long bytes) {
         CUdeviceptr p = buffers.get(slot, bytes);
-        if (poisonOutputs) JCudaDriver.cuMemsetD32(p, 0xFFFFFFFF, bytes / 4); // all-ones: NaN as double and float
+        if (tuning.poisonOutputs()) JCudaDriver.cuMemsetD32(p, 0xFFFFFFFF, bytes / 4); // all-ones: NaN as double and float
         return p;
     }
 
@@ -300,18 +317,24 @@ public final class CudaBackend implements ComputeBackend {
             int opA = ta ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
             int opB = tb ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
             if (fp32) {
-                JCublas2.cublasSgemm(cublas, opB, opA, n, m, k, Pointer.to(new float[] {1f}), b, ldb, a, lda, Pointer.to(new float[] {(float) beta}), c, ldc);
+                JCublas2.cublasSgemm(cublas, opB, opA, n, m, k, Pointer.to(new float[] {1f}), b, ldb, a, lda,
+                        Pointer.to(new float[] {(float) beta}), c, ldc);
             } else {
-                JCublas2.cublasDgemm(cublas, opB, opA, n, m, k, Pointer.to(new double[] {1.0}), b, ldb, a, lda, Pointer.to(new double[] {beta}), c, ldc);
+                JCublas2.cublasDgemm(cublas, opB, opA, n, m, k, Pointer.to(new double[] {1.0}), b, ldb, a, lda,
+                        Pointer.to(new double[] {beta}), c, ldc);
             }
             return;
         }
         Pointer params = fp32
                 ? Pointer.to(Pointer.to(new int[] {m}), Pointer.to(new int[] {n}), Pointer.to(new int[] {k}), Pointer.to(new float[] {1f}),
-                        Pointer.to(a), Pointer.to(new int[] {lda}), Pointer.to(new int[] {ta ? 1 : 0}), Pointer.to(b), Pointer.to(new int[] {ldb}),
-                        Pointer.to(new int[] {tb ? 1 : 0}), Pointer.to(new float[] {(float) beta}), Pointer.to(c), Pointer.to(new int[] {ldc}))
-                : Pointer.to(Pointer.to(new int[] {m}), Pointer.to(new int[] {n}), Pointer.to(new int[] {k}), Pointer.to(new double[] {1.0}),
-                        Pointer.to(a), Pointer.to(new int[] {lda}), Pointer.to(new int[] {ta ? 1 : 0}), Pointer.to(b), Pointer.to(new int[] {ldb}),
+                        Pointer.to(a), Pointer.to(new int[] {lda}), Pointer.to(new int[] {ta ? 1 : 0}), Pointer.to(b),
+                                Pointer.to(new int[] {ldb}),
+                        Pointer.to(new int[] {tb ? 1 : 0}), Pointer.to(new float[] {(float) beta}), Pointer.to(c),
+                                Pointer.to(new int[] {ldc}))
+                : Pointer.to(Pointer.to(new int[] {m}), Pointer.to(new int[] {n}), Pointer.to(new int[] {k}),
+                        Pointer.to(new double[] {1.0}),
+                        Pointer.to(a), Pointer.to(new int[] {lda}), Pointer.to(new int[] {ta ? 1 : 0}), Pointer.to(b),
+                                Pointer.to(new int[] {ldb}),
                         Pointer.to(new int[] {tb ? 1 : 0}), Pointer.to(new double[] {beta}), Pointer.to(c), Pointer.to(new int[] {ldc}));
         launch(fp32 ? "sgemm_rm" : "dgemm_rm", blocks(n, 64), blocks(m, 64), 16, 16, params);
     }
@@ -346,7 +369,8 @@ public final class CudaBackend implements ComputeBackend {
             } else {
                 rows = 0;
             }
-            if (rows < 1) throw new CudaException("CUDA_ERROR_OUT_OF_MEMORY: a " + m + " x " + k + " x " + n + " product does not fit the device");
+            if (rows < 1) throw new CudaException("CUDA_ERROR_OUT_OF_MEMORY: a " + m + " x " + k + " x " + n
+                    + " product does not fit the device");
         }
         int lda = a.cols, ldb = b.cols;
         CUdeviceptr db = fp32 ? upload(B, toFloat(b.data, 0, b.data.length)) : upload(B, b.data, 0, b.data.length);
@@ -454,7 +478,8 @@ public final class CudaBackend implements ComputeBackend {
         double[] x = guarded("batched NNLS", () -> {
             CUdeviceptr dg = upload(A, g.data, 0, g.data.length), dh = upload(B, h.data, 0, h.data.length);
             CUdeviceptr dx = output(C, (long) samples * k * Sizeof.DOUBLE), ds = buffers.get(SCRATCH, (long) samples * Sizeof.INT);
-            launch("nnls_gram_batched", blocks(samples, 128), 1, 128, 1, Pointer.to(Pointer.to(new int[] {samples}), Pointer.to(new int[] {k}),
+            launch("nnls_gram_batched", blocks(samples, 128), 1, 128, 1, Pointer.to(Pointer.to(new int[] {samples}),
+                    Pointer.to(new int[] {k}),
                     Pointer.to(dg), Pointer.to(dh), Pointer.to(new double[] {tol}), Pointer.to(dx), Pointer.to(ds)));
             double[] out = new double[samples * k];
             int[] status = new int[samples];
@@ -485,7 +510,8 @@ public final class CudaBackend implements ComputeBackend {
     @Override
     public synchronized FreedmanLane.Counts freedmanLaneCounts(FreedmanLane.Problem prob, int[] perms, int count) {
         if (!onDevice(2.0 * prob.genes() * prob.n() * prob.p() * count)) return cpu.freedmanLaneCounts(prob, perms, count);
-        return guarded("Freedman-Lane permutations", () -> freedmanLaneOnDevice(prob, perms, count), () -> cpu.freedmanLaneCounts(prob, perms, count));
+        return guarded("Freedman-Lane permutations", () -> freedmanLaneOnDevice(prob, perms, count), () -> cpu.freedmanLaneCounts(prob,
+                perms, count));
     }
 
     private FreedmanLane.Counts freedmanLaneOnDevice(FreedmanLane.Problem prob, int[] perms, int count) {
@@ -516,19 +542,23 @@ public final class CudaBackend implements ComputeBackend {
             CUdeviceptr dperm = upload(SCRATCH, Arrays.copyOfRange(perms, b0 * n, (b0 + nbb) * n));
             CUdeviceptr dw = output(W, (long) n * width * Sizeof.DOUBLE);
             CUdeviceptr star = output(A, 2L * nb * genes * Sizeof.DOUBLE), u = star.withByteOffset((long) nb * genes * Sizeof.DOUBLE);
-            launch("fl_gather_basis", blocks((long) nbb * n * p, 256), 1, 256, 1, Pointer.to(Pointer.to(new int[] {n}), Pointer.to(new int[] {p}),
+            launch("fl_gather_basis", blocks((long) nbb * n * p, 256), 1, 256, 1, Pointer.to(Pointer.to(new int[] {n}),
+                    Pointer.to(new int[] {p}),
                     Pointer.to(new int[] {nbb}), Pointer.to(dq), Pointer.to(dperm), Pointer.to(dw)));
             CUdeviceptr dc = output(C, (long) geneBlock * width * Sizeof.DOUBLE);
             for (int g0 = 0; g0 < genes; g0 += geneBlock) {
                 int gl = Math.min(geneBlock, genes - g0);
                 deviceGemm(gl, wb, n, dr.withByteOffset((long) g0 * n * Sizeof.DOUBLE), n, false, dw, wb, false, dc, wb, 0.0, false);
-                launch("fl_reduce", blocks((long) gl * nbb, 256), 1, 256, 1, Pointer.to(Pointer.to(new int[] {gl}), Pointer.to(new int[] {nbb}),
-                        Pointer.to(new int[] {p}), Pointer.to(dc), Pointer.to(drr), Pointer.to(new int[] {prob.df}), Pointer.to(new int[] {g0}),
+                launch("fl_reduce", blocks((long) gl * nbb, 256), 1, 256, 1, Pointer.to(Pointer.to(new int[] {gl}),
+                        Pointer.to(new int[] {nbb}),
+                        Pointer.to(new int[] {p}), Pointer.to(dc), Pointer.to(drr), Pointer.to(new int[] {prob.df}),
+                                Pointer.to(new int[] {g0}),
                         Pointer.to(new int[] {genes}), Pointer.to(star)));
             }
             launch("fl_exceed", blocks(genes, 256), 1, 256, 1, Pointer.to(Pointer.to(new int[] {genes}), Pointer.to(new int[] {nbb}),
                     Pointer.to(star), Pointer.to(dabs), Pointer.to(exceed)));
-            launch("fl_suffix_max", nbb, 1, 256, 1, Pointer.to(Pointer.to(new int[] {genes}), Pointer.to(star), Pointer.to(dorder), Pointer.to(u)));
+            launch("fl_suffix_max", nbb, 1, 256, 1, Pointer.to(Pointer.to(new int[] {genes}), Pointer.to(star), Pointer.to(dorder),
+                    Pointer.to(u)));
             launch("fl_stepdown", blocks(genes, 256), 1, 256, 1, Pointer.to(Pointer.to(new int[] {genes}), Pointer.to(new int[] {nbb}),
                     Pointer.to(u), Pointer.to(dabs), Pointer.to(dorder), Pointer.to(stepDown)));
         }
@@ -542,16 +572,19 @@ public final class CudaBackend implements ComputeBackend {
     // ---------------------------------------------------------------- Gibbs
 
     private static final String[] GIBBS_STATUS = {null, "Sigma not positive definite", "posterior precision of a not positive definite",
-        "posterior precision of mu not positive definite", "inverse-Wishart scale not positive definite", "Wishart draw not positive definite",
+        "posterior precision of mu not positive definite", "inverse-Wishart scale not positive definite",
+                "Wishart draw not positive definite",
         null, "more than 8 cell types (the GPU sampler's limit)"};
 
     @Override
-    public synchronized CellTypeImputation.Result gibbsImpute(double[] y, int genes, int n, double[] w, int k, double[] mu0, CellTypeImputation.Settings s) {
+    public synchronized CellTypeImputation.Result gibbsImpute(double[] y, int genes, int n, double[] w, int k, double[] mu0,
+            CellTypeImputation.Settings s) {
         if (k > 8 || !onDevice((double) genes * n * k * k * s.iterations)) return cpu.gibbsImpute(y, genes, n, w, k, mu0, s);
         return guarded("Gibbs sampler", () -> gibbsOnDevice(y, genes, n, w, k, mu0, s), () -> cpu.gibbsImpute(y, genes, n, w, k, mu0, s));
     }
 
-    private CellTypeImputation.Result gibbsOnDevice(double[] y, int genes, int n, double[] w, int k, double[] mu0, CellTypeImputation.Settings s) {
+    private CellTypeImputation.Result gibbsOnDevice(double[] y, int genes, int n, double[] w, int k, double[] mu0,
+            CellTypeImputation.Settings s) {
         double[][] imputed = new double[genes][];
         String[] reason = new String[genes];
         // per gene on the device: y (n), mu0 and prior variances (2k), a and sum (2 n k), status

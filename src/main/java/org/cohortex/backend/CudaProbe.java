@@ -13,7 +13,7 @@ import jcuda.driver.JCudaDriver;
 /**
  * What the CUDA driver API reports about GPU 0, or why there is no usable GPU. JCuda's driver
  * binding needs only libcuda.so.1 (the NVIDIA driver), never the CUDA toolkit: without a driver,
- * loading it throws UnsatisfiedLinkError and later NoClassDefFoundError (SPEC 8), both LinkageErrors.
+ * loading it throws UnsatisfiedLinkError and later NoClassDefFoundError, both LinkageErrors.
  */
 public record CudaProbe(boolean usable, String reason, String device, int ccMajor, int ccMinor, long memoryBytes,
                         int driverVersion, int multiprocessors, int clockKhz) {
@@ -62,7 +62,8 @@ public record CudaProbe(boolean usable, String reason, String device, int ccMajo
             int clock = attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_CLOCK_RATE);
             String device = new String(name, 0, len, StandardCharsets.US_ASCII);
             if (major < 8) {
-                return new CudaProbe(false, device + " has compute capability " + major + "." + minor + "; our kernels are built for 8.0 and newer",
+                return new CudaProbe(false, device + " has compute capability " + major + "." + minor
+                        + "; our kernels are built for 8.0 and newer",
                         device, major, minor, mem[0], ver[0], sms, clock);
             }
             return new CudaProbe(true, "", device, major, minor, mem[0], ver[0], sms, clock);

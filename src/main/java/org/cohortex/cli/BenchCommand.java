@@ -16,13 +16,15 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs the same workloads on every available backend and prints one table.",
-                "Seconds, throughput and ratio to cpu, in one process. Sizes default to SPEC 6: OLS/SVA 20,000 x 300 x 30,",
+                "Seconds, throughput and ratio to cpu, in one process. Default sizes: OLS/SVA 20,000 x 300 x 30,",
                 "10,000 Freedman-Lane permutations, the Gibbs sampler on 20,000 genes x 304 x 6 x 1,000 iterations."})
 final class BenchCommand implements Runnable {
-    @Option(names = "--backends", split = ",", paramLabel = "a,b", description = "Backends to run (default: every usable one of cuda, cpu).")
+    @Option(names = "--backends", split = ",", paramLabel = "a,b",
+            description = "Backends to run (default: every usable one of cuda, cpu).")
     List<String> backends;
 
-    @Option(names = "--workloads", split = ",", paramLabel = "w", description = "Subset of gemm, ols, sva, permutations, gibbs (default: all).")
+    @Option(names = "--workloads", split = ",", paramLabel = "w",
+            description = "Subset of gemm, ols, sva, permutations, gibbs (default: all).")
     List<String> workloads;
 
     @Option(names = "--genes", defaultValue = "20000", paramLabel = "N") int genes;
@@ -30,7 +32,8 @@ final class BenchCommand implements Runnable {
     @Option(names = "--covariates", defaultValue = "30", paramLabel = "P") int covariates;
     @Option(names = "--permutations", defaultValue = "10000", paramLabel = "B") int permutations;
     @Option(names = "--cpu-permutations", defaultValue = "500", paramLabel = "B",
-            description = "Permutations actually run on cpu; the time is scaled to --permutations (cost is linear in B) (default: ${DEFAULT-VALUE}).")
+            description = "Permutations actually run on cpu; the time is scaled to --permutations (cost is linear in B) (default: "
+                    + "${DEFAULT-VALUE}).")
     int cpuPermutations;
     @Option(names = "--gibbs-genes", defaultValue = "20000", paramLabel = "N") int gibbsGenes;
     @Option(names = "--cpu-gibbs-genes", defaultValue = "200", paramLabel = "N",

@@ -5,14 +5,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 
+import org.cohortex.Log;
+import org.cohortex.de.DeRequest;
+import org.cohortex.sva.CovariateSelection;
+import org.cohortex.sva.SvaAnalysis;
 
 import org.cohortex.backend.ComputeBackend;
 import org.cohortex.de.DifferentialExpression;
-import org.cohortex.sva.CovariateSelection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
+import picocli.CommandLine.Spec;
 
 @Command(name = "de", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Differential expression: per gene, expr ~ trait + covariates + SVs by OLS on complete cases.",
@@ -22,17 +26,20 @@ final class DeCommand implements Runnable {
     @Mixin
     AnalysisInputs in;
 
-
-    @Option(names = "--sv-file", paramLabel = "FILE", description = "Surrogate variables, samples x SVs (first column sample id), used as they are.")
+    @Option(names = "--sv-file", paramLabel = "FILE",
+            description = "Surrogate variables, samples x SVs (first column sample id), used as they are.")
     Path svFile;
 
-    @Option(names = "--num-sv", paramLabel = "be|leek|N", defaultValue = "0", description = "Surrogate variables to estimate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--num-sv", paramLabel = "be|leek|N", defaultValue = "0",
+            description = "Surrogate variables to estimate (default: ${DEFAULT-VALUE}).")
     String numSv;
 
-    @Option(names = "--select-covariates", description = "Choose covariates as the paper does (SPEC 4.5): missingness, SV association, collinearity.")
+    @Option(names = "--select-covariates",
+            description = "Choose covariates as the paper does: missingness, SV association, collinearity (covariate_selection.tsv).")
     boolean selectCovariates;
 
-    @Option(names = "--candidates", split = ",", paramLabel = "a,b", description = "Candidate covariates for --select-covariates (default: every other phenotype column).")
+    @Option(names = "--candidates", split = ",", paramLabel = "a,b",
+            description = "Candidate covariates for --select-covariates (default: every other phenotype column).")
     List<String> candidates;
 
     @Option(names = "--exclude", split = ",", paramLabel = "a,b", description = "Columns never used as candidates (e.g. other traits).")
@@ -42,23 +49,29 @@ final class DeCommand implements Runnable {
             description = "Reading of 'not captured by the SVs' (default: ${DEFAULT-VALUE}).")
     String selectionRule;
 
-    @Option(names = "--max-missing", defaultValue = "0.5", paramLabel = "F", description = "Drop candidates missing in more than this share (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-missing", defaultValue = "0.5", paramLabel = "F",
+            description = "Drop candidates missing in more than this share (default: ${DEFAULT-VALUE}).")
     double maxMissing;
 
-    @Option(names = "--sv-alpha", defaultValue = "0.05", paramLabel = "A", description = "Association with an SV when p < A (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--sv-alpha", defaultValue = "0.05", paramLabel = "A",
+            description = "Association with an SV when p < A (default: ${DEFAULT-VALUE}).")
     double svAlpha;
 
-    @Option(names = "--max-correlation", defaultValue = "0.8", paramLabel = "R", description = "Collinear when |r| > R (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-correlation", defaultValue = "0.8", paramLabel = "R",
+            description = "Collinear when |r| > R (default: ${DEFAULT-VALUE}).")
     double maxCorrelation;
 
     @Option(names = "--min-complete", defaultValue = "0.9", paramLabel = "F",
-            description = "Drop selected covariates until this share of samples is complete in all of them; 0 = off (default: ${DEFAULT-VALUE}).")
+            description = "Drop selected covariates until this share of samples is complete in all of them; 0 = off (default: "
+                    + "${DEFAULT-VALUE}).")
     double minComplete;
 
-    @Option(names = "--sv-permutations", defaultValue = "20", paramLabel = "B", description = "Permutations for --num-sv be (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--sv-permutations", defaultValue = "20", paramLabel = "B",
+            description = "Permutations for --num-sv be (default: ${DEFAULT-VALUE}).")
     int svPermutations;
 
-    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed of the be and Freedman-Lane permutations (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N",
+            description = "Seed of the be and Freedman-Lane permutations (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--permutations", defaultValue = "0", paramLabel = "B",
@@ -66,8 +79,8 @@ final class DeCommand implements Runnable {
                     "step-down max-T) to de.tsv (default: ${DEFAULT-VALUE} = none)."})
     int permutations;
 
-
-    @Option(names = "--set", paramLabel = "NAME", description = "Label of this set, region or region.celltype (default: from the expression file name).")
+    @Option(names = "--set", paramLabel = "NAME",
+            description = "Label of this set, region or region.celltype (default: from the expression file name).")
     String set;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
@@ -76,37 +89,27 @@ final class DeCommand implements Runnable {
     @Mixin
     BackendOptions backend;
 
+    @Spec
+    CommandSpec spec;
+
+    /** The request from the options; a setting out of range is a usage error (exit 2) before anything is read. */
+    DeRequest request() {
+        return Parse.usage(spec, () -> {
+            SvaAnalysis.Settings sva = new SvaAnalysis.Settings(numSv, svPermutations, SvaAnalysis.Settings.DEFAULT.iterations(), seed);
+            DeRequest.Selection sel = !selectCovariates ? null : new DeRequest.Selection(candidates, new LinkedHashSet<>(exclude),
+                    new CovariateSelection.Options(maxMissing, svAlpha, CovariateSelection.Options.rule(selectionRule), maxCorrelation,
+                            minComplete));
+            return DeRequest.builder(in.expr, in.pheno, in.trait, out).sampleColumn(in.sampleColumn).covariates(in.covariates)
+                    .categorical(new LinkedHashSet<>(in.categorical)).inputScale(in.scale()).dropSamplesWithoutPhenotype(in.dropUnmatched)
+                    .set(set).svFile(svFile).sva(sva).selection(sel).permutations(permutations, seed).build();
+        });
+    }
+
     @Override
     public void run() {
-        DifferentialExpression.Request r = new DifferentialExpression.Request();
-        r.expr = in.expr;
-        r.pheno = in.pheno;
-        r.trait = in.trait;
-        r.sampleColumn = in.sampleColumn;
-        r.covariates = in.covariates;
-        r.categorical = new LinkedHashSet<>(in.categorical);
-        r.svFile = svFile;
-        r.numSv = numSv;
-        r.inputScale = in.scale();
-        r.dropSamplesWithoutPhenotype = in.dropUnmatched;
-        r.selectCovariates = selectCovariates;
-        r.candidates = candidates;
-        r.exclude = new LinkedHashSet<>(exclude);
-        r.selection.rule = Parse.enumValue(CovariateSelection.Rule.class, "--selection-rule",
-                selectionRule.equals("drop-if-any") ? "DROP_IF_ANY" : selectionRule.equals("keep-if-any-uncorrelated") ? "KEEP_IF_ANY_UNCORRELATED" : selectionRule);
-        r.selection.maxMissing = maxMissing;
-        r.selection.alpha = svAlpha;
-        r.selection.maxAbsCorrelation = maxCorrelation;
-        r.selection.minComplete = minComplete;
-        r.sva.permutations = svPermutations;
-        r.sva.seed = seed;
-        if (permutations < 0) throw new CommandLine.ParameterException(new CommandLine(this), "--permutations must be >= 0, got " + permutations);
-        r.permutations = permutations;
-        r.permutationSeed = seed;
-        r.out = out;
-        r.set = set;
+        DeRequest r = request();
         try (ComputeBackend b = backend.create()) {
-            DifferentialExpression.run(r, b);
+            DifferentialExpression.run(r, b, Log.STDERR);
         }
     }
 }

@@ -2,8 +2,10 @@ package org.cohortex.cli;
 
 import java.nio.file.Path;
 
+import org.cohortex.UserException;
 import org.cohortex.backend.ComputeBackend;
 import org.cohortex.pipeline.Demo;
+import org.cohortex.pipeline.StudyConfig;
 import org.cohortex.sim.CohortSimulator;
 
 import picocli.CommandLine.Command;
@@ -11,12 +13,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Simulates the paper-shaped cohort (once) and runs the paper's grid on it (cohortex run); ends with where the report is.")
+        description = "Simulates the paper-shaped cohort (once) and runs the paper's grid on it (cohortex run); ends with where the "
+                + "report is.")
 final class DemoCommand implements Runnable {
     @Option(names = "--out", defaultValue = "demo-out", paramLabel = "DIR", description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--preset", defaultValue = "paper", paramLabel = "paper|small", description = "Cohort size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", defaultValue = "paper", paramLabel = "paper|small",
+            description = "Cohort size (default: ${DEFAULT-VALUE}).")
     String preset;
 
     @Option(names = "--seed", defaultValue = "20240520", paramLabel = "N", description = "Random seed (default: ${DEFAULT-VALUE}).")
@@ -32,6 +36,8 @@ final class DemoCommand implements Runnable {
     public void run() {
         try (ComputeBackend b = backend.create()) {
             Demo.run(out, CohortSimulator.Preset.named(preset), seed, b, resume);
+        } catch (UserException e) {
+            throw new UserException(e.render(StudyConfig::settingKey), e);
         }
     }
 }

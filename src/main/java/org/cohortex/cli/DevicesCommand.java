@@ -48,7 +48,8 @@ final class DevicesCommand implements Runnable {
     private static String cpuModel() {
         try {
             for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (l.startsWith("model name")) return l.substring(l.indexOf(':') + 1).trim() + ", " + Runtime.getRuntime().availableProcessors() + " cores";
+                if (l.startsWith("model name")) return l.substring(l.indexOf(':') + 1).trim() + ", " + Runtime.getRuntime()
+                        .availableProcessors() + " cores";
             }
         } catch (Exception ignored) { /* not Linux */ }
         return Runtime.getRuntime().availableProcessors() + " cores";

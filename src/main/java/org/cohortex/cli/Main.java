@@ -9,12 +9,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Entry point. Exit codes (SPEC 5): 0 success, 1 bad input (one clear message), 2 bad usage,
+ * Entry point. Exit codes: 0 success, 1 bad input (one clear message), 2 bad usage,
  * 70 internal error (a bug: stack trace printed, please report).
  */
 @Command(name = "cohortex", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Cohort-scale, cell-type-resolved differential expression.",
-        subcommands = {DemoCommand.class, RunCommand.class, DeCommand.class, SvaCommand.class, DeconvolveCommand.class, ImputeCommand.class, EnrichCommand.class, PrsCommand.class, SimulateCommand.class, DevicesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, DeCommand.class, SvaCommand.class, DeconvolveCommand.class,
+                ImputeCommand.class, EnrichCommand.class, PrsCommand.class, SimulateCommand.class, DevicesCommand.class,
+                BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_INTERNAL = 70;
 
@@ -63,7 +65,8 @@ public final class Main implements Runnable {
     static final class VersionProvider implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"cohortex " + Version.get(), "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+            return new String[] {"cohortex " + Version.get(), "Java " + System.getProperty("java.version") + " ("
+                    + System.getProperty("java.vm.name") + ")"};
         }
     }
 }

@@ -18,7 +18,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
-@Command(name = "prs", mixinStandardHelpOptions = true, description = {"Polygenic risk score pipeline (SPEC 4.8), in two stages:",
+@Command(name = "prs", mixinStandardHelpOptions = true, description = {"Polygenic risk score pipeline, in two stages:",
         "`prs qc` (genotype and summary-statistics QC, pruning, het, sex check, relatedness, PCA) then",
         "`prs score` (clumping, scores at p thresholds, regression on the trait, best score as a trait for `de`)."},
         subcommands = {PrsCommand.Qc.class, PrsCommand.Score.class})
@@ -39,23 +39,29 @@ final class PrsCommand implements Runnable {
     static final class Qc implements Runnable {
         @Option(names = "--bfile", required = true, paramLabel = "PREFIX", description = "PLINK 1 binary fileset (PREFIX.bed/.bim/.fam).")
         Path bfile;
-        @Option(names = "--sumstats", required = true, paramLabel = "FILE", description = "GWAS summary statistics (SNP CHR BP A1 A2 BETA|OR P [MAF] [INFO]; .gz ok).")
+        @Option(names = "--sumstats", required = true, paramLabel = "FILE",
+                description = "GWAS summary statistics (SNP CHR BP A1 A2 BETA|OR P [MAF] [INFO]; .gz ok).")
         Path sumstats;
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
         Path out;
-        @Option(names = "--maf", defaultValue = "0.01", description = "Minimum minor allele frequency, genotypes and GWAS (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--maf", defaultValue = "0.01",
+                description = "Minimum minor allele frequency, genotypes and GWAS (default: ${DEFAULT-VALUE}).")
         double maf;
         @Option(names = "--geno", defaultValue = "0.01", description = "Maximum variant missing-call rate (default: ${DEFAULT-VALUE}).")
         double geno;
         @Option(names = "--mind", defaultValue = "0.01", description = "Maximum sample missing-call rate (default: ${DEFAULT-VALUE}).")
         double mind;
-        @Option(names = "--hwe", defaultValue = "1e-6", description = "Hardy-Weinberg exact test p below which a variant goes (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--hwe", defaultValue = "1e-6",
+                description = "Hardy-Weinberg exact test p below which a variant goes (default: ${DEFAULT-VALUE}).")
         double hwe;
-        @Option(names = "--indep-pairwise", arity = "3", paramLabel = "W S R2", description = "LD pruning window (variants), step, r2 (default: 200 25 0.25).")
+        @Option(names = "--indep-pairwise", arity = "3", paramLabel = "W S R2",
+                description = "LD pruning window (variants), step, r2 (default: 200 25 0.25).")
         List<String> prune = List.of("200", "25", "0.25");
-        @Option(names = "--het-sd", defaultValue = "3", description = "Heterozygosity F outliers beyond this many SDs go (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--het-sd", defaultValue = "3",
+                description = "Heterozygosity F outliers beyond this many SDs go (default: ${DEFAULT-VALUE}).")
         double hetSd;
-        @Option(names = "--rel-cutoff", defaultValue = "0.125", description = "Relatedness (GRM) above which one of a pair goes (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--rel-cutoff", defaultValue = "0.125",
+                description = "Relatedness (GRM) above which one of a pair goes (default: ${DEFAULT-VALUE}).")
         double rel;
         @Option(names = "--pcs", defaultValue = "20", description = "Genetic principal components (default: ${DEFAULT-VALUE}).")
         int pcs;
@@ -75,7 +81,8 @@ final class PrsCommand implements Runnable {
             } catch (NumberFormatException e) {
                 throw new UserException("--indep-pairwise needs WINDOW STEP R2 (two integers and a number), got " + prune);
             }
-            PrsPipeline.QcSettings s = new PrsPipeline.QcSettings(new GenotypeQc.Settings(maf, geno, mind, hwe), w, st, r2, hetSd, 0.2, 0.8, rel, pcs,
+            PrsPipeline.QcSettings s = new PrsPipeline.QcSettings(new GenotypeQc.Settings(maf, geno, mind, hwe), w, st, r2, hetSd, 0.2,
+                    0.8, rel, pcs,
                     new SummaryStatistics.Settings(maf, info));
             try (ComputeBackend b = backend.create()) {
                 PrsPipeline.qc(bfile, sumstats, s, b, out);
@@ -94,7 +101,8 @@ final class PrsCommand implements Runnable {
         Path qc;
         @Option(names = "--pheno", required = true, paramLabel = "FILE", description = "Phenotype table (samples = .fam IIDs).")
         Path pheno;
-        @Option(names = "--sample-column", paramLabel = "ID", description = "Phenotype column holding sample ids (default: the first column).")
+        @Option(names = "--sample-column", paramLabel = "ID",
+                description = "Phenotype column holding sample ids (default: the first column).")
         String sampleColumn;
         @Option(names = "--trait", required = true, paramLabel = "NAME", description = "Target trait for choosing the threshold.")
         String trait;
@@ -106,7 +114,8 @@ final class PrsCommand implements Runnable {
         int clumpKb;
         @Option(names = "--clump-p", defaultValue = "1", description = "Index variant p threshold (default: ${DEFAULT-VALUE}).")
         double clumpP;
-        @Option(names = "--thresholds", split = ",", paramLabel = "P", description = "p-value thresholds (default: 5e-8,1e-5,1e-3,0.01,0.05,0.1,0.5,1).")
+        @Option(names = "--thresholds", split = ",", paramLabel = "P",
+                description = "p-value thresholds (default: 5e-8,1e-5,1e-3,0.01,0.05,0.1,0.5,1).")
         double[] thresholds = PrsPipeline.ScoreSettings.DEFAULT_THRESHOLDS;
         @Mixin
         BackendOptions backend = new BackendOptions();
@@ -118,7 +127,8 @@ final class PrsCommand implements Runnable {
             double[] t = thresholds.clone();
             Arrays.sort(t);
             try (ComputeBackend b = backend.create()) {
-                PrsPipeline.score(bfile, qc, table, trait, new PrsPipeline.ScoreSettings(new Clumping.Settings(clumpP, 1, clumpR2, clumpKb), t), b, out);
+                PrsPipeline.score(bfile, qc, table, trait, new PrsPipeline.ScoreSettings(new Clumping.Settings(clumpP, 1, clumpR2,
+                        clumpKb), t), b, out);
             }
         }
     }

@@ -14,13 +14,15 @@ final class SimulateCommand implements Runnable {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
 
-    @Option(names = "--preset", defaultValue = "paper", paramLabel = "paper|small", description = "Cohort size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", defaultValue = "paper", paramLabel = "paper|small",
+            description = "Cohort size (default: ${DEFAULT-VALUE}).")
     String preset;
 
     @Option(names = "--seed", defaultValue = "20240520", paramLabel = "N", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--effect-scale", defaultValue = "1", paramLabel = "X", description = "Multiplies every planted log2 fold change (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--effect-scale", defaultValue = "1", paramLabel = "X",
+            description = "Multiplies every planted log2 fold change (default: ${DEFAULT-VALUE}).")
     double effectScale;
 
     @Override

@@ -15,6 +15,7 @@ import java.util.stream.IntStream;
 import org.cohortex.Log;
 import org.cohortex.UserException;
 import org.cohortex.Version;
+import org.cohortex.io.AnalysisData;
 import org.cohortex.io.AtomicFile;
 import org.cohortex.io.ExpressionMatrix;
 import org.cohortex.io.Json;
@@ -23,7 +24,6 @@ import org.cohortex.io.MatrixWriter;
 import org.cohortex.io.PhenotypeReader;
 import org.cohortex.io.PhenotypeTable;
 import org.cohortex.io.Scale;
-import org.cohortex.linalg.DenseOps;
 import org.cohortex.linalg.Mat;
 import org.cohortex.linalg.OlsFit;
 import org.cohortex.stats.DesignBuilder;
@@ -34,45 +34,14 @@ import org.cohortex.sva.CovariateSelection;
 import org.cohortex.sva.SvaAnalysis;
 
 /**
- * The `de` analysis: per gene, expr ~ trait + covariates + SVs by OLS on complete cases (SPEC 4.6),
- * beta/se/t/p of the trait term, Bonferroni and BH within the set. Writes de.tsv, model.json,
- * svs.tsv and, when some genes could not be tested, gene_notes.tsv with the reason per gene.
+ * The DE engine, used by `de` and by every analysis of the study grid: per gene, expr ~ trait +
+ * covariates + SVs by OLS on complete cases; beta/se/t/p of the trait term, Bonferroni and BH within
+ * the set. Steps: prepare the data ({@link AnalysisData}), surrogate variables (estimated or given),
+ * covariate selection, design, one batched OLS, statistics, optional Freedman-Lane permutations,
+ * outputs (de.tsv, model.json, svs.tsv, gene_notes.tsv, and the SVA and selection tables).
  */
 public final class DifferentialExpression {
-    public static final String[] DE_COLUMNS = {"gene", "beta", "se", "t", "p", "p_bonferroni", "q_bh", "mean_expr"};
-
     private DifferentialExpression() {}
-
-    /** What to analyse. */
-    public static final class Request {
-        public Path expr;
-        public Path pheno;
-        public Path out;
-        public Path svFile;
-        public String trait;
-        public String sampleColumn;
-        public List<String> covariates = List.of();
-        public Set<String> categorical = Set.of();
-        public String numSv = "0";
-        /** COUNTS: fitted on voom's log2-CPM; LOG2: as given. */
-        public Scale inputScale = Scale.LOG2;
-        public boolean dropSamplesWithoutPhenotype;
-        /** Label of the analysed set (region, or region.celltype); default from the expression file name. */
-        public String set;
-        /** SVA settings when numSv is be, leek or a number. */
-        public SvaAnalysis.Settings sva = new SvaAnalysis.Settings();
-        /** Run the paper's covariate selection over the candidates (SPEC 4.5). */
-        public boolean selectCovariates;
-        /** Candidate covariates for selection; null = every phenotype column but the trait, ids and forced ones. */
-        public List<String> candidates;
-        public Set<String> exclude = Set.of();
-        public CovariateSelection.Options selection = new CovariateSelection.Options();
-        /** The expression matrix already parsed from {@link #expr} (a grid run analyses each set for several traits). */
-        public ExpressionMatrix preloaded;
-        /** Freedman-Lane permutations of the trait (0 = none): p_perm and p_maxt columns. */
-        public int permutations;
-        public long permutationSeed = 1;
-    }
 
     /** Per-gene statistics of the trait term, in input gene order. */
     public static final class Result {
@@ -100,61 +69,54 @@ public final class DifferentialExpression {
         public int tested() { return MultipleTesting.countTested(p); }
     }
 
-    public static Result run(Request r, DeKernels backend) {
+    /** Reads the expression matrix and runs the analysis. */
+    public static Result run(DeRequest r, DeKernels backend, Log.Sink log) {
         long t0 = System.nanoTime();
-        if (!"0".equals(r.numSv) && r.svFile != null) {
-            throw new UserException("--num-sv and --sv-file are exclusive: --sv-file uses the given SVs as they are");
-        }
-        ExpressionMatrix expr = r.preloaded != null ? r.preloaded : MatrixReader.read(r.expr);
-        Log.info("read %s: %d genes x %d samples (%.2f s)", r.expr, expr.geneCount(), expr.sampleCount(), (System.nanoTime() - t0) / 1e9);
-        PhenotypeTable pheno = PhenotypeReader.read(r.pheno, r.sampleColumn, r.categorical);
-        SampleMatch match = SampleMatch.of(r.expr.toString(), expr.samples, pheno, r.dropSamplesWithoutPhenotype);
-        if (r.inputScale == Scale.COUNTS) expr = Scale.voomLog2Cpm(expr, r.expr.toString());
-        expr = expr.selectSamples(match.matched);
-        PhenotypeTable svs = r.svFile == null ? null : PhenotypeReader.read(r.svFile, null, Set.of());
-        SvaAnalysis.Result sva = null;
-        if (!"0".equals(r.numSv)) {
-            r.sva.numSv = r.numSv;
-            sva = SvaAnalysis.run(backend, expr, pheno, r.trait, r.covariates, r.sva);
-            svs = sva.asTable();
-        }
-        List<String> covariates = new ArrayList<>(r.covariates);
+        ExpressionMatrix expr = MatrixReader.read(r.expr());
+        log.info("read %s: %d genes x %d samples (%.2f s)", r.expr(), expr.geneCount(), expr.sampleCount(), (System.nanoTime() - t0) / 1e9);
+        return run(r, expr, backend, log);
+    }
+
+    /** The analysis of {@code raw}, the matrix read from {@code r.expr()} (a grid reuses it for several traits). */
+    public static Result run(DeRequest r, ExpressionMatrix raw, DeKernels backend, Log.Sink log) {
+        long t0 = System.nanoTime();
+        AnalysisData data = AnalysisData.prepare(raw, r.expr(), r.inputScale(), r.pheno(), r.sampleColumn(), r.categorical(),
+                r.dropSamplesWithoutPhenotype(), log);
+        ExpressionMatrix expr = data.expr();
+        SvaAnalysis.Result sva = r.sva().estimates() ? SvaAnalysis.run(backend, expr, data.pheno(), r.trait(), r.covariates(), r.sva(),
+                log) : null;
+        PhenotypeTable svs = sva != null ? sva.asTable() : r.svFile() == null ? null : PhenotypeReader.read(r.svFile(), null, Set.of());
+        List<String> covariates = new ArrayList<>(r.covariates());
         CovariateSelection.Selection selection = null;
-        if (r.selectCovariates) {
-            selection = selectCovariates(r, pheno, expr, svs);
+        if (r.selection() != null) {
+            selection = selectCovariates(r, data.pheno(), expr, svs);
             covariates.addAll(selection.kept);
-            Log.info("covariate selection: %d of %d candidates kept: %s", selection.kept.size(), selection.decisions.size(), selection.kept);
+            log.info("covariate selection: %d of %d candidates kept: %s", selection.kept.size(), selection.decisions.size(),
+                    selection.kept);
         }
-
-        DesignMatrix design = DesignBuilder.build(Arrays.asList(expr.samples), pheno, r.trait, covariates, svs);
-        if (!design.dropped.isEmpty()) {
-            Log.info("%d samples dropped for missing model variables (listed in model.json)", design.dropped.size());
-        }
+        DesignMatrix design = DesignBuilder.build(Arrays.asList(expr.samples), data.pheno(), r.trait(), covariates, svs);
+        if (!design.dropped.isEmpty()) log.info("%d samples dropped for missing model variables (listed in model.json)",
+                design.dropped.size());
         ExpressionMatrix y = expr.selectSamples(design.used);
-        Log.info("model: %s ~ %s; %d samples, %d columns, df %d; backend %s", "expr", String.join(" + ", design.columns.subList(1, design.columns.size())),
+        log.info("model: %s ~ %s; %d samples, %d columns, df %d; backend %s", "expr", String.join(" + ", design.columns.subList(1,
+                design.columns.size())),
                 design.n(), design.p(), design.residualDf(), backend.name());
-
         long tFit = System.nanoTime();
         OlsFit fit = backend.olsSharedDesign(design.x, y.values);
         double fitSeconds = (System.nanoTime() - tFit) / 1e9;
         Result res = statistics(y, design, fit);
-        if (r.permutations > 0) permute(res, design, y, r, backend);
-        Log.info("fitted %d genes in %.3f s; %d tested, %d not testable (gene_notes.tsv), %d with p_bonferroni < 0.05",
+        if (r.permutations() > 0) permute(res, design, y, r, backend, log);
+        log.info("fitted %d genes in %.3f s; %d tested, %d not testable (gene_notes.tsv), %d with p_bonferroni < 0.05",
                 y.geneCount(), fitSeconds, res.tested(), y.geneCount() - res.tested(), countBelow(res.pBonferroni, 0.05));
-
-        write(r, res, design, y, svs, match, backend, expr.samples);
-        if (sva != null) {
-            Map<String, Object> extra = new LinkedHashMap<>();
-            extra.put("trait", r.trait);
-            SvaAnalysis.write(r.out, sva, extra, false);
-        }
-        writeSelection(r.out, selection);
-        Log.info("wrote %s (%.2f s in all)", r.out, (System.nanoTime() - t0) / 1e9);
+        write(r, res, design, y, svs, data, backend);
+        if (sva != null) SvaAnalysis.write(r.out(), sva, Map.of("trait", r.trait()), false);
+        writeSelection(r.out(), selection);
+        log.info("wrote %s (%.2f s in all)", r.out(), (System.nanoTime() - t0) / 1e9);
         return res;
     }
 
     /** Freedman-Lane over the genes with a t and no missing value (the others keep NA, with a log line). */
-    static void permute(Result res, DesignMatrix design, ExpressionMatrix y, Request r, DeKernels backend) {
+    static void permute(Result res, DesignMatrix design, ExpressionMatrix y, DeRequest r, DeKernels backend, Log.Sink log) {
         long t0 = System.nanoTime();
         int genes = y.geneCount(), n = y.sampleCount();
         boolean[] include = new boolean[genes];
@@ -166,26 +128,27 @@ public final class DifferentialExpression {
             if (complete) include[g] = true; else withNa++;
         }
         int[] index = IntStream.range(0, genes).filter(g -> include[g]).toArray();
-        if (withNa > 0) Log.warn("permutations: %d genes with missing values are not permuted (p_perm, p_maxt NA)", withNa);
+        if (withNa > 0) log.warn("permutations: %d genes with missing values are not permuted (p_perm, p_maxt NA)", withNa);
         FreedmanLane.Problem prob = FreedmanLane.prepare(backend, design.x, design.traitColumn, y.values, include);
-        res.permutation = FreedmanLane.run(backend, prob, index, genes, r.permutations, r.permutationSeed);
+        res.permutation = FreedmanLane.run(backend, prob, index, genes, r.permutations(), r.seed(), log);
         res.pPerm = res.permutation.pPerm();
         res.pMaxT = res.permutation.pMaxT();
-        Log.info("permutations: %d Freedman-Lane permutations of %d genes in %.2f s (backend %s); %d with p_maxt < 0.05",
-                r.permutations, index.length, (System.nanoTime() - t0) / 1e9, backend.name(), countBelow(res.pMaxT, 0.05));
+        log.info("permutations: %d Freedman-Lane permutations of %d genes in %.2f s (backend %s); %d with p_maxt < 0.05",
+                r.permutations(), index.length, (System.nanoTime() - t0) / 1e9, backend.name(), countBelow(res.pMaxT, 0.05));
     }
 
-    private static CovariateSelection.Selection selectCovariates(Request r, PhenotypeTable pheno, ExpressionMatrix expr, PhenotypeTable svs) {
-        List<String> candidates = r.candidates;
+    /** The paper's covariate selection on the samples of the SVA model (trait + forced covariates complete), with their SVs. */
+    private static CovariateSelection.Selection selectCovariates(DeRequest r, PhenotypeTable pheno, ExpressionMatrix expr,
+            PhenotypeTable svs) {
+        List<String> candidates = r.selection().candidates();
         if (candidates == null) {
             candidates = new ArrayList<>();
             for (String c : pheno.columnNames()) {
-                if (c.equals(r.trait) || r.covariates.contains(c) || r.exclude.contains(c)) continue;
+                if (c.equals(r.trait()) || r.covariates().contains(c) || r.selection().exclude().contains(c)) continue;
                 candidates.add(c);
             }
         }
-        // the samples of the SVA model (trait + forced covariates complete), with their SVs
-        DesignMatrix base = DesignBuilder.build(Arrays.asList(expr.samples), pheno, r.trait, r.covariates, svs);
+        DesignMatrix base = DesignBuilder.build(Arrays.asList(expr.samples), pheno, r.trait(), r.covariates(), svs);
         List<String> samples = new ArrayList<>();
         for (int i : base.used) samples.add(expr.samples[i]);
         int k = svs == null ? 0 : svs.columnNames().size();
@@ -193,24 +156,31 @@ public final class DifferentialExpression {
         for (int i = 0; i < samples.size(); i++) {
             for (int j = 0; j < k; j++) sv.data[i * k + j] = svs.column(svs.columnNames().get(j)).numeric[svs.row(samples.get(i))];
         }
-        return CovariateSelection.select(pheno, samples, sv, candidates, r.selection);
+        return CovariateSelection.select(pheno, samples, sv, candidates, r.selection().options());
     }
 
     private static void writeSelection(Path dir, CovariateSelection.Selection sel) {
         Path f = dir.resolve("covariate_selection.tsv");
         if (sel == null) {
-            try { Files.deleteIfExists(f); } catch (IOException ignored) { /* stale file */ }
+            deleteStale(f);
             return;
         }
-        AtomicFile.write(f, w -> {
-            StringBuilder sb = new StringBuilder("variable\tmissing_fraction\tmin_p_sv\tdecision\treason\n");
-            for (CovariateSelection.Decision d : sel.decisions) {
-                sb.append(d.variable).append('\t').append(d.missingFraction).append('\t')
-                        .append(Double.isNaN(d.minSvP) ? "NA" : Double.toString(d.minSvP)).append('\t')
-                        .append(d.decision).append('\t').append(d.reason).append('\n');
-            }
-            w.write(sb.toString());
-        });
+        StringBuilder sb = new StringBuilder("variable\tmissing_fraction\tmin_p_sv\tdecision\treason\n");
+        for (CovariateSelection.Decision d : sel.decisions) {
+            sb.append(d.variable).append('\t').append(d.missingFraction).append('\t')
+                    .append(Double.isNaN(d.minSvP) ? "NA" : Double.toString(d.minSvP)).append('\t')
+                    .append(d.decision).append('\t').append(d.reason).append('\n');
+        }
+        AtomicFile.writeString(f, sb.toString());
+    }
+
+    /** A file an earlier run wrote and this one does not: removed so the folder describes this run only. */
+    private static void deleteStale(Path f) {
+        try {
+            Files.deleteIfExists(f);
+        } catch (IOException e) {
+            throw new UserException(f + ": a stale file from an earlier run cannot be removed (" + e.getMessage() + ")");
+        }
     }
 
     /** Trait statistics per gene from the fit, with the reason for every gene left NA. */
@@ -257,48 +227,47 @@ public final class DifferentialExpression {
         return c;
     }
 
-    private static void write(Request r, Result res, DesignMatrix design, ExpressionMatrix y, PhenotypeTable svs,
-                              SampleMatch match, DenseOps backend, String[] matchedSamples) {
-        Path dir = r.out;
-        writeDeTable(dir.resolve("de.tsv"), res);
+    private static void write(DeRequest r, Result res, DesignMatrix design, ExpressionMatrix y, PhenotypeTable svs, AnalysisData data,
+                              DeKernels backend) {
+        Path dir = r.out();
+        DeTable.write(dir.resolve("de.tsv"), res);
         List<String> notes = new ArrayList<>();
         for (int g = 0; g < res.genes.length; g++) if (res.note[g] != null) notes.add(res.genes[g] + "\t" + res.note[g]);
         Path notesFile = dir.resolve("gene_notes.tsv");
         if (!notes.isEmpty()) AtomicFile.writeString(notesFile, "gene\treason\n" + String.join("\n", notes) + "\n");
-        else {
-            try { Files.deleteIfExists(notesFile); } catch (IOException ignored) { /* stale file from an older run */ }
-        }
-
+        else deleteStale(notesFile);
         // svs.tsv: the SVs that entered the model, for the samples used
         List<String> svNames = svs == null ? List.of() : svs.columnNames();
-        AtomicFile.write(dir.resolve("svs.tsv"), w -> {
-            StringBuilder sb = new StringBuilder("sample");
-            for (String s : svNames) sb.append('\t').append(s);
+        StringBuilder sb = new StringBuilder("sample");
+        for (String s : svNames) sb.append('\t').append(s);
+        sb.append('\n');
+        for (int i = 0; i < y.sampleCount(); i++) {
+            sb.append(y.samples[i]);
+            for (String s : svNames) sb.append('\t').append(MatrixWriter.format(svs.column(s).numeric[svs.row(y.samples[i])]));
             sb.append('\n');
-            for (int i = 0; i < y.sampleCount(); i++) {
-                sb.append(y.samples[i]);
-                for (String s : svNames) sb.append('\t').append(MatrixWriter.format(svs.column(s).numeric[svs.row(y.samples[i])]));
-                sb.append('\n');
-            }
-            w.write(sb.toString());
-        });
+        }
+        AtomicFile.writeString(dir.resolve("svs.tsv"), sb.toString());
+        Json.write(dir.resolve("model.json"), model(r, res, design, y, svNames.size(), data, backend));
+    }
 
+    /** model.json: what was fitted, on which samples, and how each step was configured. */
+    private static Map<String, Object> model(DeRequest r, Result res, DesignMatrix design, ExpressionMatrix y, int nsv, AnalysisData data,
+                                             DeKernels backend) {
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("cohortex_version", Version.get());
-        model.put("expression", r.expr.toString());
-        model.put("phenotype", r.pheno.toString());
-        model.put("sv_file", r.svFile == null ? null : r.svFile.toString());
-        model.put("sv_source", r.svFile != null ? "file" : "0".equals(r.numSv) ? "none" : "estimated (num_sv.json)");
-        model.put("num_sv", svNames.size());
-        model.put("covariates_forced", r.covariates);
-        model.put("covariate_selection", r.selectCovariates
-                ? Map.of("rule", r.selection.rule.name().toLowerCase(Locale.ROOT), "alpha", r.selection.alpha,
-                        "max_missing", r.selection.maxMissing, "max_abs_correlation", r.selection.maxAbsCorrelation,
-                        "table", "covariate_selection.tsv")
-                : "off");
-        model.put("transform", r.inputScale == Scale.COUNTS ? "log2cpm" : "none");
-        model.put("set", r.set != null ? r.set : setName(r.expr));
-        model.put("trait", r.trait);
+        model.put("expression", r.expr().toString());
+        model.put("phenotype", r.pheno().toString());
+        model.put("sv_file", r.svFile() == null ? null : r.svFile().toString());
+        model.put("sv_source", r.svFile() != null ? "file" : r.sva().estimates() ? "estimated (num_sv.json)" : "none");
+        model.put("num_sv", nsv);
+        model.put("covariates_forced", r.covariates());
+        CovariateSelection.Options o = r.selection() == null ? null : r.selection().options();
+        model.put("covariate_selection", o == null ? "off"
+                : Map.of("rule", o.rule().name().toLowerCase(Locale.ROOT), "alpha", o.alpha(), "max_missing", o.maxMissing(),
+                        "max_abs_correlation", o.maxAbsCorrelation(), "table", "covariate_selection.tsv"));
+        model.put("transform", r.inputScale() == Scale.COUNTS ? "log2cpm" : "none");
+        model.put("set", r.setName());
+        model.put("trait", r.trait());
         model.put("trait_term", design.traitTerm());
         model.put("formula", "expr ~ " + String.join(" + ", design.columns.subList(1, design.columns.size())));
         model.put("design_columns", design.columns);
@@ -307,20 +276,20 @@ public final class DifferentialExpression {
         model.put("df", design.residualDf());
         model.put("samples_used", Arrays.asList(y.samples));
         model.put("samples_dropped_incomplete", design.dropped);
-        model.put("samples_without_phenotype", match.withoutPhenotype);
-        model.put("phenotype_rows_without_expression", match.phenotypeOnly);
+        model.put("samples_without_phenotype", data.match().withoutPhenotype);
+        model.put("phenotype_rows_without_expression", data.match().phenotypeOnly);
         model.put("genes", res.genes.length);
         model.put("genes_tested", res.tested());
         model.put("genes_not_tested", res.genes.length - res.tested());
         model.put("genes_bonferroni_0_05", countBelow(res.pBonferroni, 0.05));
         model.put("permutations", res.permutation == null ? "off"
                 : Map.of("method", "Freedman-Lane (residuals of the model without the trait), t statistic",
-                        "permutations", res.permutation.permutations(), "seed", r.permutationSeed,
+                        "permutations", res.permutation.permutations(), "seed", r.seed(),
                         "genes_permuted", res.permutation.genesPermuted(),
                         "p_perm", "(1 + #{|t*| >= |t|}) / (B + 1)", "p_maxt", "Westfall-Young step-down max-T, same +1",
                         "genes_maxt_0_05", countBelow(res.pMaxT, 0.05)));
         model.put("backend", backend.describe());
-        Json.write(dir.resolve("model.json"), model);
+        return model;
     }
 
     /** "BLA" from expr/BLA.counts.tsv.gz; "BLA.microglia" from BLA.microglia.tsv. */
@@ -330,26 +299,5 @@ public final class DifferentialExpression {
             if (n.endsWith(ext)) n = n.substring(0, n.length() - ext.length());
         }
         return n;
-    }
-
-    public static void writeDeTable(Path file, Result res) {
-        AtomicFile.write(file, w -> {
-            StringBuilder sb = new StringBuilder(1 << 16);
-            boolean perm = res.pPerm != null;
-            sb.append(String.join("\t", DE_COLUMNS)).append(perm ? "\tp_perm\tp_maxt" : "").append('\n');
-            for (int g = 0; g < res.genes.length; g++) {
-                sb.append(res.genes[g]);
-                double[] row = perm
-                        ? new double[] {res.beta[g], res.se[g], res.t[g], res.p[g], res.pBonferroni[g], res.qBh[g], res.meanExpr[g], res.pPerm[g], res.pMaxT[g]}
-                        : new double[] {res.beta[g], res.se[g], res.t[g], res.p[g], res.pBonferroni[g], res.qBh[g], res.meanExpr[g]};
-                for (double v : row) {
-                    sb.append('\t');
-                    if (Double.isNaN(v) || Double.isInfinite(v)) sb.append("NA"); else sb.append(v);
-                }
-                sb.append('\n');
-                if (sb.length() > 60_000) { w.append(sb); sb.setLength(0); }
-            }
-            w.append(sb);
-        });
     }
 }

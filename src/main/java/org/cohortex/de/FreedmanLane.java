@@ -143,7 +143,8 @@ public final class FreedmanLane {
      * Counts for permutations [first, first + count) through the backend (which may keep R on a
      * device); the permutations come from {@link Shuffles#permutations} with this seed.
      */
-    public static Result run(FreedmanLaneKernel backend, Problem prob, int[] geneIndex, int totalGenes, int permutations, long seed) {
+    public static Result run(FreedmanLaneKernel backend, Problem prob, int[] geneIndex, int totalGenes, int permutations, long seed,
+                             Log.Sink log) {
         Counts total = new Counts(prob.genes());
         int chunk = Math.max(1, Math.min(permutations, 1000));
         long t0 = System.nanoTime(), lastLog = t0;
@@ -153,7 +154,7 @@ public final class FreedmanLane {
             total.add(backend.freedmanLaneCounts(prob, perms, count));
             long now = System.nanoTime();
             if (now - lastLog > 10_000_000_000L) {
-                Log.info("permutations: %d of %d (%.0f s)", first + count, permutations, (now - t0) / 1e9);
+                log.info("permutations: %d of %d (%.0f s)", first + count, permutations, (now - t0) / 1e9);
                 lastLog = now;
             }
         }
@@ -214,7 +215,9 @@ public final class FreedmanLane {
         reduce(DoubleBuffer.wrap(c), 0, gl, nb, p, g0, genes, rr, df, absStar);
     }
 
-    /** As {@link #reduce(double[], int, int, int, int, int, double[], int, double[])} for rows [from, to) of C, which may be native memory. */
+    /**
+     * As {@link #reduce(double[], int, int, int, int, int, double[], int, double[])} for rows [from, to) of C, which may be native memory.
+     */
     public static void reduce(DoubleBuffer c, int from, int to, int nb, int p, int g0, int genes, double[] rr, int df, double[] absStar) {
         int width = nb * p;
         for (int g = from; g < to; g++) {

@@ -14,7 +14,7 @@ import org.cohortex.io.ExpressionMatrix;
 import org.cohortex.random.KeyedStreams;
 
 /**
- * Cell-type proportions of bulk samples from a signature matrix (SPEC 4.2). nu-SVR follows
+ * Cell-type proportions of bulk samples from a signature matrix. nu-SVR follows
  * CIBERSORT: signature standardised as a whole, each mixture standardised, CoreAlg; the optional
  * p-value is CIBERSORT's: the share of random mixtures (genes' values drawn from all bulk values)
  * whose fit correlation reaches the sample's. NNLS fits the linear-scale mixture directly; DWLS
@@ -24,7 +24,8 @@ import org.cohortex.random.KeyedStreams;
 public final class Deconvolution {
     public enum Method { NUSVR, NNLS, DWLS }
 
-    public record Result(String[] samples, String[] cellTypes, double[] proportions, double[] rmse, double[] r, double[] p, int genesUsed) {}
+    public record Result(String[] samples, String[] cellTypes, double[] proportions, double[] rmse, double[] r, double[] p,
+            int genesUsed) {}
 
     /** Stream tags of {@link KeyedStreams#stream}: the samples' own fits, and the random mixtures of the p-value. */
     static final int FIT_STREAM = 310, NULL_STREAM = 311;
@@ -42,7 +43,8 @@ public final class Deconvolution {
         }
         int k = sig.k(), m = sigRows.size(), n = bulk.sampleCount();
         if (m < 2 * k) {
-            throw new UserException("only " + m + " of the " + sig.genes().length + " signature genes are in the bulk matrix (need at least " + (2 * k)
+            throw new UserException("only " + m + " of the " + sig.genes().length
+                    + " signature genes are in the bulk matrix (need at least " + (2 * k)
                     + "): do the gene identifiers match?");
         }
         double[] x = new double[m * k];
@@ -74,7 +76,8 @@ public final class Deconvolution {
                         for (int i = 0; i < m; i++) random[off + i] = allValues[rng.nextInt(allValues.length)];
                     }
                 });
-                NuSvr.Fit[] nulls = fitAll(method, x, xs, m, k, random, gl * permutations, backend, seed, first * permutations, NULL_STREAM);
+                NuSvr.Fit[] nulls = fitAll(method, x, xs, m, k, random, gl * permutations, backend, seed, first * permutations,
+                        NULL_STREAM);
                 for (int jj = 0; jj < gl; jj++) {
                     int exceed = 0;
                     for (int b = 0; b < permutations; b++) if (nulls[jj * permutations + b].r() >= fits[first + jj].r()) exceed++;
@@ -113,7 +116,8 @@ public final class Deconvolution {
         }
         if (method == Method.NUSVR) {
             NuSvr.Problem prob = new NuSvr.Problem(xs, m, k);
-            IntStream.range(0, count).parallel().forEach(j -> out[j] = NuSvr.fit(prob, standardiseVector(Arrays.copyOfRange(y, j * m, (j + 1) * m))));
+            IntStream.range(0, count).parallel().forEach(j -> out[j] = NuSvr.fit(prob, standardiseVector(Arrays.copyOfRange(y, j * m,
+                    (j + 1) * m))));
             return out;
         }
         double[] w = backend.nnlsBatched(x, m, k, y, count);
@@ -157,7 +161,8 @@ public final class Deconvolution {
         Log.info("signature: effective number of genes per cell type on CIBERSORT's standardised scale (of %d): %s", m, all);
         if (few.length() > 0) {
             Log.warn("%s: one gene carries most of the signature, so the estimate follows that gene's noise;"
-                    + " --method dwls weighs every gene by its expected value", few);
+                    + " DWLS weighs every gene by its expected value (deconvolve --method dwls; in a run, analysis.deconvolution: dwls)",
+                            few);
         }
     }
 

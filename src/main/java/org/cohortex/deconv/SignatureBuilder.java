@@ -39,6 +39,20 @@ public final class SignatureBuilder {
         return minMarkers >= 1 && maxMarkers >= minMarkers;
     }
 
+    /** The cell types a panel's labels name, in the order of a signature built from it (sorted). */
+    public static String[] cellTypes(Path labelsFile) {
+        PhenotypeTable labels = PhenotypeReader.read(labelsFile, null, Set.of());
+        List<String> cols = labels.columnNames();
+        if (cols.isEmpty()) throw new UserException(labelsFile + ": needs a second column with the cell type of each cell");
+        PhenotypeTable.Column lab = labels.column(cols.get(0));
+        TreeSet<String> types = new TreeSet<>();
+        for (int row = 0; row < labels.sampleCount(); row++) {
+            if (!lab.isMissing(row)) types.add(lab.type == PhenotypeTable.Type.CATEGORICAL
+                    ? lab.levels[row] : Double.toString(lab.numeric[row]));
+        }
+        return types.toArray(new String[0]);
+    }
+
     public static Signature build(ExpressionMatrix counts, Path labelsFile) {
         return build(counts, labelsFile, MIN_MARKERS, MAX_MARKERS);
     }
@@ -108,7 +122,8 @@ public final class SignatureBuilder {
             for (int r = 0; r < g; r++) if (q[r] < 0.01 && fold[t][r] > 1) m.add(r);
             final int tt = t;
             m.sort(Comparator.comparingDouble((Integer r) -> -fold[tt][r]));
-            if (m.isEmpty()) throw new UserException("no marker gene for cell type '" + types[t] + "' (q < 0.01): the reference cannot separate it");
+            if (m.isEmpty()) throw new UserException("no marker gene for cell type '" + types[t]
+                    + "' (q < 0.01): the reference cannot separate it");
             ranked.add(m);
         }
         int bestG = -1;
@@ -120,7 +135,8 @@ public final class SignatureBuilder {
             double kappa = conditionNumber(mean, k, rows);
             if (kappa < bestKappa) { bestKappa = kappa; bestG = G; bestRows = new ArrayList<>(rows); }
         }
-        Log.info("signature: %d cell types, %d marker genes (top %d per type; condition number %.1f)", k, bestRows.size(), bestG, bestKappa);
+        Log.info("signature: %d cell types, %d marker genes (top %d per type; condition number %.1f)", k, bestRows.size(), bestG,
+                bestKappa);
         String[] genes = new String[bestRows.size()];
         double[] vals = new double[bestRows.size() * k];
         for (int i = 0; i < genes.length; i++) {

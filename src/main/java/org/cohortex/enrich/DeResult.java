@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.cohortex.UserException;
 import org.cohortex.io.Json;
-import org.cohortex.io.TextFiles;
+import org.cohortex.de.DeTable;
 
 /** One `de` output folder: its set label, trait, genes tested, and the DEGs at a threshold. */
 public final class DeResult {
@@ -23,13 +23,19 @@ public final class DeResult {
     /** gene -> beta, for genes passing the threshold. */
     public final Map<String, Double> degs;
 
-    private DeResult(Path dir, String set, String trait, List<String> tested, Map<String, Double> degs) {
+    private final DeTable table;
+
+    private DeResult(Path dir, String set, String trait, List<String> tested, Map<String, Double> degs, DeTable table) {
+        this.table = table;
         this.dir = dir;
         this.set = set;
         this.trait = trait;
         this.tested = tested;
         this.degs = degs;
     }
+
+    /** The whole de.tsv, by column name. */
+    public DeTable table() { return table; }
 
     /** Region part of the set label ("BLA" of "BLA.microglia"). */
     public String region() {
@@ -57,26 +63,15 @@ public final class DeResult {
         } catch (IOException e) {
             throw new UserException(model + ": not valid JSON (" + e.getMessage() + ")");
         }
+        DeTable table = DeTable.read(de);
+        double[] p = table.column(pColumn), beta = table.column("beta");
         List<String> tested = new ArrayList<>();
         Map<String, Double> degs = new LinkedHashMap<>();
-        try {
-            List<String> lines = Files.readAllLines(de);
-            List<String> h = TextFiles.split(lines.get(0), '\t');
-            int ig = h.indexOf("gene"), ip = h.indexOf(pColumn), ib = h.indexOf("beta");
-            if (ig < 0 || ip < 0 || ib < 0) throw new UserException(de + ": needs columns gene, beta and " + pColumn);
-            for (int i = 1; i < lines.size(); i++) {
-                String[] f = lines.get(i).split("\t", -1);
-                if (f.length != h.size()) throw new UserException(de + ": line " + (i + 1) + ": " + f.length + " fields, header has " + h.size());
-                if (f[ip].equals("NA")) continue;
-                tested.add(f[ig]);
-                double p = Double.parseDouble(f[ip]);
-                if (p < alpha) degs.put(f[ig], Double.parseDouble(f[ib]));
-            }
-        } catch (IOException e) {
-            throw new UserException(de + ": read failed (" + e.getMessage() + ")");
-        } catch (NumberFormatException e) {
-            throw new UserException(de + ": malformed number (" + e.getMessage() + ")");
+        for (int g = 0; g < table.size(); g++) {
+            if (Double.isNaN(p[g])) continue;
+            tested.add(table.genes()[g]);
+            if (p[g] < alpha) degs.put(table.genes()[g], beta[g]);
         }
-        return new DeResult(dir, set, trait, tested, degs);
+        return new DeResult(dir, set, trait, tested, degs, table);
     }
 }

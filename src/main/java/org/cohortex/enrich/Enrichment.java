@@ -17,7 +17,7 @@ import org.cohortex.io.AtomicFile;
 import org.cohortex.stats.MultipleTesting;
 
 /**
- * The paper's enrichment and comparison analyses over `de` results (SPEC 4.9): over-representation
+ * The paper's enrichment and comparison analyses over `de` results: over-representation
  * in gene sets, Fisher tests against external lists, DEG counts per cell type against the expected
  * share, and overlap between traits with direction concordance. Every table gives the exact
  * p-value, its log10 (exact where the p-value underflows), Bonferroni and BH adjusted p-values.
@@ -111,7 +111,8 @@ public final class Enrichment {
      */
     public static List<Row> cellTypes(List<DeResult> des, Map<String, Map<String, Double>> proportions) {
         Map<String, List<DeResult>> groups = new TreeMap<>();
-        for (DeResult de : des) if (!de.cellType().equals("bulk")) groups.computeIfAbsent(de.trait + "\t" + de.region(), k -> new ArrayList<>()).add(de);
+        for (DeResult de : des) if (!de.cellType().equals("bulk")) groups.computeIfAbsent(de.trait + "\t" + de.region(),
+                k -> new ArrayList<>()).add(de);
         List<Row> rows = new ArrayList<>();
         for (List<DeResult> g : groups.values()) {
             long total = 0;
@@ -189,7 +190,8 @@ public final class Enrichment {
         r.logP = ExactTests.logHyperUpper(shared.size(), na, bg.size() - na, nb);
         r.put("same_direction", same);
         r.put("concordance", shared.isEmpty() ? Double.NaN : (double) same / shared.size());
-        r.put("p_concordance", shared.isEmpty() ? Double.NaN : pValue(ExactTests.logBinomTest(same, shared.size(), 0.5, Alternative.TWO_SIDED)));
+        r.put("p_concordance", shared.isEmpty() ? Double.NaN : pValue(ExactTests.logBinomTest(same, shared.size(), 0.5,
+                Alternative.TWO_SIDED)));
         r.put("genes", String.join(",", shared));
         return r;
     }
@@ -221,7 +223,8 @@ public final class Enrichment {
                 for (Object v : r.cols.values()) {
                     if (!first) sb.append('\t');
                     first = false;
-                    if (v instanceof Double && (((Double) v).isNaN() || ((Double) v).isInfinite())) sb.append(((Double) v).isNaN() ? "NA" : "Inf");
+                    if (v instanceof Double && (((Double) v).isNaN() || ((Double) v).isInfinite())) sb.append(((Double) v).isNaN()
+                            ? "NA" : "Inf");
                     else sb.append(v);
                 }
                 sb.append('\n');

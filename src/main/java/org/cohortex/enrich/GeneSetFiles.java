@@ -31,7 +31,8 @@ public final class GeneSetFiles {
             ln++;
             if (line.isBlank() || line.startsWith("#")) continue;
             String[] f = line.split("\t");
-            if (f.length < 3) throw new UserException(file + ": line " + ln + ": a GMT line needs a name, a description and at least one gene (tab-separated)");
+            if (f.length < 3) throw new UserException(file + ": line " + ln
+                    + ": a GMT line needs a name, a description and at least one gene (tab-separated)");
             Integer prev = seen.put(f[0], ln);
             if (prev != null) throw new UserException(file + ": gene set '" + f[0] + "' appears twice (lines " + prev + " and " + ln + ")");
             Set<String> g = new LinkedHashSet<>();

@@ -157,7 +157,8 @@ public final class CellTypeImputation {
     /** x[off..] = P^{-1} b + L^{-T} z with P = L L' (a draw from N(P^{-1} b, P^{-1})). */
     static void drawGaussian(double[] p, double[] b, int k, Philox rng, double[] z, double[] work, double[] x, int off, String what) {
         double[] l = p.clone();
-        if (!CholeskyDecomposition.factor(l, 0, k)) throw new ArithmeticException("posterior precision of " + what + " not positive definite");
+        if (!CholeskyDecomposition.factor(l, 0, k)) throw new ArithmeticException("posterior precision of " + what
+                + " not positive definite");
         double[] m = b.clone();
         CholeskyDecomposition.solve(l, 0, k, m, 0);
         for (int c = 0; c < k; c++) z[c] = rng.normal();
@@ -238,7 +239,8 @@ public final class CellTypeImputation {
                     }
                 }
                 for (int r = 0; r < k; r++) for (int c = 0; c < r; c++) p[r * k + c] = p[c * k + r];
-                if (!CholeskyDecomposition.factor(p, 0, k)) { reason[g] = "GLS system not positive definite"; out[g] = nans(n * k); return; }
+                if (!CholeskyDecomposition.factor(p, 0,
+                        k)) { reason[g] = "GLS system not positive definite"; out[g] = nans(n * k); return; }
                 CholeskyDecomposition.solve(p, 0, k, b, 0);
                 mu = b;
                 double r2 = 0, qm = 0;

@@ -54,7 +54,8 @@ public final class MatrixReader {
         byte delim = TextFiles.delimiterFor(path, header);
         List<String> fields = TextFiles.split(header, (char) delim);
         if (fields.size() < 2) {
-            throw new UserException(path + ": line 1: the header has no sample ids (expected the gene-id column name, then one id per sample, "
+            throw new UserException(path
+                    + ": line 1: the header has no sample ids (expected the gene-id column name, then one id per sample, "
                     + (delim == '\t' ? "tab" : "comma") + "-separated)");
         }
         String[] samples = new String[fields.size() - 1];
@@ -63,7 +64,8 @@ public final class MatrixReader {
             String s = fields.get(j).trim();
             if (s.isEmpty()) throw new UserException(path + ": line 1, column " + (j + 1) + ": empty sample id in the header");
             Integer prev = seen.put(s, j + 1);
-            if (prev != null) throw new UserException(path + ": line 1: sample id '" + s + "' appears twice in the header (columns " + prev + " and " + (j + 1) + ")");
+            if (prev != null) throw new UserException(path + ": line 1: sample id '" + s + "' appears twice in the header (columns "
+                    + prev + " and " + (j + 1) + ")");
             samples[j - 1] = s;
         }
         final int n = samples.length;
@@ -112,7 +114,8 @@ public final class MatrixReader {
             for (int k = 0; k < c.rows; k++) {
                 Integer prev = geneLine.put(c.ids[k], c.lines[k]);
                 if (prev != null) {
-                    throw new UserException(path + ": gene id '" + c.ids[k] + "' appears twice (lines " + prev + " and " + c.lines[k] + ")");
+                    throw new UserException(path + ": gene id '" + c.ids[k] + "' appears twice (lines " + prev + " and " + c.lines[k]
+                            + ")");
                 }
             }
         }
@@ -181,19 +184,22 @@ public final class MatrixReader {
                     int e = s;
                     while (e < lineEnd && b[e] != delim) e++;
                     if (col >= n) {
-                        throw new UserException(path + ": line " + line + " (gene '" + id + "'): more values than the " + n + " sample ids of the header");
+                        throw new UserException(path + ": line " + line + " (gene '" + id + "'): more values than the " + n
+                                + " sample ids of the header");
                     }
                     try {
                         c.values[base + col] = NumberParser.parse(b, s, e);
                     } catch (NumberParser.Bad bad) {
-                        throw new UserException(path + ": line " + line + ", column " + (col + 2) + " (gene '" + id + "', sample '" + samples[col] + "'): " + bad.getMessage());
+                        throw new UserException(path + ": line " + line + ", column " + (col + 2) + " (gene '" + id + "', sample '"
+                                + samples[col] + "'): " + bad.getMessage());
                     }
                     col++;
                     f = e;
                     s = e + 1;
                 }
                 if (col != n) {
-                    throw new UserException(path + ": line " + line + " (gene '" + id + "'): " + col + " values, but the header has " + n + " sample ids");
+                    throw new UserException(path + ": line " + line + " (gene '" + id + "'): " + col + " values, but the header has " + n
+                            + " sample ids");
                 }
                 c.ids[rows] = id;
                 c.lines[rows] = line;

@@ -58,7 +58,8 @@ public final class MatrixWriter {
         int e = (int) Math.floor(Math.log10(Math.abs(v)));
         int shift = digits - 1 - e;
         if (shift > 300 || shift < -300) return v;
-        return shift >= 0 ? Math.round(v * Math.pow(10, shift)) / Math.pow(10, shift) : Math.round(v / Math.pow(10, -shift)) * Math.pow(10, -shift);
+        return shift >= 0 ? Math.round(v * Math.pow(10, shift)) / Math.pow(10, shift) : Math.round(v / Math.pow(10,
+                -shift)) * Math.pow(10, -shift);
     }
 
     /** Shortest round-trip representation; integers without ".0"; NaN as NA. */

@@ -44,7 +44,8 @@ public final class PhenotypeReader {
                 String name = header.get(j);
                 if (name.isEmpty()) throw new UserException(path + ": line 1, column " + (j + 1) + ": empty column name");
                 Integer prev = seen.put(name, j + 1);
-                if (prev != null) throw new UserException(path + ": line 1: column name '" + name + "' appears twice (columns " + prev + " and " + (j + 1) + ")");
+                if (prev != null) throw new UserException(path + ": line 1: column name '" + name + "' appears twice (columns " + prev
+                        + " and " + (j + 1) + ")");
             }
             String line;
             int ln = 1;
@@ -53,7 +54,8 @@ public final class PhenotypeReader {
                 if (line.isBlank()) continue;
                 List<String> f = TextFiles.split(line, delim);
                 if (f.size() != header.size()) {
-                    throw new UserException(path + ": line " + ln + ": " + f.size() + " fields, but the header has " + header.size() + " columns");
+                    throw new UserException(path + ": line " + ln + ": " + f.size() + " fields, but the header has " + header.size()
+                            + " columns");
                 }
                 String[] row = new String[f.size() + 1];
                 for (int j = 0; j < f.size(); j++) row[j] = f.get(j).trim();
@@ -69,7 +71,8 @@ public final class PhenotypeReader {
         if (sampleColumn != null) {
             idCol = header.indexOf(sampleColumn);
             if (idCol < 0) {
-                throw new UserException(path + ": no sample-id column named '" + sampleColumn + "' (--sample-column); the header starts with: "
+                throw new UserException(path + ": no sample-id column named '" + sampleColumn
+                        + "' (--sample-column); the header starts with: "
                         + String.join(", ", header.subList(0, Math.min(8, header.size()))));
             }
         }
@@ -79,7 +82,8 @@ public final class PhenotypeReader {
         for (int i = 0; i < rows.size(); i++) {
             String id = rows.get(i)[idCol];
             String ln = rows.get(i)[header.size()];
-            if (isMissingToken(id)) throw new UserException(path + ": line " + ln + ": missing sample id in column '" + header.get(idCol) + "'");
+            if (isMissingToken(id)) throw new UserException(path + ": line " + ln + ": missing sample id in column '" + header.get(idCol)
+                    + "'");
             Integer prev = lineOf.put(id, Integer.parseInt(ln));
             if (prev != null) throw new UserException(path + ": sample id '" + id + "' appears twice (lines " + prev + " and " + ln + ")");
             rowOf.put(id, i);
@@ -87,7 +91,8 @@ public final class PhenotypeReader {
         }
         if (forceCategorical != null) {
             for (String c : forceCategorical) {
-                if (!header.contains(c)) throw new UserException(path + ": --categorical names column '" + c + "', which the table does not have");
+                if (!header.contains(c)) throw new UserException(path + ": --categorical names column '" + c
+                        + "', which the table does not have");
             }
         }
         Map<String, Column> cols = new LinkedHashMap<>();

@@ -62,7 +62,8 @@ public enum Scale {
     public static ExpressionMatrix voomLog2Cpm(ExpressionMatrix m, String source) {
         int g = m.geneCount(), n = m.sampleCount();
         double[] v = m.values.data;
-        double[] lib = librarySizes(m, source, "log2-CPM needs non-negative counts (for log-scale input, say so: --transform none)");
+        double[] lib = librarySizes(m, source, "log2-CPM needs non-negative counts (for log-scale input: "
+                + UserException.setting("transform") + " none)");
         double[] o = new double[g * n];
         for (int r = 0; r < g; r++) {
             for (int j = 0; j < n; j++) o[r * n + j] = Math.log((v[r * n + j] + 0.5) / (lib[j] + 1.0) * 1e6) / LN2;

@@ -11,12 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.Comparator;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import org.cohortex.Version;
 import org.cohortex.io.AtomicFile;
 import org.cohortex.io.ExpressionMatrix;
 import org.cohortex.io.MatrixReader;
+import org.cohortex.de.DeTable;
 
 /**
  * report.html: self-contained (inline SVG and CSS, no scripts or external files), readable offline.
@@ -34,13 +37,34 @@ final class Report {
                 .append("td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#eee}td.l,th.l{text-align:left}")
                 .append(".grid{display:flex;flex-wrap:wrap;gap:8px}.plot{border:1px solid #ddd}h2{border-bottom:1px solid #999}")
                 .append("</style></head><body>");
-        h.append("<h1>Cohortex report</h1><p>cohortex ").append(esc(Version.get())).append("; configuration <code>").append(esc(c.file.toString()))
-                .append("</code>; traits: ").append(esc(String.join(", ", c.traits))).append("; DEGs: Bonferroni within set &lt; ").append(c.alpha).append(".</p>");
+        h.append("<h1>Cohortex report</h1><p>cohortex ").append(esc(Version.get())).append("; configuration <code>")
+                .append(esc(c.file.toString()))
+                .append("</code>; traits: ").append(esc(String.join(", ", c.traits))).append("; DEGs: Bonferroni within set &lt; ")
+                        .append(c.alpha)
+                .append(".</p>");
         List<String[]> summary = table(out.resolve("de_summary.tsv"));
-        // DEG counts: rows = sets, columns = traits
+        h.append(degCounts(c, summary));
+        h.append(proportions(out, regionTypes));
+        Path truth = c.phenotypes.getParent().resolve("truth").resolve("degs.tsv");
+        if (Files.isRegularFile(truth)) h.append(power(out, c, truth));
+        h.append(overlap(out, c));
+        h.append(enrichment(out));
+        h.append(notFitted(out));
+        h.append(prs(out, c));
+        h.append(volcanoes(out, c, summary));
+        h.append("<p>Manifest (inputs, checksums, versions, timings): <code>manifest.json</code>.</p></body></html>\n");
+        AtomicFile.writeString(out.resolve("report.html"), h.toString());
+    }
+
+    /** DEG counts: rows = sets, columns = traits. */
+    private static String degCounts(StudyConfig c, List<String[]> summary) {
+        StringBuilder h = new StringBuilder();
         Map<String, Map<String, String>> counts = new TreeMap<>();
-        for (String[] r : summary.subList(1, summary.size())) counts.computeIfAbsent(r[1], k -> new LinkedHashMap<>()).put(r[0], r[3] + " (" + r[4] + ")");
-        h.append("<h2 id=\"degs\">DEGs by region, cell type and trait</h2><p>Bonferroni within set; in brackets, experiment-wise.</p><table><tr><th class=l>set</th>");
+        for (String[] r : summary.subList(1, summary.size())) counts.computeIfAbsent(r[1], k -> new LinkedHashMap<>()).put(r[0],
+                r[3] + " (" + r[4] + ")");
+        h.append("<h2 id=\"degs\">DEGs by region, cell type and trait</h2><p>Bonferroni within set; in brackets, "
+                + "experiment-wise.</p><table><tr>")
+                .append("<th class=l>set</th>");
         for (String t : c.traits) h.append("<th>").append(esc(t)).append("</th>");
         h.append("</tr>");
         counts.forEach((set, m) -> {
@@ -48,22 +72,21 @@ final class Report {
             for (String t : c.traits) h.append("<td>").append(esc(m.getOrDefault(t, "-"))).append("</td>");
             h.append("</tr>");
         });
-        h.append("</table>");
-        // proportions
-        h.append("<h2 id=\"proportions\">Cell-type proportions (mean per region)</h2><div class=grid>");
+        return h.append("</table>").toString();
+    }
+
+    private static String proportions(Path out, Map<String, List<String>> regionTypes) {
+        StringBuilder h = new StringBuilder("<h2 id=\"proportions\">Cell-type proportions (mean per region)</h2><div class=grid>");
         for (String r : regionTypes.keySet()) {
             Path p = out.resolve("deconvolution").resolve(r).resolve("proportions.tsv");
-            if (!Files.isRegularFile(p)) continue;
-            ExpressionMatrix m = MatrixReader.read(p);
-            h.append(barChart(r, m));
+            if (Files.isRegularFile(p)) h.append(barChart(r, MatrixReader.read(p)));
         }
-        h.append("</div>");
-        // truth-based power
-        Path truth = c.phenotypes.getParent().resolve("truth").resolve("degs.tsv");
-        if (Files.isRegularFile(truth)) h.append(power(out, c, truth));
-        // overlap
+        return h.append("</div>").toString();
+    }
+
+    private static String overlap(Path out, StudyConfig c) {
         List<String[]> ov = table(out.resolve("enrich").resolve("overlap.tsv"));
-        h.append("<h2 id=\"overlap\">Trait overlap (all sets)</h2><table><tr><th class=l>trait</th>");
+        StringBuilder h = new StringBuilder("<h2 id=\"overlap\">Trait overlap (all sets)</h2><table><tr><th class=l>trait</th>");
         for (String t : c.traits) h.append("<th>").append(esc(t)).append("</th>");
         h.append("</tr>");
         Map<String, String> shared = new HashMap<>();
@@ -78,18 +101,26 @@ final class Report {
         }
         for (String a : c.traits) {
             h.append("<tr><th class=l>").append(esc(a)).append("</th>");
-            for (String b : c.traits) h.append("<td>").append(a.equals(b) ? "" : esc(shared.getOrDefault(a + "|" + b, "0"))).append("</td>");
+            for (String b : c.traits) h.append("<td>").append(a.equals(b) ? "" : esc(shared.getOrDefault(a + "|" + b,
+                    "0"))).append("</td>");
             h.append("</tr>");
         }
-        h.append("</table>");
-        // enrichment
+        return h.append("</table>").toString();
+    }
+
+    private static String enrichment(Path out) {
+        StringBuilder h = new StringBuilder();
         for (String f : new String[] {"ora.tsv", "lists.tsv", "celltypes.tsv"}) {
             List<String[]> t = table(out.resolve("enrich").resolve(f));
             if (t.size() <= 1) continue;
             h.append("<h2 id=\"").append(f.replace(".tsv", "")).append("\">Enrichment: ").append(f).append(" (top 25 by p)</h2>");
             h.append(htmlTable(t, 25, List.of("genes")));
         }
-        // analyses that could not be fitted, with the reason
+        return h.toString();
+    }
+
+    /** Analyses that could not be fitted, with the reason. */
+    private static String notFitted(Path out) {
         List<String[]> nf = new ArrayList<>();
         nf.add(new String[] {"analysis", "reason"});
         try (Stream<Path> w = Files.walk(out.resolve("de"))) {
@@ -99,36 +130,40 @@ final class Report {
         } catch (IOException e) {
             // no de folder: nothing to list
         }
-        if (nf.size() > 1) {
-            h.append("<h2 id=\"not-fitted\">Analyses not fitted</h2>");
-            h.append(htmlTable(nf, 1000, List.of(), false));
-        }
-        // PRS: QC counts and the threshold table
+        return nf.size() <= 1 ? "" : "<h2 id=\"not-fitted\">Analyses not fitted</h2>" + htmlTable(nf, 1000, List.of(), false);
+    }
+
+    /** PRS: QC counts and the threshold table. */
+    private static String prs(Path out, StudyConfig c) {
         List<String[]> steps = table(out.resolve("prs").resolve("qc").resolve("qc_steps.tsv"));
-        if (steps.size() > 1) {
-            h.append("<h2 id=\"prs\">Polygenic risk score (").append(esc(c.prs != null ? c.prs.name() : "prs")).append(")</h2><p>Genotype and GWAS QC, step by step:</p>");
-            h.append(htmlTable(steps, 100, List.of(), false));
-            List<String[]> r2 = table(out.resolve("prs").resolve("score").resolve("r2.tsv"));
-            if (r2.size() > 1) {
-                h.append("<p>Regression of ").append(esc(c.prs != null ? c.prs.target() : "the target trait")).append(" on the score + PCs at each GWAS p threshold (the best becomes the trait):</p>");
-                h.append(htmlTable(r2, 100, List.of(), false));
-            }
+        if (steps.size() <= 1) return "";
+        StringBuilder h = new StringBuilder("<h2 id=\"prs\">Polygenic risk score (").append(esc(c.prs != null ? c.prs.name() : "prs"))
+                .append(")</h2><p>Genotype and GWAS QC, step by step:</p>").append(htmlTable(steps, 100, List.of(), false));
+        List<String[]> r2 = table(out.resolve("prs").resolve("score").resolve("r2.tsv"));
+        if (r2.size() > 1) {
+            h.append("<p>Regression of ").append(esc(c.prs != null ? c.prs.target() : "the target trait"))
+                    .append(" on the score + PCs at each GWAS p threshold (the best becomes the trait):</p>").append(htmlTable(r2, 100,
+                            List.of(), false));
         }
-        // volcano plots and top genes
-        h.append("<h2 id=\"volcano\">Volcano plots</h2><div class=grid>");
-        StringBuilder top = new StringBuilder("<h2 id=\"top\">Top genes (up to 10 DEGs per analysis)</h2><table><tr><th class=l>trait</th><th class=l>set</th><th class=l>gene</th><th>beta</th><th>p</th><th>p_bonferroni</th></tr>");
+        return h.toString();
+    }
+
+    /** A volcano plot per analysis, and up to 10 DEGs of each. */
+    private static String volcanoes(Path out, StudyConfig c, List<String[]> summary) {
+        StringBuilder h = new StringBuilder("<h2 id=\"volcano\">Volcano plots</h2><div class=grid>");
+        StringBuilder top = new StringBuilder("<h2 id=\"top\">Top genes (up to 10 DEGs per analysis)</h2><table><tr><th class=l>trait</th>")
+                .append("<th class=l>set</th><th class=l>gene</th><th>beta</th><th>p</th><th>p_bonferroni</th></tr>");
         for (String[] r : summary.subList(1, summary.size())) {
-            Path de = out.resolve("de").resolve(r[0]).resolve(r[1]).resolve("de.tsv");
-            List<String[]> rows = table(de);
-            h.append(volcano(r[0] + " / " + r[1], rows));
-            rows.subList(1, rows.size()).stream().filter(x -> !x[6].equals("NA") && Double.parseDouble(x[5]) < c.alpha)
-                    .sorted((x, y) -> Double.compare(Double.parseDouble(x[4]), Double.parseDouble(y[4]))).limit(10)
-                    .forEach(x -> top.append("<tr><td class=l>").append(esc(r[0])).append("</td><td class=l>").append(esc(r[1])).append("</td><td class=l>")
-                            .append(esc(x[0])).append("</td><td>").append(fmt(x[1])).append("</td><td>").append(fmt(x[4])).append("</td><td>").append(fmt(x[5])).append("</td></tr>"));
+            DeTable de = DeTable.read(out.resolve("de").resolve(r[0]).resolve(r[1]).resolve("de.tsv"));
+            double[] beta = de.column("beta"), p = de.column("p"), bonf = de.column("p_bonferroni");
+            h.append(volcano(r[0] + " / " + r[1], beta, p, bonf));
+            IntStream.range(0, de.size()).filter(g -> bonf[g] < c.alpha).boxed().sorted(Comparator.comparingDouble(g -> p[g])).limit(10)
+                    .forEach(g -> top.append("<tr><td class=l>").append(esc(r[0])).append("</td><td class=l>").append(esc(r[1]))
+                            .append("</td><td class=l>").append(esc(de.genes()[g])).append("</td><td>").append(fmt(beta[g]))
+                                    .append("</td><td>")
+                            .append(fmt(p[g])).append("</td><td>").append(fmt(bonf[g])).append("</td></tr>"));
         }
-        h.append("</div>").append(top).append("</table>");
-        h.append("<p>Manifest (inputs, checksums, versions, timings): <code>manifest.json</code>.</p></body></html>\n");
-        AtomicFile.writeString(out.resolve("report.html"), h.toString());
+        return h.append("</div>").append(top).append("</table>").toString();
     }
 
     private static String power(Path out, StudyConfig c, Path truth) {
@@ -142,9 +177,12 @@ final class Report {
             inRegion.computeIfAbsent(r[0] + "|" + r[1], k -> new HashSet<>()).add(r[3]);
         }
         StringBuilder s = new StringBuilder("<h2 id=\"power\">Against the simulation's truth</h2><p>Per trait and set, at Bonferroni &lt; ")
-                .append(c.alpha).append(": power = share of the genes planted in this set (for a bulk set: in any cell type of the region) that are DEGs; ")
-                .append("a DEG is false when nothing was planted for the trait in that gene anywhere in the region (FDP = false / DEGs).</p>")
-                .append("<table><tr><th class=l>trait</th><th class=l>set</th><th>planted</th><th>DEGs</th><th>planted found</th><th>power</th><th>false</th><th>FDP</th></tr>");
+                .append(c.alpha).append(": power = share of the genes planted in this set (for a bulk set: in any cell type of the "
+                        + "region) that are DEGs; ")
+                .append("a DEG is false when nothing was planted for the trait in that gene anywhere in the region (FDP = false / "
+                        + "DEGs).</p>")
+                .append("<table><tr><th class=l>trait</th><th class=l>set</th><th>planted</th><th>DEGs</th><th>planted "
+                        + "found</th><th>power</th><th>false</th><th>FDP</th></tr>");
         List<String[]> sum = table(out.resolve("de_summary.tsv"));
         for (String[] r : sum.subList(1, sum.size())) {
             String region = r[1].contains(".") ? r[1].substring(0, r[1].indexOf('.')) : r[1];
@@ -159,60 +197,71 @@ final class Report {
                 if (!anywhere.contains(x[0])) falses++;
             }
             if (p.isEmpty() && hits == 0) continue;
-            s.append("<tr><td class=l>").append(esc(r[0])).append("</td><td class=l>").append(esc(r[1])).append("</td><td>").append(p.size()).append("</td><td>")
-                    .append(hits).append("</td><td>").append(found).append("</td><td>").append(p.isEmpty() ? "-" : String.format("%.2f", (double) found / p.size()))
-                    .append("</td><td>").append(falses).append("</td><td>").append(hits == 0 ? "-" : String.format("%.2f", (double) falses / hits)).append("</td></tr>");
+            s.append("<tr><td class=l>").append(esc(r[0])).append("</td><td class=l>").append(esc(r[1])).append("</td><td>")
+                    .append(p.size()).append("</td><td>")
+                    .append(hits).append("</td><td>").append(found).append("</td><td>").append(p.isEmpty() ? "-" : String.format("%.2f",
+                            (double) found / p.size()))
+                    .append("</td><td>").append(falses).append("</td><td>").append(hits == 0 ? "-" : String.format("%.2f",
+                            (double) falses / hits)).append("</td></tr>");
         }
         return s.append("</table>").toString();
     }
 
     private static String barChart(String region, ExpressionMatrix m) {
         int k = m.sampleCount(), w = 360, bar = 22, hgt = 30 + k * (bar + 4);
-        StringBuilder s = new StringBuilder("<svg class=plot xmlns=\"http://www.w3.org/2000/svg\" width=\"" + w + "\" height=\"" + hgt + "\"><text x=\"5\" y=\"18\" font-size=\"14\">" + esc(region) + "</text>");
+        StringBuilder s = new StringBuilder("<svg class=plot xmlns=\"http://www.w3.org/2000/svg\" width=\"" + w + "\" height=\"" + hgt
+                + "\"><text x=\"5\" y=\"18\" font-size=\"14\">" + esc(region) + "</text>");
         for (int t = 0; t < k; t++) {
             double mean = 0;
             for (int i = 0; i < m.geneCount(); i++) mean += m.values.get(i, t) / m.geneCount();
             int y = 28 + t * (bar + 4);
             s.append("<text x=\"5\" y=\"").append(y + 15).append("\" font-size=\"12\">").append(esc(m.samples[t])).append("</text>")
-                    .append("<rect x=\"120\" y=\"").append(y).append("\" width=\"").append((int) (mean * 400)).append("\" height=\"").append(bar).append("\" fill=\"#4a7ab5\"/>")
-                    .append("<text x=\"").append(125 + (int) (mean * 400)).append("\" y=\"").append(y + 15).append("\" font-size=\"11\">").append(String.format("%.3f", mean)).append("</text>");
+                    .append("<rect x=\"120\" y=\"").append(y).append("\" width=\"").append((int) (mean * 400)).append("\" height=\"")
+                            .append(bar).append("\" fill=\"#4a7ab5\"/>")
+                    .append("<text x=\"").append(125 + (int) (mean * 400)).append("\" y=\"").append(y + 15).append("\" font-size=\"11\">")
+                            .append(String.format("%.3f", mean)).append("</text>");
         }
         return s.append("</svg>").toString();
     }
 
-    private static String volcano(String title, List<String[]> rows) {
+    private static String volcano(String title, double[] beta, double[] pv, double[] bonf) {
         int w = 260, h = 190;
         double maxX = 0.1, maxY = 1;
         List<double[]> pts = new ArrayList<>();
-        for (String[] r : rows.subList(1, rows.size())) {
-            if (r[4].equals("NA")) continue;
-            double x = Double.parseDouble(r[1]), p = Double.parseDouble(r[4]);
+        for (int g = 0; g < beta.length; g++) {
+            if (Double.isNaN(pv[g])) continue;
+            double x = beta[g], p = pv[g];
             double y = p > 0 ? -Math.log10(p) : 320;
-            boolean sig = !r[5].equals("NA") && Double.parseDouble(r[5]) < 0.05;
+            boolean sig = bonf[g] < 0.05;
             pts.add(new double[] {x, y, sig ? 1 : 0});
             maxX = Math.max(maxX, Math.abs(x));
             maxY = Math.max(maxY, y);
         }
-        StringBuilder s = new StringBuilder("<svg class=plot xmlns=\"http://www.w3.org/2000/svg\" width=\"" + w + "\" height=\"" + h + "\"><text x=\"4\" y=\"13\" font-size=\"11\">"
-                + esc(title) + "</text><line x1=\"" + w / 2 + "\" y1=\"18\" x2=\"" + w / 2 + "\" y2=\"" + (h - 12) + "\" stroke=\"#ccc\"/>"
-                + "<text x=\"4\" y=\"" + (h - 2) + "\" font-size=\"9\">beta (x) vs -log10 p (y)</text>");
+        StringBuilder s = new StringBuilder("<svg class=plot xmlns=\"http://www.w3.org/2000/svg\" width=\"" + w + "\" height=\"" + h
+                + "\"><text x=\"4\" y=\"13\" font-size=\"11\">" + esc(title) + "</text><line x1=\"" + w / 2 + "\" y1=\"18\" x2=\"" + w / 2
+                + "\" y2=\"" + (h - 12) + "\" stroke=\"#ccc\"/>" + "<text x=\"4\" y=\"" + (h - 2)
+                        + "\" font-size=\"9\">beta (x) vs -log10 p (y)</text>");
         int step = Math.max(1, pts.size() / 250); // every DEG, and ~250 of the rest: keeps the page small
         for (int i = 0; i < pts.size(); i++) {
             double[] p = pts.get(i);
             if (p[2] == 0 && i % step != 0) continue;
             double px = w / 2.0 + p[0] / maxX * (w / 2.0 - 8), py = (h - 14) - p[1] / maxY * (h - 36);
-            s.append("<circle cx=\"").append(String.format("%.1f", px)).append("\" cy=\"").append(String.format("%.1f", py)).append("\" r=\"").append(p[2] == 1 ? "2" : "1")
-                    .append("\" fill=\"").append(p[2] == 1 ? "#c0392b" : "#888").append("\"/>");
+            s.append("<circle cx=\"").append(String.format("%.1f", px)).append("\" cy=\"").append(String.format("%.1f",
+                    py)).append("\" r=\"")
+                    .append(p[2] == 1 ? "2" : "1").append("\" fill=\"").append(p[2] == 1 ? "#c0392b" : "#888").append("\"/>");
         }
         return s.append("</svg>").toString();
     }
+
+    private static String fmt(double d) { return fmt(Double.isNaN(d) ? "NA" : Double.toString(d)); }
 
     private static String htmlTable(List<String[]> t, int limit, List<String> skip) { return htmlTable(t, limit, skip, true); }
 
     private static String htmlTable(List<String[]> t, int limit, List<String> skip, boolean sortByP) {
         StringBuilder s = new StringBuilder("<table><tr>");
         List<Integer> cols = new ArrayList<>();
-        for (int i = 0; i < t.get(0).length; i++) if (!skip.contains(t.get(0)[i])) { cols.add(i); s.append("<th>").append(esc(t.get(0)[i])).append("</th>"); }
+        for (int i = 0; i < t.get(0).length; i++) if (!skip.contains(t.get(0)[i])) { cols.add(i); s.append("<th>").append(esc(t.get(0)[i]))
+                .append("</th>"); }
         s.append("</tr>");
         int pc = List.of(t.get(0)).indexOf("p");
         List<String[]> rows = new ArrayList<>(t.subList(1, t.size()));

@@ -123,7 +123,8 @@ public final class GeneticRelationship {
                 if (k == j) both = missing[j];
                 else if (missing[j] > 0 && missing[k] > 0) {
                     if (sparse) both = bothMissing[j * n + k];
-                    else for (int w = 0, oj = j * mWords, ok = k * mWords; w < mWords; w++) both += Long.bitCount(missBits[oj + w] & missBits[ok + w]);
+                    else for (int w = 0, oj = j * mWords, ok = k * mWords; w < mWords; w++) both += Long.bitCount(missBits[oj
+                            + w] & missBits[ok + w]);
                 }
                 double den = m - missing[j] - missing[k] + both;
                 double v = den > 0 ? grm.get(j, k) / den : Double.NaN;

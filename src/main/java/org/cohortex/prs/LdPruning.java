@@ -55,7 +55,8 @@ public final class LdPruning {
         // three bit planes per variant over all samples (samples not analysed cleared):
         // a = (x >= 1), b = (x == 2), c = called; x = a + b and x^2 = a + 3b
         int words = (fs.n() + 63) >>> 6;
-        if ((long) m * words * 3 > Integer.MAX_VALUE) throw new UserException("LD pruning: " + m + " variants of one chromosome x " + fs.n() + " samples do not fit one array");
+        if ((long) m * words * 3 > Integer.MAX_VALUE) throw new UserException("LD pruning: " + m + " variants of one chromosome x "
+                + fs.n() + " samples do not fit one array");
         long[] geno = new long[m * words * 3];
         long[] keepMask = fs.keepMask(samples);
         double[] maf = new double[m], sum = new double[m], ssq = new double[m];
@@ -80,7 +81,8 @@ public final class LdPruning {
         return pruned;
     }
 
-    private void pruneChromosome(int cs, int ce, int n, int words, long[] geno, double[] maf, double[] sum, double[] ssq, int[] miss, boolean[] pruned) {
+    private void pruneChromosome(int cs, int ce, int n, int words, long[] geno, double[] maf, double[] sum, double[] ssq, int[] miss,
+            boolean[] pruned) {
         double thr = r2Threshold * (1 + EPS);
         int[] live = new int[window + step], startArr = new int[window + step];
         int start = cs, end = cs + 1, size;

@@ -56,7 +56,8 @@ public final class PlinkFileset implements AutoCloseable {
     public static PlinkFileset open(Path prefix) {
         Path bim = Path.of(prefix + ".bim"), fam = Path.of(prefix + ".fam"), bedPath = Path.of(prefix + ".bed");
         for (Path p : List.of(bedPath, bim, fam)) {
-            if (!Files.isRegularFile(p)) throw new UserException(p + ": not found (a PLINK 1 binary fileset needs .bed, .bim and .fam with the same prefix)");
+            if (!Files.isRegularFile(p)) throw new UserException(p
+                    + ": not found (a PLINK 1 binary fileset needs .bed, .bim and .fam with the same prefix)");
         }
         List<Sample> samples = readFam(fam);
         List<Variant> variants = readBim(bim);
@@ -71,7 +72,8 @@ public final class PlinkFileset implements AutoCloseable {
             }
             if (m[2] != 1) {
                 ch.close();
-                throw new UserException(bedPath + ": sample-major .bed (mode byte " + m[2] + "); rewrite it SNP-major with plink --make-bed");
+                throw new UserException(bedPath + ": sample-major .bed (mode byte " + m[2]
+                        + "); rewrite it SNP-major with plink --make-bed");
             }
             long expected = 3 + (long) variants.size() * ((samples.size() + 3) / 4);
             long size = ch.size();
@@ -95,7 +97,8 @@ public final class PlinkFileset implements AutoCloseable {
                 ln++;
                 if (line.isBlank()) continue;
                 String[] f = line.trim().split("\\s+");
-                if (f.length < 6) throw new UserException(fam + " line " + ln + ": " + f.length + " fields; a .fam line has 6 (FID IID father mother sex phenotype)");
+                if (f.length < 6) throw new UserException(fam + " line " + ln + ": " + f.length
+                        + " fields; a .fam line has 6 (FID IID father mother sex phenotype)");
                 int sex = switch (f[4]) { case "1" -> 1; case "2" -> 2; default -> 0; };
                 out.add(new Sample(f[0], f[1], sex, f[2].equals("0") && f[3].equals("0")));
             }
@@ -115,7 +118,8 @@ public final class PlinkFileset implements AutoCloseable {
                 ln++;
                 if (line.isBlank()) continue;
                 String[] f = line.trim().split("\\s+");
-                if (f.length != 6) throw new UserException(bim + " line " + ln + ": " + f.length + " fields; a .bim line has 6 (chr id cM bp A1 A2)");
+                if (f.length != 6) throw new UserException(bim + " line " + ln + ": " + f.length
+                        + " fields; a .bim line has 6 (chr id cM bp A1 A2)");
                 long bp;
                 double cm;
                 try {

@@ -20,7 +20,8 @@ public final class PolygenicScore {
 
     private PolygenicScore() {}
 
-    public static Scores compute(PlinkFileset fs, List<SummaryStatistics.Matched> snps, int[] samples, double[] thresholds, DenseOps backend) {
+    public static Scores compute(PlinkFileset fs, List<SummaryStatistics.Matched> snps, int[] samples, double[] thresholds,
+            DenseOps backend) {
         int n = samples.length, m = snps.size(), t = thresholds.length;
         int[] variants = new int[m];
         for (int k = 0; k < m; k++) variants[k] = snps.get(k).bimIndex();

@@ -58,7 +58,8 @@ public final class PrsPipeline {
             long nonFounders = fs.samples.stream().filter(x -> !x.founder()).count();
             if (nonFounders > 0) {
                 Log.warn("prs qc: %d samples have parents in %s.fam; every sample is treated as a founder (plink's --make-founders). "
-                        + "plink's default computes allele frequencies from founders only, so MAF/HWE/LD can differ slightly from plink's on family data", nonFounders, bfile);
+                        + "plink's default computes allele frequencies from founders only, so MAF/HWE/LD can differ slightly from "
+                                + "plink's on family data", nonFounders, bfile);
             }
             List<String[]> log = new ArrayList<>();
             lapStart = System.nanoTime();
@@ -71,7 +72,8 @@ public final class PrsPipeline {
                 int after = before - step.removed().size();
                 if (isVar) variantsLeft = after; else samplesLeft = after;
                 log.add(row(step.name(), step.what(), before, step.removed().size(), after, step.reason()));
-                writeList(out.resolve("removed").resolve(step.name() + ".txt"), step.removed(), isVar ? i -> fs.variants.get(i).id() : i -> sampleId(fs, i));
+                writeList(out.resolve("removed").resolve(step.name() + ".txt"), step.removed(), isVar ? i -> fs.variants.get(i)
+                        .id() : i -> sampleId(fs, i));
             }
             int[] variants = g.variants();
             int[] samples = g.samples();
@@ -81,7 +83,8 @@ public final class PrsPipeline {
             int[] auto = Arrays.stream(variants).filter(j -> fs.variants.get(j).autosome()).toArray();
             int[] pruned = new LdPruning(s.pruneWindow(), s.pruneStep(), s.pruneR2()).prune(fs, auto, samples);
             log.add(row("ld_prune", "variants", auto.length, auto.length - pruned.length, pruned.length,
-                    "--indep-pairwise " + s.pruneWindow() + " " + s.pruneStep() + " " + s.pruneR2() + " (autosomes; kept for het, relatedness, PCA)"));
+                    "--indep-pairwise " + s.pruneWindow() + " " + s.pruneStep() + " " + s.pruneR2()
+                            + " (autosomes; kept for het, relatedness, PCA)"));
             writeList(out.resolve("prune.in"), boxed(pruned), i -> fs.variants.get(i).id());
 
             // heterozygosity
@@ -121,7 +124,8 @@ public final class PrsPipeline {
                 }
                 writeInbreeding(out.resolve("sexcheck.tsv"), fs, samples, sex, status);
                 log.add(row("sex_check", "samples", samples.length, problem.size(), keep.size(),
-                        "chrX F (" + xVars.length + " variants): female < " + fmt(s.sexFemaleMax()) + ", male > " + fmt(s.sexMaleMin()) + "; reported sex disagrees or unknown"));
+                        "chrX F (" + xVars.length + " variants): female < " + fmt(s.sexFemaleMax()) + ", male > " + fmt(s.sexMaleMin())
+                                + "; reported sex disagrees or unknown"));
                 writeList(out.resolve("removed").resolve("sex_check.txt"), problem, i -> sampleId(fs, i));
                 samples = unbox(keep);
             }
@@ -132,7 +136,8 @@ public final class PrsPipeline {
             List<Integer> relOut = new ArrayList<>();
             keep.clear();
             for (int k = 0; k < samples.length; k++) (rel[k] ? relOut : keep).add(samples[k]);
-            log.add(row("relatedness", "samples", samples.length, relOut.size(), keep.size(), "--rel-cutoff " + fmt(s.relCutoff()) + " (GRM on the pruned autosomes)"));
+            log.add(row("relatedness", "samples", samples.length, relOut.size(), keep.size(), "--rel-cutoff " + fmt(s.relCutoff())
+                    + " (GRM on the pruned autosomes)"));
             writeList(out.resolve("removed").resolve("relatedness.txt"), relOut, i -> sampleId(fs, i));
             samples = unbox(keep);
             writeList(out.resolve("samples.qc.txt"), boxed(samples), i -> sampleId(fs, i));
@@ -143,7 +148,8 @@ public final class PrsPipeline {
             SymmetricEigen eig = backend.symmetricEigen(pcaGrm);
             int k = Math.min(s.pcs(), samples.length - 1);
             writePcs(out.resolve("pcs.tsv"), fs, samples, eig, k);
-            log.add(row("pca", "samples", samples.length, 0, samples.length, k + " PCs of the GRM of " + pruned.length + " pruned variants"));
+            log.add(row("pca", "samples", samples.length, 0, samples.length, k + " PCs of the GRM of " + pruned.length
+                    + " pruned variants"));
 
             // summary statistics
             SummaryStatistics.Result ss = SummaryStatistics.qc(SummaryStatistics.read(sumstatsFile), fs, variants, s.sumstats());
@@ -152,15 +158,19 @@ public final class PrsPipeline {
                 w.write("step\tcount\n");
                 for (var e : ss.counts().entrySet()) w.write(e.getKey() + "\t" + e.getValue() + "\n");
             });
-            for (var e : ss.removed().entrySet()) writeList(out.resolve("removed").resolve("sumstats_" + e.getKey() + ".txt"), e.getValue());
-            log.add(row("sumstats", "variants", ss.counts().get("input"), ss.counts().get("input") - ss.matched().size(), ss.matched().size(),
-                    "duplicates, ambiguous, MAF < " + fmt(s.sumstats().minMaf()) + ", INFO < " + fmt(s.sumstats().minInfo()) + ", not in target, allele mismatch"));
+            for (var e : ss.removed().entrySet()) writeList(out.resolve("removed").resolve("sumstats_" + e.getKey() + ".txt"),
+                    e.getValue());
+            log.add(row("sumstats", "variants", ss.counts().get("input"), ss.counts().get("input") - ss.matched().size(),
+                    ss.matched().size(),
+                    "duplicates, ambiguous, MAF < " + fmt(s.sumstats().minMaf()) + ", INFO < " + fmt(s.sumstats().minInfo())
+                            + ", not in target, allele mismatch"));
             AtomicFile.write(out.resolve("qc_steps.tsv"), w -> {
                 w.write("step\tunit\tbefore\tremoved\tafter\tcriterion\n");
                 // timings go to the log, not the table, so that reruns give identical files
                 for (String[] r : log) w.write(String.join("\t", Arrays.copyOf(r, 6)) + "\n");
             });
-            for (String[] r : log) Log.info("prs qc: %-20s %-8s %,9d -> %,9d  (%s removed, %s s)", r[0], r[1], Integer.parseInt(r[2]), Integer.parseInt(r[4]), r[3], r[6]);
+            for (String[] r : log) Log.info("prs qc: %-20s %-8s %,9d -> %,9d  (%s removed, %s s)", r[0], r[1], Integer.parseInt(r[2]),
+                    Integer.parseInt(r[4]), r[3], r[6]);
             Log.info("prs qc: done in %.1f s -> %s", (System.nanoTime() - t0) / 1e9, out);
         }
     }
@@ -169,7 +179,8 @@ public final class PrsPipeline {
 
     public record ScoreResult(double[] thresholds, int[] snps, double[] r2, double[] incremental, double[] p, int best) {}
 
-    public static ScoreResult score(Path bfile, Path qcDir, PhenotypeTable pheno, String trait, ScoreSettings s, DenseOps backend, Path out) {
+    public static ScoreResult score(Path bfile, Path qcDir, PhenotypeTable pheno, String trait, ScoreSettings s, DenseOps backend,
+            Path out) {
         long t0 = System.nanoTime();
         try (PlinkFileset fs = PlinkFileset.open(bfile)) {
             Map<String, Integer> sampleIndex = new HashMap<>();
@@ -178,7 +189,8 @@ public final class PrsPipeline {
             int[] samples = new int[keptIds.size()];
             for (int k = 0; k < samples.length; k++) {
                 Integer i = sampleIndex.get(keptIds.get(k));
-                if (i == null) throw new UserException(qcDir.resolve("samples.qc.txt") + " line " + (k + 1) + ": sample '" + keptIds.get(k) + "' is not in " + bfile + ".fam; was qc run on this fileset?");
+                if (i == null) throw new UserException(qcDir.resolve("samples.qc.txt") + " line " + (k + 1) + ": sample '"
+                        + keptIds.get(k) + "' is not in " + bfile + ".fam; was qc run on this fileset?");
                 samples[k] = i;
             }
             List<SummaryStatistics.Matched> matched = readMatched(qcDir.resolve("sumstats.matched.tsv"), fs);
@@ -193,10 +205,12 @@ public final class PrsPipeline {
                 w.write("SNP\tCHR\tBP\tA1\tBETA\tP\n");
                 for (SummaryStatistics.Matched mm : clumped) {
                     PlinkFileset.Variant v = fs.variants.get(mm.bimIndex());
-                    w.write(mm.id() + "\t" + v.chrom() + "\t" + v.bp() + "\t" + v.a1() + "\t" + exact(mm.beta()) + "\t" + exact(mm.p()) + "\n");
+                    w.write(mm.id() + "\t" + v.chrom() + "\t" + v.bp() + "\t" + v.a1() + "\t" + exact(mm.beta()) + "\t" + exact(mm.p())
+                            + "\n");
                 }
             });
-            Log.info("prs score: %,d matched variants clumped to %,d index variants (r2 %s, %d kb) in %.1f s", matched.size(), clumped.size(), fmt(s.clump().r2()), s.clump().kb(),
+            Log.info("prs score: %,d matched variants clumped to %,d index variants (r2 %s, %d kb) in %.1f s", matched.size(),
+                    clumped.size(), fmt(s.clump().r2()), s.clump().kb(),
                     (System.nanoTime() - t0) / 1e9);
             PolygenicScore.Scores sc = PolygenicScore.compute(fs, clumped, samples, s.thresholds(), backend);
             AtomicFile.write(out.resolve("scores.tsv"), w -> {
@@ -215,14 +229,16 @@ public final class PrsPipeline {
 
             // regression on the trait (samples with a trait value and PCs)
             PhenotypeTable.Column col = pheno.column(trait);
-            if (col.type != PhenotypeTable.Type.NUMERIC) throw new UserException(pheno.source + ": trait '" + trait + "' is not numeric (0/1 for a binary trait)");
+            if (col.type != PhenotypeTable.Type.NUMERIC) throw new UserException(pheno.source + ": trait '" + trait
+                    + "' is not numeric (0/1 for a binary trait)");
             Map<String, double[]> pcs = readPcs(qcDir.resolve("pcs.tsv"));
             List<Integer> use = new ArrayList<>();
             for (int k = 0; k < samples.length; k++) {
                 int row = pheno.row(fs.samples.get(samples[k]).iid());
                 if (row >= 0 && !Double.isNaN(col.numeric[row]) && pcs.containsKey(sampleId(fs, samples[k]))) use.add(k);
             }
-            if (use.size() < 10) throw new UserException(pheno.source + ": only " + use.size() + " QC'd samples have trait '" + trait + "' (matched by IID); need at least 10");
+            if (use.size() < 10) throw new UserException(pheno.source + ": only " + use.size() + " QC'd samples have trait '" + trait
+                    + "' (matched by IID); need at least 10");
             int n = use.size();
             double[] y = new double[n];
             boolean binary = true;
@@ -257,8 +273,10 @@ public final class PrsPipeline {
             AtomicFile.write(out.resolve("r2.tsv"), w -> {
                 w.write("threshold\tn_snps\tn_samples\tmodel\tr2_full\tr2_null\tr2_incremental\tcoefficient\tse\tp\tbest\n");
                 for (int t = 0; t < T; t++) {
-                    w.write(label(s.thresholds()[t]) + "\t" + sc.variantCounts()[t] + "\t" + n + "\t" + (isBinary ? "logistic_nagelkerke" : "linear") + "\t" + g(r2[t]) + "\t"
-                            + g(nul.r2()) + "\t" + g(inc[t]) + "\t" + g(coef[t]) + "\t" + g(se[t]) + "\t" + g(pvals[t]) + "\t" + (t == bestT) + "\n");
+                    w.write(label(s.thresholds()[t]) + "\t" + sc.variantCounts()[t] + "\t" + n + "\t" + (isBinary
+                            ? "logistic_nagelkerke" : "linear") + "\t" + g(r2[t]) + "\t"
+                            + g(nul.r2()) + "\t" + g(inc[t]) + "\t" + g(coef[t]) + "\t" + g(se[t]) + "\t" + g(pvals[t]) + "\t"
+                                    + (t == bestT) + "\n");
                 }
             });
             if (best < 0) throw new UserException("no p-value threshold has any clumped variant; nothing to score");
@@ -267,7 +285,8 @@ public final class PrsPipeline {
                 for (int k = 0; k < samples.length; k++) w.write(fs.samples.get(samples[k]).iid() + "\t" + exact(sc.avg(k, bestT)) + "\n");
             });
             Log.info("prs score: best threshold %s (%d variants): incremental R2 %.5f, p %.3g; %d samples -> %s in %.1f s",
-                    label(s.thresholds()[best]), sc.variantCounts()[best], inc[best], pvals[best], n, out.resolve("prs.best.tsv"), (System.nanoTime() - t0) / 1e9);
+                    label(s.thresholds()[best]), sc.variantCounts()[best], inc[best], pvals[best], n, out.resolve("prs.best.tsv"),
+                            (System.nanoTime() - t0) / 1e9);
             return new ScoreResult(s.thresholds(), sc.variantCounts(), r2, inc, pvals, best);
         }
     }
@@ -335,7 +354,8 @@ public final class PrsPipeline {
         AtomicFile.write(file, w -> {
             w.write("FID\tIID\tO_HOM\tE_HOM\tN_NM\tF" + (status != null ? "\tPEDSEX\tSTATUS" : "") + "\n");
             for (int k = 0; k < samples.length; k++) {
-                w.write(sampleId(fs, samples[k]) + "\t" + t.observedHom()[k] + "\t" + g(t.expectedHom()[k]) + "\t" + t.called()[k] + "\t" + g(t.f()[k])
+                w.write(sampleId(fs, samples[k]) + "\t" + t.observedHom()[k] + "\t" + g(t.expectedHom()[k]) + "\t" + t.called()[k] + "\t"
+                        + g(t.f()[k])
                         + (status != null ? "\t" + fs.samples.get(samples[k]).sex() + "\t" + status[k] : "") + "\n");
             }
         });

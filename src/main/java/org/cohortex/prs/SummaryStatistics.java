@@ -67,7 +67,8 @@ public final class SummaryStatistics {
             for (int k = 0; k < need.length; k++) {
                 if (col[k] < 0) throw new UserException(file + ": no " + need[k] + " column in the header (" + String.join(" ", h) + ")");
             }
-            if (col[5] < 0 && col[6] < 0) throw new UserException(file + ": neither a BETA nor an OR column in the header (" + String.join(" ", h) + ")");
+            if (col[5] < 0 && col[6] < 0) throw new UserException(file + ": neither a BETA nor an OR column in the header ("
+                    + String.join(" ", h) + ")");
             if (col[7] < 0) throw new UserException(file + ": no P column in the header (" + String.join(" ", h) + ")");
             String line;
             int ln = 1;
@@ -75,7 +76,8 @@ public final class SummaryStatistics {
                 ln++;
                 if (line.isBlank()) continue;
                 String[] f = fields(line, h.length);
-                if (f.length != h.length) throw new UserException(file + " line " + ln + ": " + f.length + " fields, the header has " + h.length);
+                if (f.length != h.length) throw new UserException(file + " line " + ln + ": " + f.length + " fields, the header has "
+                        + h.length);
                 double beta = col[5] >= 0 ? num(file, ln, h[col[5]], f[col[5]]) : Math.log(num(file, ln, h[col[6]], f[col[6]]));
                 double p = num(file, ln, h[col[7]], f[col[7]]);
                 if (!(p >= 0 && p <= 1)) throw new UserException(file + " line " + ln + ": P = " + f[col[7]] + " is not a probability");
@@ -87,7 +89,8 @@ public final class SummaryStatistics {
                 }
                 double maf = col[8] >= 0 ? num(file, ln, h[col[8]], f[col[8]]) : Double.NaN;
                 double info = col[9] >= 0 ? num(file, ln, h[col[9]], f[col[9]]) : Double.NaN;
-                rows.add(new Row(f[col[0]], f[col[1]], bp, f[col[3]].toUpperCase(Locale.ROOT), f[col[4]].toUpperCase(Locale.ROOT), beta, p, maf, info, ln));
+                rows.add(new Row(f[col[0]], f[col[1]], bp, f[col[3]].toUpperCase(Locale.ROOT), f[col[4]].toUpperCase(Locale.ROOT), beta,
+                        p, maf, info, ln));
             }
         } catch (IOException e) {
             throw new UserException(file + ": cannot be read (" + e.getMessage() + ")");
@@ -134,7 +137,8 @@ public final class SummaryStatistics {
     public static Result qc(List<Row> rows, PlinkFileset fs, int[] targetVariants, Settings s) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         Map<String, List<String>> removed = new LinkedHashMap<>();
-        for (String k : new String[] {"duplicate", "ambiguous", "low_maf", "low_info", "not_in_target", "allele_mismatch"}) removed.put(k, new ArrayList<>());
+        for (String k : new String[] {"duplicate", "ambiguous", "low_maf", "low_info", "not_in_target", "allele_mismatch"}) removed.put(k,
+                new ArrayList<>());
         counts.put("input", rows.size());
         Map<String, Integer> bim = new HashMap<>();
         for (int j : targetVariants) bim.put(fs.variants.get(j).id(), j);

@@ -30,7 +30,8 @@ import org.cohortex.random.Shuffles;
  */
 public final class CohortSimulator {
     public static final String[] REGIONS = {"dACC", "DLPFC", "BLA", "MeA"};
-    public static final String[] CELL_TYPES = {"astrocyte", "endothelial", "excitatory", "inhibitory", "microglia", "oligodendrocyte", "opc"};
+    public static final String[] CELL_TYPES = {"astrocyte", "endothelial", "excitatory", "inhibitory", "microglia", "oligodendrocyte",
+            "opc"};
     static final int OPC = 6, MICRO = 4, ENDO = 1, ASTRO = 0, EXC = 2, INH = 3, OLIGO = 5;
 
     /** Cohort sizes. */
@@ -142,12 +143,14 @@ public final class CohortSimulator {
         int oxShare = Math.max(2, preset.count(15));
         for (int k = 0; k < oxShare && k < cpBlaMicro.size(); k++) {
             double cp = findEffect(e, "chronic_pain", "BLA", "microglia", cpBlaMicro.get(k));
-            e.add(new Effect("lifetime_oxymorphone", "BLA", "microglia", cpBlaMicro.get(k), Math.signum(cp) * (0.8 + 0.6 * r.nextDouble()) * scale));
+            e.add(new Effect("lifetime_oxymorphone", "BLA", "microglia", cpBlaMicro.get(k),
+                    Math.signum(cp) * (0.8 + 0.6 * r.nextDouble()) * scale));
         }
         add(e, r, "lifetime_oxymorphone", "BLA", "microglia", pick(r, g, MICRO, preset.count(10), cpGenes), 0.8, 1.4, scale);
         for (int k = 0; k < Math.min(Math.max(1, preset.count(5)), cpBlaEndo.size()); k++) {
             double cp = findEffect(e, "chronic_pain", "BLA", "endothelial", cpBlaEndo.get(k));
-            e.add(new Effect("lifetime_oxymorphone", "BLA", "endothelial", cpBlaEndo.get(k), Math.signum(cp) * (0.8 + 0.6 * r.nextDouble()) * scale));
+            e.add(new Effect("lifetime_oxymorphone", "BLA", "endothelial", cpBlaEndo.get(k),
+                    Math.signum(cp) * (0.8 + 0.6 * r.nextDouble()) * scale));
         }
         // fentanyl: few effects, none shared with chronic pain
         add(e, r, "lifetime_fentanyl", "DLPFC", "excitatory", pick(r, g, EXC, preset.count(15), cpGenes), 0.6, 1.0, scale);
@@ -158,11 +161,13 @@ public final class CohortSimulator {
     }
 
     static double findEffect(List<Effect> e, String trait, String region, String cell, int gene) {
-        for (Effect x : e) if (x.trait().equals(trait) && x.region().equals(region) && x.cellType().equals(cell) && x.gene() == gene) return x.log2fc();
+        for (Effect x : e) if (x.trait().equals(trait) && x.region().equals(region) && x.cellType().equals(cell)
+                && x.gene() == gene) return x.log2fc();
         throw new IllegalStateException("no effect " + trait + " " + gene);
     }
 
-    static void add(List<Effect> e, SplittableRandom r, String trait, String region, String cell, List<Integer> genes, double lo, double hi, double scale) {
+    static void add(List<Effect> e, SplittableRandom r, String trait, String region, String cell, List<Integer> genes, double lo,
+            double hi, double scale) {
         for (int gene : genes) {
             double size = (lo + (hi - lo) * r.nextDouble()) * (r.nextBoolean() ? 1 : -1) * scale;
             e.add(new Effect(trait, region, cell, gene, size));
@@ -253,7 +258,8 @@ public final class CohortSimulator {
         y.append("cohort:\n  phenotypes: pheno.tsv\n  sample_column: donor_id\n");
         y.append("regions:\n");
         for (String r : REGIONS) {
-            y.append("  ").append(r).append(":\n    counts: expr/").append(r).append(".counts.tsv.gz\n    panel: ").append(panelOf(r)).append('\n');
+            y.append("  ").append(r).append(":\n    counts: expr/").append(r).append(".counts.tsv.gz\n    panel: ").append(panelOf(r))
+                    .append('\n');
         }
         y.append("panels:\n");
         for (String p : new String[] {"cortex", "amygdala"}) {
@@ -261,9 +267,11 @@ public final class CohortSimulator {
                     .append(p).append(".labels.tsv\n    signature: reference/").append(p).append(".signature.tsv\n");
         }
         y.append("genotypes:\n  plink: genotypes/cohort\n  gwas: gwas/mcp_sumstats.tsv.gz\n");
-        y.append("prs:\n  name: mcp_prs        # computed from genotypes + GWAS; replaces pheno.tsv's simulated column\n  target: chronic_pain  # the trait that picks the p threshold\n");
+        y.append("prs:\n  name: mcp_prs        # computed from genotypes + GWAS; replaces pheno.tsv's simulated column\n  target: "
+                + "chronic_pain  # the trait that picks the p threshold\n");
         y.append("traits: [chronic_pain, migraine, lifetime_fentanyl, lifetime_oxymorphone, mcp_prs]\n");
-        y.append("enrichment:\n  gmt: [genesets/simulated.gmt]\n  lists: [genesets/mouse_microglia_pain.txt, genesets/whole_blood_pain.txt]\n");
+        y.append("enrichment:\n  gmt: [genesets/simulated.gmt]\n  lists: [genesets/mouse_microglia_pain.txt, "
+                + "genesets/whole_blood_pain.txt]\n");
         AtomicFile.writeString(out.resolve("cohort.yaml"), y.toString());
     }
 

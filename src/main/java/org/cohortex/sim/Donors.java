@@ -156,7 +156,8 @@ final class Donors {
         String[] eduLevel = new String[n];
         for (int i = 0; i < n; i++) {
             eduYears[i] = Math.round(clamp(13 + 2.5 * r.nextGaussian(), 6, 22));
-            eduLevel[i] = eduYears[i] < 12 ? "less_than_hs" : eduYears[i] < 13 ? "high_school" : eduYears[i] < 16 ? "some_college" : "college";
+            eduLevel[i] = eduYears[i] < 12 ? "less_than_hs" : eduYears[i] < 13 ? "high_school" : eduYears[i] < 16
+                    ? "some_college" : "college";
         }
         cols.put("education_years", withMissing(r, eduYears, 0.3));
         cols.put("education_level", withMissing(r, eduLevel, 0.3));

@@ -54,7 +54,8 @@ final class GeneModel {
             hidden2Load[g] = 0.25 * r.nextGaussian();
             dissectionLoad[g] = 0.15 * r.nextGaussian();
             for (int b = 0; b < BATCHES; b++) batchEffect[g * BATCHES + b] = 0.15 * r.nextGaussian();
-            for (int k = 0; k < CohortSimulator.REGIONS.length; k++) regionOffset[g * CohortSimulator.REGIONS.length + k] = 0.2 * r.nextGaussian();
+            for (int k = 0; k < CohortSimulator.REGIONS.length; k++) regionOffset[g * CohortSimulator.REGIONS.length
+                    + k] = 0.2 * r.nextGaussian();
         }
     }
 

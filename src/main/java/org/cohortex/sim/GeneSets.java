@@ -23,10 +23,12 @@ final class GeneSets {
     static void write(CohortSimulator.Preset preset, long seed, GeneModel gm, List<Effect> effects, Path out) {
         SplittableRandom r = KeyedStreams.stream(seed, 50);
         List<Integer> cp = new ArrayList<>();
-        for (Effect e : effects) if (e.trait().equals("chronic_pain") && e.region().equals("BLA") && e.cellType().equals("microglia")) cp.add(e.gene());
+        for (Effect e : effects) if (e.trait().equals("chronic_pain") && e.region().equals("BLA")
+                && e.cellType().equals("microglia")) cp.add(e.gene());
         StringBuilder gmt = new StringBuilder();
         gmt.append(planted(r, "SIM_HYPOXIA", "planted: 30% of chronic-pain BLA microglia genes", cp, 0.3, preset.count(200), gm.genes));
-        gmt.append(planted(r, "SIM_IMMUNE_RESPONSE", "planted: 35% of chronic-pain BLA microglia genes", cp, 0.35, preset.count(250), gm.genes));
+        gmt.append(planted(r, "SIM_IMMUNE_RESPONSE", "planted: 35% of chronic-pain BLA microglia genes", cp, 0.35, preset.count(250),
+                gm.genes));
         int sets = 300;
         for (int s = 0; s < sets; s++) {
             int size = 10 + r.nextInt(Math.max(11, Math.min(400, gm.genes / 10)));
@@ -36,7 +38,8 @@ final class GeneSets {
         Path dir = out.resolve("genesets");
         AtomicFile.writeString(dir.resolve("simulated.gmt"), gmt.toString());
         AtomicFile.writeString(dir.resolve("mouse_microglia_pain.txt"), lines(planted(r, "x", "x", cp, 0.25, preset.count(400), gm.genes)));
-        AtomicFile.writeString(dir.resolve("whole_blood_pain.txt"), String.join("\n", idsOf(Shuffles.sample(r, gm.genes, preset.count(2500)))) + "\n");
+        AtomicFile.writeString(dir.resolve("whole_blood_pain.txt"), String.join("\n", idsOf(Shuffles.sample(r, gm.genes,
+                preset.count(2500)))) + "\n");
     }
 
     /** A set holding {@code share} of the planted genes plus random others, {@code size} in all. */

@@ -72,7 +72,8 @@ final class Genotypes {
         traps.put("sex_mismatch", sexMismatch);
         // population of origin probability per donor from ancestry PC1 (standardised, logistic)
         double[] popB = new double[n];
-        double m = Arrays.stream(ancestry).average().orElse(0), s = Math.sqrt(Arrays.stream(ancestry).map(x -> (x - m) * (x - m)).sum() / n);
+        double m = Arrays.stream(ancestry).average().orElse(0), s = Math.sqrt(Arrays.stream(ancestry).map(x -> (x - m) * (x - m))
+                .sum() / n);
         for (int i = 0; i < n; i++) popB[i] = 1 / (1 + Math.exp(-3 * (ancestry[i] - m) / s + 2));
 
         // layout: chromosomes, blocks, positions
@@ -101,7 +102,8 @@ final class Genotypes {
         for (int j = 0; j < snps; j++) {
             double p = freqA1[j];
             double pa = Variates.gamma(r, p * (1 - fst) / fst), pb = Variates.gamma(r, (1 - p) * (1 - fst) / fst);
-            double pA = clampF(pa / (pa + pb)), pB2 = Variates.gamma(r, p * (1 - fst) / fst), pB3 = Variates.gamma(r, (1 - p) * (1 - fst) / fst);
+            double pA = clampF(pa / (pa + pb)), pB2 = Variates.gamma(r, p * (1 - fst) / fst), pB3 = Variates.gamma(r,
+                    (1 - p) * (1 - fst) / fst);
             double pB = clampF(pB2 / (pB2 + pB3));
             // keep rare SNPs rare in both populations; chrX undifferentiated so that the sex check
             // (F on chrX) separates the sexes cleanly, as it does within one ancestry
@@ -230,7 +232,8 @@ final class Genotypes {
     void writePlink(Path prefix, String[] ids, boolean[] reportedFemale) {
         AtomicFile.write(Path.of(prefix + ".fam"), w -> {
             StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < n; i++) sb.append(ids[i]).append(' ').append(ids[i]).append(" 0 0 ").append(reportedFemale[i] ? 2 : 1).append(" -9\n");
+            for (int i = 0; i < n; i++) sb.append(ids[i]).append(' ').append(ids[i]).append(" 0 0 ").append(reportedFemale[i] ? 2 : 1)
+                    .append(" -9\n");
             w.write(sb.toString());
         });
         AtomicFile.write(Path.of(prefix + ".bim"), w -> {

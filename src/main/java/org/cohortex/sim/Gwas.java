@@ -93,14 +93,16 @@ final class Gwas {
             maf = Math.max(0.0005, maf + 0.005 * r.nextGaussian() * Math.sqrt(maf));
             double info = r.nextDouble() < 0.08 ? 0.3 + 0.49 * r.nextDouble() : 0.8 + 0.2 * r.nextDouble();
             if (info < 0.8) lowInfo++;
-            String row = geno.snpId[j] + "\t" + geno.chr[j] + "\t" + geno.bp[j] + "\t" + x1 + "\t" + x2 + "\t" + sig(b) + "\t" + sig(se[j]) + "\t"
+            String row = geno.snpId[j] + "\t" + geno.chr[j] + "\t" + geno.bp[j] + "\t" + x1 + "\t" + x2 + "\t" + sig(b) + "\t"
+                    + sig(se[j]) + "\t"
                     + sig(p[j]) + "\t" + sig(Math.min(0.5, maf)) + "\t" + sig(info);
             rows.add(row);
             if (r.nextDouble() < 0.002) { rows.add(row); dups++; }
         }
         for (int k = 0; k < geno.snps / 20; k++) {
             double bb = 0.002 * r.nextGaussian();
-            rows.add("rs" + (90_000_000 + k) + "\t" + (1 + r.nextInt(22)) + "\t" + (1000 + r.nextInt(200_000_000)) + "\tA\tG\t" + sig(bb) + "\t0.003\t"
+            rows.add("rs" + (90_000_000 + k) + "\t" + (1 + r.nextInt(22)) + "\t" + (1000 + r.nextInt(200_000_000)) + "\tA\tG\t" + sig(bb)
+                    + "\t0.003\t"
                     + sig(StudentT.twoSidedP(bb / 0.003, 1e7)) + "\t" + sig(0.01 + 0.4 * r.nextDouble()) + "\t0.95");
             extra++;
         }

@@ -55,7 +55,8 @@ public final class LargeGenotypes {
         int bytesPer = (n + 3) / 4;
         try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out.resolve("cohort.bed")), 1 << 20);
              Writer bim = Files.newBufferedWriter(out.resolve("cohort.bim"));
-             Writer ss = new BufferedWriter(new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(out.resolve("sumstats.tsv.gz")), 1 << 16)), 1 << 16)) {
+             Writer ss = new BufferedWriter(new OutputStreamWriter(
+                     new GZIPOutputStream(Files.newOutputStream(out.resolve("sumstats.tsv.gz")), 1 << 16)), 1 << 16)) {
             os.write(new byte[] {0x6c, 0x1b, 0x01});
             ss.write("SNP\tCHR\tBP\tA1\tA2\tBETA\tSE\tP\tMAF\tINFO\n");
             int chunk = 64; // blocks per parallel chunk
@@ -77,7 +78,8 @@ public final class LargeGenotypes {
                     for (int j = 0; j < len; j++) {
                         int off = (s0 - v0 + j) * bytesPer, a1 = 0, called = 0;
                         for (int i = 0; i < n; i++) {
-                            int g = (founder[pick[2 * i]][j] ^ rb.nextDouble() < 0.01 ? 1 : 0) + (founder[pick[2 * i + 1]][j] ^ rb.nextDouble() < 0.01 ? 1 : 0);
+                            int g = (founder[pick[2 * i]][j] ^ rb.nextDouble() < 0.01 ? 1 : 0) + (founder[pick[2 * i
+                                    + 1]][j] ^ rb.nextDouble() < 0.01 ? 1 : 0);
                             boolean miss = rb.nextDouble() < 0.002;
                             int code = miss ? 1 : g == 2 ? 0 : g == 1 ? 2 : 3;
                             if (!miss) { a1 += g; called++; }
@@ -92,20 +94,24 @@ public final class LargeGenotypes {
                     SplittableRandom rj = new SplittableRandom(seed * 7_000_003L + j);
                     String[] pr = pairs[rj.nextDouble() < 0.15 ? 4 + rj.nextInt(2) : rj.nextInt(4)];
                     String id = "rs" + (1_000_000 + j);
-                    sb.append(chr[j]).append('\t').append(id).append("\t0\t").append(bp[j]).append('\t').append(pr[0]).append('\t').append(pr[1]).append('\n');
+                    sb.append(chr[j]).append('\t').append(id).append("\t0\t").append(bp[j]).append('\t').append(pr[0]).append('\t')
+                            .append(pr[1]).append('\n');
                     double f = Math.max(1e-3, Math.min(freq[j - v0], 1 - freq[j - v0]));
                     double se = 1 / Math.sqrt(2.0 * 400_000 * f * (1 - f));
                     double beta = (rj.nextDouble() < 0.002 ? 5 * se * rj.nextGaussian() : 0) + se * rj.nextGaussian();
                     boolean swap = rj.nextDouble() < 0.1;
-                    sbs.append(id).append('\t').append(chr[j]).append('\t').append(bp[j]).append('\t').append(swap ? pr[1] : pr[0]).append('\t').append(swap ? pr[0] : pr[1])
-                            .append('\t').append(String.format(Locale.ROOT, "%.6g\t%.6g\t%.6g\t%.4f\t%.3f", swap ? -beta : beta, se, StudentT.twoSidedP(beta / se, 1e7), f,
+                    sbs.append(id).append('\t').append(chr[j]).append('\t').append(bp[j]).append('\t').append(swap ? pr[1] : pr[0])
+                            .append('\t').append(swap ? pr[0] : pr[1])
+                            .append('\t').append(String.format(Locale.ROOT, "%.6g\t%.6g\t%.6g\t%.4f\t%.3f", swap ? -beta : beta, se,
+                                    StudentT.twoSidedP(beta / se, 1e7), f,
                                     rj.nextDouble() < 0.05 ? 0.5 : 0.9)).append('\n');
                 }
                 bim.write(sb.toString());
                 ss.write(sbs.toString());
             }
         }
-        try (Writer fam = Files.newBufferedWriter(out.resolve("cohort.fam")); Writer ph = Files.newBufferedWriter(out.resolve("pheno.tsv"))) {
+        try (Writer fam = Files.newBufferedWriter(out.resolve("cohort.fam"));
+             Writer ph = Files.newBufferedWriter(out.resolve("pheno.tsv"))) {
             ph.write("sample\ttrait\n");
             SplittableRandom rp = new SplittableRandom(seed + 99);
             for (int i = 0; i < n; i++) {

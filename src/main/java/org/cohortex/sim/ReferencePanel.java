@@ -49,7 +49,8 @@ final class ReferencePanel {
         MatrixWriter.write(dir.resolve(panel + ".counts.tsv.gz"), "gene", GeneModel.ids(gm.genes), cellIds, counts);
         AtomicFile.write(dir.resolve(panel + ".labels.tsv"), w -> {
             StringBuilder sb = new StringBuilder("cell\tcell_type\n");
-            for (int c = 0; c < cells; c++) sb.append(cellIds[c]).append('\t').append(CohortSimulator.CELL_TYPES[types[label[c]]]).append('\n');
+            for (int c = 0; c < cells; c++) sb.append(cellIds[c]).append('\t').append(CohortSimulator.CELL_TYPES[types[label[c]]])
+                    .append('\n');
             w.write(sb.toString());
         });
 

@@ -26,119 +26,170 @@ public final class DesignBuilder {
 
     private DesignBuilder() {}
 
+    /** Sample selection of a design: the complete cases (indices into the samples) and why the others were dropped. */
+    private record CompleteCases(List<Integer> used, Map<String, String> dropped) {}
+
+    /** The columns of a design as they are added, with their names and the levels of each categorical variable. */
+    private static final class Columns {
+        final List<String> names = new ArrayList<>();
+        final List<double[]> values = new ArrayList<>();
+        final Map<String, List<String>> levels = new LinkedHashMap<>();
+
+        void add(String name, double[] v) {
+            names.add(name);
+            values.add(v);
+        }
+    }
+
     /**
+     * Steps: the variables (checked), the complete cases, the columns (intercept, trait, covariates,
+     * SVs), then the rank check.
+     *
      * @param samples  sample ids in expression order; each must have a row in {@code pheno}
      *                 (and in {@code svs} when given)
      * @param svs      surrogate variables table (numeric columns), or null
      */
-    public static DesignMatrix build(List<String> samples, PhenotypeTable pheno, String trait, List<String> covariates, PhenotypeTable svs) {
+    public static DesignMatrix build(List<String> samples, PhenotypeTable pheno, String trait, List<String> covariates,
+            PhenotypeTable svs) {
         Column traitCol = pheno.column(trait);
-        List<Column> covs = new ArrayList<>();
-        for (String c : covariates) {
-            if (c.equals(trait)) throw new UserException("--covariates: '" + c + "' is the trait itself");
-            if (c.equals(pheno.sampleColumn)) throw new UserException("--covariates: '" + c + "' is the sample-id column");
-            covs.add(pheno.column(c));
-        }
-        List<Column> svCols = new ArrayList<>();
-        if (svs != null) {
-            for (String name : svs.columnNames()) {
-                Column c = svs.column(name);
-                if (c.type != PhenotypeTable.Type.NUMERIC) {
-                    throw new UserException(svs.source + ": surrogate-variable column '" + name + "' is not numeric");
-                }
-                svCols.add(c);
-            }
-        }
+        List<Column> covs = covariateColumns(pheno, trait, covariates);
+        List<Column> svCols = svColumns(svs);
         if (traitCol.missingCount() == pheno.sampleCount()) {
             throw new UserException(pheno.source + ": trait '" + trait + "' is missing (NA) for every sample");
         }
+        CompleteCases cc = completeCases(samples, pheno, traitCol, covs, svs, svCols);
+        List<Integer> used = cc.used();
+        int n = used.size();
+        if (n == 0) {
+            throw new UserException("no sample has every model variable (trait '" + trait + "', covariates " + covariates
+                    + "): nothing to fit");
+        }
+        Columns cols = new Columns();
+        double[] one = new double[n];
+        Arrays.fill(one, 1.0);
+        cols.add("(Intercept)", one);
+        int traitIndex = cols.names.size();
+        addTrait(traitCol, pheno, samples, used, cols);
+        for (Column c : covs) addCovariate(c, pheno, samples, used, cols);
+        for (Column c : svCols) {
+            double[] v = new double[n];
+            for (int k = 0; k < n; k++) v[k] = c.numeric[svs.row(samples.get(used.get(k)))];
+            cols.add(c.name, v);
+        }
+        return assemble(cols, traitIndex, cc);
+    }
 
-        // complete cases
+    private static List<Column> covariateColumns(PhenotypeTable pheno, String trait, List<String> covariates) {
+        List<Column> covs = new ArrayList<>();
+        for (String c : covariates) {
+            if (c.equals(trait)) throw new UserException(UserException.setting("covariates") + ": '" + c + "' is the trait itself");
+            if (c.equals(pheno.sampleColumn)) throw new UserException(UserException.setting("covariates") + ": '" + c
+                    + "' is the sample-id column");
+            covs.add(pheno.column(c));
+        }
+        return covs;
+    }
+
+    private static List<Column> svColumns(PhenotypeTable svs) {
+        List<Column> svCols = new ArrayList<>();
+        if (svs == null) return svCols;
+        for (String name : svs.columnNames()) {
+            Column c = svs.column(name);
+            if (c.type != PhenotypeTable.Type.NUMERIC) throw new UserException(svs.source + ": surrogate-variable column '" + name
+                    + "' is not numeric");
+            svCols.add(c);
+        }
+        return svCols;
+    }
+
+    /** The samples with every model variable, and for the others the first variable they lack. */
+    private static CompleteCases completeCases(List<String> samples, PhenotypeTable pheno, Column traitCol, List<Column> covs,
+                                               PhenotypeTable svs, List<Column> svCols) {
         List<Integer> used = new ArrayList<>();
         Map<String, String> dropped = new LinkedHashMap<>();
         for (int s = 0; s < samples.size(); s++) {
             String id = samples.get(s);
             int row = pheno.row(id);
             String lacking = null;
-            if (traitCol.isMissing(row)) lacking = trait;
+            if (traitCol.isMissing(row)) lacking = traitCol.name;
             for (int k = 0; lacking == null && k < covs.size(); k++) if (covs.get(k).isMissing(row)) lacking = covs.get(k).name;
             if (svs != null && lacking == null) {
                 int srow = svs.row(id);
-                if (srow < 0) throw new UserException(svs.source + ": no row for sample '" + id + "' (every expression sample needs its surrogate variables)");
+                if (srow < 0) {
+                    throw new UserException(svs.source + ": no row for sample '" + id
+                            + "' (every expression sample needs its surrogate variables)");
+                }
                 for (Column c : svCols) if (c.isMissing(srow)) { lacking = c.name; break; }
             }
             if (lacking == null) used.add(s); else dropped.put(id, lacking);
         }
+        return new CompleteCases(used, dropped);
+    }
+
+    /** The trait: a numeric column, or the dummy of a two-level factor; one value or more than two levels cannot be tested. */
+    private static void addTrait(Column traitCol, PhenotypeTable pheno, List<String> samples, List<Integer> used, Columns cols) {
+        String trait = traitCol.name;
         int n = used.size();
-        if (n == 0) throw new UserException("no sample has every model variable (trait '" + trait + "', covariates " + covariates + "): nothing to fit");
-
-        List<String> names = new ArrayList<>();
-        List<double[]> cols = new ArrayList<>();
-        Map<String, List<String>> levels = new LinkedHashMap<>();
-        names.add("(Intercept)");
-        double[] one = new double[n];
-        Arrays.fill(one, 1.0);
-        cols.add(one);
-
-        int traitIndex;
         if (traitCol.type == PhenotypeTable.Type.NUMERIC) {
             double[] v = values(traitCol, pheno, samples, used);
             double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
             for (double d : v) { min = Math.min(min, d); max = Math.max(max, d); }
             if (min == max) {
-                throw new UserException("trait '" + trait + "' has one value (" + fmt(min) + ") in all " + n + " samples used: nothing to test");
+                throw new UserException("trait '" + trait + "' has one value (" + fmt(min) + ") in all " + n
+                        + " samples used: nothing to test");
             }
-            traitIndex = names.size();
-            names.add(trait);
-            cols.add(v);
-        } else {
-            List<String> lv = levelsOf(traitCol, pheno, samples, used);
-            if (lv.size() < 2) {
-                throw new UserException("trait '" + trait + "' has one level ('" + lv.get(0) + "') in all " + n + " samples used: nothing to test");
-            }
-            if (lv.size() > 2) {
-                throw new UserException("trait '" + trait + "' has " + lv.size() + " levels " + lv + "; `de` tests one coefficient: give a binary or numeric trait");
-            }
-            levels.put(trait, lv);
-            traitIndex = names.size();
-            addDummies(traitCol, lv, pheno, samples, used, names, cols);
+            cols.add(trait, v);
+            return;
         }
-        for (Column c : covs) {
-            if (c.type == PhenotypeTable.Type.NUMERIC) {
-                names.add(c.name);
-                cols.add(values(c, pheno, samples, used));
-            } else {
-                List<String> lv = levelsOf(c, pheno, samples, used);
-                if (lv.size() < 2) {
-                    throw new UserException("covariate '" + c.name + "' has one level ('" + lv.get(0) + "') in all " + n
-                            + " samples used (R: 'contrasts can be applied only to factors with 2 or more levels'); remove it from --covariates");
-                }
-                levels.put(c.name, lv);
-                addDummies(c, lv, pheno, samples, used, names, cols);
-            }
+        List<String> lv = levelsOf(traitCol, pheno, samples, used);
+        if (lv.size() < 2) {
+            throw new UserException("trait '" + trait + "' has one level ('" + lv.get(0) + "') in all " + n
+                    + " samples used: nothing to test");
         }
-        for (Column c : svCols) {
-            double[] v = new double[n];
-            for (int k = 0; k < n; k++) v[k] = c.numeric[svs.row(samples.get(used.get(k)))];
-            names.add(c.name);
-            cols.add(v);
+        if (lv.size() > 2) {
+            throw new UserException("trait '" + trait + "' has " + lv.size() + " levels " + lv
+                    + "; `de` tests one coefficient: give a binary or numeric trait");
         }
-        for (String nm : names.subList(1, names.size())) {
-            if (names.indexOf(nm) != names.lastIndexOf(nm)) throw new UserException("design column name '" + nm + "' occurs twice (a covariate and an SV share a name?)");
-        }
+        cols.levels.put(trait, lv);
+        addDummies(traitCol, lv, pheno, samples, used, cols.names, cols.values);
+    }
 
-        int p = cols.size();
+    private static void addCovariate(Column c, PhenotypeTable pheno, List<String> samples, List<Integer> used, Columns cols) {
+        if (c.type == PhenotypeTable.Type.NUMERIC) {
+            cols.add(c.name, values(c, pheno, samples, used));
+            return;
+        }
+        List<String> lv = levelsOf(c, pheno, samples, used);
+        if (lv.size() < 2) {
+            throw new UserException("covariate '" + c.name + "' has one level ('" + lv.get(0) + "') in all " + used.size()
+                    + " samples used (R: 'contrasts can be applied only to factors with 2 or more levels'); remove it from "
+                    + UserException.setting("covariates"));
+        }
+        cols.levels.put(c.name, lv);
+        addDummies(c, lv, pheno, samples, used, cols.names, cols.values);
+    }
+
+    /** The n x p model matrix, after the checks on names, residual degrees of freedom and rank. */
+    private static DesignMatrix assemble(Columns cols, int traitIndex, CompleteCases cc) {
+        List<String> names = cols.names;
+        for (String nm : names.subList(1, names.size())) {
+            if (names.indexOf(nm) != names.lastIndexOf(nm)) {
+                throw new UserException("design column name '" + nm + "' occurs twice (a covariate and an SV share a name?)");
+            }
+        }
+        int n = cc.used().size(), p = cols.values.size();
         if (n <= p) {
             throw new UserException("only " + n + " complete samples for " + p + " model columns " + names
-                    + ": no residual degrees of freedom" + (dropped.isEmpty() ? "" : " (" + dropped.size() + " samples dropped for missing values)"));
+                    + ": no residual degrees of freedom"
+                    + (cc.dropped().isEmpty() ? "" : " (" + cc.dropped().size() + " samples dropped for missing values)"));
         }
         Mat x = new Mat(n, p);
         for (int j = 0; j < p; j++) {
-            double[] c = cols.get(j);
+            double[] c = cols.values.get(j);
             for (int i = 0; i < n; i++) x.data[i * p + j] = c[i];
         }
         checkFullRank(x, names);
-        return new DesignMatrix(x, names, traitIndex, used.stream().mapToInt(Integer::intValue).toArray(), dropped, levels);
+        return new DesignMatrix(x, names, traitIndex, cc.used().stream().mapToInt(Integer::intValue).toArray(), cc.dropped(), cols.levels);
     }
 
     /** The aliased variable found by {@link #checkCovariatesFullRank}. */
@@ -186,7 +237,8 @@ public final class DesignBuilder {
             }
         }
         if (used.size() <= cols.size()) {
-            throw new Aliased(covariates.get(covariates.size() - 1), "only " + used.size() + " complete samples for " + cols.size() + " columns");
+            throw new Aliased(covariates.get(covariates.size() - 1), "only " + used.size() + " complete samples for " + cols.size()
+                    + " columns");
         }
         Mat x = new Mat(used.size(), cols.size());
         for (int j = 0; j < cols.size(); j++) for (int i = 0; i < used.size(); i++) x.data[i * cols.size() + j] = cols.get(j)[i];
@@ -242,7 +294,8 @@ public final class DesignBuilder {
             double[] v = x.column(j);
             double norm0 = norm(v);
             if (norm0 == 0) {
-                throw new UserException("the design is rank deficient: column '" + names.get(j) + "' is zero for every sample used; remove that variable");
+                throw new UserException("the design is rank deficient: column '" + names.get(j)
+                        + "' is zero for every sample used; remove that variable");
             }
             for (int pass = 0; pass < 2; pass++) {
                 for (double[] q : basis) {

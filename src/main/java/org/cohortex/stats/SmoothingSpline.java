@@ -19,7 +19,8 @@ public final class SmoothingSpline {
     public final double spar, lambda, crit;
     public final int iterations;
 
-    private SmoothingSpline(double[] knot, int nk, double[] coef, double min, double range, double spar, double lambda, double crit, int it) {
+    private SmoothingSpline(double[] knot, int nk, double[] coef, double min, double range, double spar, double lambda, double crit,
+            int it) {
         this.knot = knot;
         this.nk = nk;
         this.coef = coef;
@@ -263,7 +264,8 @@ public final class SmoothingSpline {
                 for (int ii = 0; ii < 4; ii++) {
                     for (int off = 0; ii + off < 4; off++) {
                         int jj = ii + off;
-                        sg[off][left - 4 + ii] += wpt * (y1[ii] * y1[jj] + (y2[ii] * y1[jj] + y2[jj] * y1[ii]) * 0.5 + y2[ii] * y2[jj] * 0.3330);
+                        sg[off][left - 4 + ii] += wpt * (y1[ii] * y1[jj] + (y2[ii] * y1[jj] + y2[jj] * y1[ii]) * 0.5
+                                + y2[ii] * y2[jj] * 0.3330);
                     }
                 }
             }
@@ -332,7 +334,8 @@ public final class SmoothingSpline {
                 p[3][j] = -(c1 * w31 + c2 * w32 + c3 * w33);
                 p[2][j] = -(c1 * w32 + c2 * w21 + c3 * w22);
                 p[1][j] = -(c1 * w33 + c2 * w22 + c3 * w11);
-                p[0][j] = c0 * c0 + c1 * c1 * w31 + 2 * c1 * c2 * w32 + 2 * c1 * c3 * w33 + c2 * c2 * w21 + 2 * c2 * c3 * w22 + c3 * c3 * w11;
+                p[0][j] = c0 * c0 + c1 * c1 * w31 + 2 * c1 * c2 * w32 + 2 * c1 * c3 * w33 + c2 * c2 * w21 + 2 * c2 * c3 * w22
+                        + c3 * c3 * w11;
                 w31 = w21; w32 = w22; w33 = p[2][j];
                 w21 = w11; w22 = p[1][j];
                 w11 = p[0][j];

@@ -16,7 +16,7 @@ import org.cohortex.stats.RegularizedBeta;
 import org.cohortex.stats.StudentT;
 
 /**
- * Covariate selection as in the paper's Methods (SPEC 4.5), per analysis:
+ * Covariate selection as in the paper's Methods, per analysis:
  * <ol>
  * <li>drop variables missing in more than {@code maxMissing} of the samples (default 50%);</li>
  * <li>test each remaining variable against each SV: Pearson correlation test for numeric
@@ -39,13 +39,38 @@ import org.cohortex.stats.StudentT;
 public final class CovariateSelection {
     public enum Rule { DROP_IF_ANY, KEEP_IF_ANY_UNCORRELATED }
 
-    public static final class Options {
-        public double maxMissing = 0.5;
-        public double alpha = 0.05;
-        public Rule rule = Rule.DROP_IF_ANY;
-        public double maxAbsCorrelation = 0.8;
-        /** Minimum share of samples complete in all kept covariates (0 disables the guard). */
-        public double minComplete = 0.9;
+    /**
+     * The selection's thresholds: missingness, SV association alpha and rule, collinearity, and the
+     * minimum share of samples complete in all kept covariates (0 disables that guard).
+     */
+    public record Options(double maxMissing, double alpha, Rule rule, double maxAbsCorrelation, double minComplete) {
+        /** The paper's settings, and our complete-case guard at 90%. */
+        public static final Options DEFAULT = new Options(0.5, 0.05, Rule.DROP_IF_ANY, 0.8, 0.9);
+
+        public Options {
+            if (!(maxMissing >= 0 && maxMissing <= 1)) throw fraction("max_missing", maxMissing);
+            if (!(alpha > 0 && alpha <= 1)) throw new UserException(UserException.setting("sv_alpha") + " " + alpha
+                    + ": must be in (0, 1]");
+            if (!(maxAbsCorrelation > 0 && maxAbsCorrelation <= 1)) throw fraction("max_correlation", maxAbsCorrelation);
+            if (!(minComplete >= 0 && minComplete <= 1)) throw fraction("min_complete", minComplete);
+        }
+
+        private static UserException fraction(String setting, double v) {
+            return new UserException(UserException.setting(setting) + " " + v + ": must be between 0 and 1");
+        }
+
+        /** The rule by its command-line name: drop-if-any or keep-if-any-uncorrelated. */
+        public static Rule rule(String name) {
+            switch (name) {
+                case "drop-if-any":
+                    return Rule.DROP_IF_ANY;
+                case "keep-if-any-uncorrelated":
+                    return Rule.KEEP_IF_ANY_UNCORRELATED;
+                default:
+                    throw new UserException(UserException.setting("selection_rule") + " " + name
+                            + ": choose drop-if-any or keep-if-any-uncorrelated");
+            }
+        }
     }
 
     /** One row of the paper's Table S1: a candidate and what became of it. */
@@ -76,6 +101,9 @@ public final class CovariateSelection {
     private CovariateSelection() {}
 
     /**
+     * The paper's four steps and our complete-case guard, in order; every candidate's fate is in
+     * the returned decisions (Table S1).
+     *
      * @param samples sample ids (rows of {@code sv})
      * @param sv      samples x SVs
      */
@@ -84,6 +112,23 @@ public final class CovariateSelection {
         int[] rows = new int[n];
         for (int i = 0; i < n; i++) rows[i] = pheno.row(samples.get(i));
         Map<String, Decision> all = new LinkedHashMap<>();
+        List<String> stage = screen(pheno, rows, sv, candidates, o, all);
+        dropCollinear(pheno, rows, stage, o, all);
+        keepCompleteCases(pheno, rows, stage, o, all);
+        dropAliased(pheno, samples, stage, all);
+        for (String s : stage) {
+            Decision d = all.get(s);
+            d.decision = "kept";
+            d.reason = sv.cols == 0 ? "no SVs to test against" : String.format("not captured by the SVs (min p = %.3g)", d.minSvP);
+        }
+        return new Selection(new ArrayList<>(stage), new ArrayList<>(all.values()));
+    }
+
+
+    /** Steps 1-3: missingness, constant in the samples, association with any SV; returns the candidates still in. */
+    private static List<String> screen(PhenotypeTable pheno, int[] rows, Mat sv, List<String> candidates, Options o, Map<String,
+            Decision> all) {
+        int n = rows.length;
         List<String> stage = new ArrayList<>();
         for (String name : candidates) {
             Column c = pheno.column(name);
@@ -92,10 +137,10 @@ public final class CovariateSelection {
             double frac = (double) miss / n;
             double minP = Double.NaN;
             Decision d;
-            if (frac > o.maxMissing) {
+            if (frac > o.maxMissing()) {
                 d = new Decision(name, frac, minP);
                 d.decision = "dropped";
-                d.reason = String.format("missing in %.0f%% of samples (> %.0f%%)", 100 * frac, 100 * o.maxMissing);
+                d.reason = String.format("missing in %.0f%% of samples (> %.0f%%)", 100 * frac, 100 * o.maxMissing());
             } else if (levelsOrDistinct(c, rows) < 2) {
                 d = new Decision(name, frac, minP);
                 d.decision = "dropped";
@@ -107,10 +152,10 @@ public final class CovariateSelection {
                 for (int k = 0; k < sv.cols; k++) {
                     ps[k] = associationP(c, rows, sv.column(k));
                     minP = Math.min(minP, ps[k]);
-                    if (ps[k] < o.alpha) anyAssoc = true; else anyFree = true;
+                    if (ps[k] < o.alpha()) anyAssoc = true; else anyFree = true;
                 }
                 d = new Decision(name, frac, sv.cols == 0 ? Double.NaN : minP);
-                boolean drop = sv.cols > 0 && (o.rule == Rule.DROP_IF_ANY ? anyAssoc : !anyFree);
+                boolean drop = sv.cols > 0 && (o.rule() == Rule.DROP_IF_ANY ? anyAssoc : !anyFree);
                 if (drop) {
                     d.decision = "dropped";
                     int best = 0;
@@ -122,7 +167,11 @@ public final class CovariateSelection {
             }
             all.put(name, d);
         }
-        // stepwise collinearity
+        return stage;
+    }
+
+    /** Step 4: while a pair has |r| above the threshold, drop the variable in most such pairs. */
+    private static void dropCollinear(PhenotypeTable pheno, int[] rows, List<String> stage, Options o, Map<String, Decision> all) {
         while (true) {
             int m = stage.size();
             double[][] r = new double[m][m];
@@ -130,25 +179,32 @@ public final class CovariateSelection {
             for (int i = 0; i < m; i++) {
                 for (int j = i + 1; j < m; j++) {
                     r[i][j] = r[j][i] = association(pheno.column(stage.get(i)), pheno.column(stage.get(j)), rows);
-                    if (Math.abs(r[i][j]) > o.maxAbsCorrelation) { count[i]++; count[j]++; }
+                    if (Math.abs(r[i][j]) > o.maxAbsCorrelation()) { count[i]++; count[j]++; }
                 }
             }
             int worst = -1;
             for (int i = 0; i < m; i++) {
                 if (count[i] == 0) continue;
                 if (worst < 0 || count[i] > count[worst]
-                        || (count[i] == count[worst] && all.get(stage.get(i)).missingFraction >= all.get(stage.get(worst)).missingFraction)) worst = i;
+                        || (count[i] == count[worst] && all.get(stage.get(i)).missingFraction >= all.get(stage.get(worst))
+                                .missingFraction)) worst = i;
             }
             if (worst < 0) break;
             int partner = -1;
-            for (int j = 0; j < m; j++) if (j != worst && Math.abs(r[worst][j]) > o.maxAbsCorrelation && (partner < 0 || Math.abs(r[worst][j]) > Math.abs(r[worst][partner]))) partner = j;
+            for (int j = 0; j < m; j++) if (j != worst && Math.abs(r[worst][j]) > o.maxAbsCorrelation() && (partner < 0
+                    || Math.abs(r[worst][j]) > Math.abs(r[worst][partner]))) partner = j;
             Decision d = all.get(stage.get(worst));
             d.decision = "dropped";
-            d.reason = String.format("collinear with %s (|r| = %.3f > %.2f)", stage.get(partner), Math.abs(r[worst][partner]), o.maxAbsCorrelation);
+            d.reason = String.format("collinear with %s (|r| = %.3f > %.2f)", stage.get(partner), Math.abs(r[worst][partner]),
+                    o.maxAbsCorrelation());
             stage.remove(worst);
         }
-        // complete-case guard
-        while (!stage.isEmpty() && o.minComplete > 0) {
+    }
+
+    /** Beyond the paper: drop the covariate costing most samples until enough complete cases remain. */
+    private static void keepCompleteCases(PhenotypeTable pheno, int[] rows, List<String> stage, Options o, Map<String, Decision> all) {
+        int n = rows.length;
+        while (!stage.isEmpty() && o.minComplete() > 0) {
             int complete = 0;
             int[] onlyMissing = new int[stage.size()];
             int[] missing = new int[stage.size()];
@@ -160,7 +216,7 @@ public final class CovariateSelection {
                 if (miss == 0) complete++;
                 else if (miss == 1) onlyMissing[which]++;
             }
-            if (complete >= o.minComplete * n) break;
+            if (complete >= o.minComplete() * n) break;
             int worst = 0;
             for (int k = 1; k < stage.size(); k++) {
                 if (missing[k] > missing[worst] || (missing[k] == missing[worst] && onlyMissing[k] > onlyMissing[worst])) worst = k;
@@ -168,10 +224,13 @@ public final class CovariateSelection {
             Decision d = all.get(stage.get(worst));
             d.decision = "dropped";
             d.reason = String.format("missing in %d samples: with it only %d of %d samples are complete (< %.0f%%)",
-                    missing[worst], complete, n, 100 * o.minComplete);
+                    missing[worst], complete, n, 100 * o.minComplete());
             stage.remove(worst);
         }
-        // rank check on the complete cases of what is left (intercept + covariates)
+    }
+
+    /** Drop variables that the design's rank check finds aliased (intercept + covariates, complete cases). */
+    private static void dropAliased(PhenotypeTable pheno, List<String> samples, List<String> stage, Map<String, Decision> all) {
         while (!stage.isEmpty()) {
             try {
                 DesignBuilder.checkCovariatesFullRank(pheno, samples, stage);
@@ -183,12 +242,6 @@ public final class CovariateSelection {
                 stage.remove(a.variable);
             }
         }
-        for (String s : stage) {
-            Decision d = all.get(s);
-            d.decision = "kept";
-            d.reason = sv.cols == 0 ? "no SVs to test against" : String.format("not captured by the SVs (min p = %.3g)", d.minSvP);
-        }
-        return new Selection(new ArrayList<>(stage), new ArrayList<>(all.values()));
     }
 
     private static int levelsOrDistinct(Column c, int[] rows) {

@@ -24,11 +24,27 @@ import org.cohortex.stats.DesignMatrix;
  * trait, on the samples that have all of them; n.sv by "be", "leek" or given; irw-sva.
  */
 public final class SvaAnalysis {
-    public static final class Settings {
-        public String numSv = "be";
-        public int permutations = 20;
-        public int iterations = 5;
-        public long seed = 1;
+    /**
+     * How many SVs ({@code be}, {@code leek}, or a number; "0" = none), the permutations of num.sv
+     * "be", the irw-sva iterations, and the seed of the permutations.
+     */
+    public record Settings(String numSv, int permutations, int iterations, long seed) {
+        /** sva's defaults: num.sv "be" with B = 20, irw-sva B = 5, seed 1. */
+        public static final Settings DEFAULT = new Settings("be", 20, 5, 1);
+
+        public Settings {
+            if (!numSv.equals("be") && !numSv.equals("leek") && !numSv.matches("[0-9]+")) {
+                throw new UserException(UserException.setting("num_sv") + " " + numSv + ": give be, leek or a number of SVs");
+            }
+            if (permutations < 1) throw new UserException(UserException.setting("sv_permutations") + " " + permutations
+                    + ": must be 1 or more");
+            if (iterations < 1) throw new UserException(UserException.setting("sv_iterations") + " " + iterations + ": must be 1 or more");
+        }
+
+        public Settings withNumSv(String n) { return new Settings(n, permutations, iterations, seed); }
+
+        /** Whether SVs are estimated at all ({@code numSv} other than "0"). */
+        public boolean estimates() { return !numSv.equals("0"); }
     }
 
     public static final class Result {
@@ -63,7 +79,8 @@ public final class SvaAnalysis {
 
     private SvaAnalysis() {}
 
-    public static Result run(DenseOps b, ExpressionMatrix expr, PhenotypeTable pheno, String trait, List<String> covariates, Settings s) {
+    public static Result run(DenseOps b, ExpressionMatrix expr, PhenotypeTable pheno, String trait, List<String> covariates, Settings s,
+                             Log.Sink log) {
         long t0 = System.nanoTime();
         DesignMatrix design = DesignBuilder.build(Arrays.asList(expr.samples), pheno, trait, covariates, null);
         ExpressionMatrix y = expr.selectSamples(design.used);
@@ -83,32 +100,31 @@ public final class SvaAnalysis {
         int n = design.n(), maxSv = n - design.p() - 1;
         String method;
         int nsv;
-        switch (s.numSv) {
+        switch (s.numSv()) {
             case "be":
-                nsv = SurrogateVariables.numSvBe(b, y.values, mod, s.permutations, s.seed);
-                method = "be (B = " + s.permutations + ", seed = " + s.seed + ")";
+                nsv = SurrogateVariables.numSvBe(b, y.values, mod, s.permutations(), s.seed());
+                method = "be (B = " + s.permutations() + ", seed = " + s.seed() + ")";
                 break;
             case "leek":
                 nsv = SurrogateVariables.numSvLeek(b, y.values, mod);
                 method = "leek";
                 break;
             default:
-                try {
-                    nsv = Integer.parseInt(s.numSv);
-                } catch (NumberFormatException e) {
-                    throw new UserException("--num-sv " + s.numSv + ": give be, leek or a number of SVs");
+                nsv = Integer.parseInt(s.numSv());
+                if (nsv > maxSv) {
+                    throw new UserException(UserException.setting("num_sv") + " " + nsv + ": must be between 0 and " + maxSv + " for " + n
+                            + " samples and " + design.p() + " model columns");
                 }
-                if (nsv < 0 || nsv > maxSv) throw new UserException("--num-sv " + nsv + ": must be between 0 and " + maxSv + " for " + n + " samples and " + design.p() + " model columns");
                 method = "given";
         }
-        Log.info("sva: n.sv = %d (%s) on %d genes x %d samples (%.2f s)", nsv, method, y.geneCount(), n, (System.nanoTime() - t0) / 1e9);
+        log.info("sva: n.sv = %d (%s) on %d genes x %d samples (%.2f s)", nsv, method, y.geneCount(), n, (System.nanoTime() - t0) / 1e9);
         List<String> samples = new ArrayList<>();
         for (int i : design.used) samples.add(expr.samples[i]);
         if (nsv == 0) {
             return new Result(samples, new Mat(n, 0), method, design.columns, mod0Names, null, null, y.genes);
         }
-        SurrogateVariables.Result r = SurrogateVariables.irw(b, y.values, mod, mod0, nsv, s.iterations);
-        Log.info("sva: %d surrogate variables by irw-sva (%d iterations) in %.2f s", nsv, s.iterations, (System.nanoTime() - t0) / 1e9);
+        SurrogateVariables.Result r = SurrogateVariables.irw(b, y.values, mod, mod0, nsv, s.iterations());
+        log.info("sva: %d surrogate variables by irw-sva (%d iterations) in %.2f s", nsv, s.iterations(), (System.nanoTime() - t0) / 1e9);
         return new Result(samples, r.sv, method, design.columns, mod0Names, r.pprobGam, r.pprobB, y.genes);
     }
 
@@ -132,7 +148,8 @@ public final class SvaAnalysis {
         if (r.pprobGam != null) {
             AtomicFile.write(dir.resolve("sva_pprob.tsv"), w -> {
                 StringBuilder sb = new StringBuilder("gene\tpprob_gam\tpprob_b\n");
-                for (int g = 0; g < r.genes.length; g++) sb.append(r.genes[g]).append('\t').append(r.pprobGam[g]).append('\t').append(r.pprobB[g]).append('\n');
+                for (int g = 0; g < r.genes.length; g++) sb.append(r.genes[g]).append('\t').append(r.pprobGam[g]).append('\t')
+                        .append(r.pprobB[g]).append('\n');
                 w.write(sb.toString());
             });
         }

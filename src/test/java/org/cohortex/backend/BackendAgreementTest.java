@@ -140,7 +140,8 @@ class BackendAgreementTest {
             for (int j = 0; j < p; j++) {
                 // LS forward error bound ~ cond^2 eps; the collinear pair sits at cond ~1e5-1e6
                 double tol = j >= p - 2 ? 1e-5 : 1e-8;
-                assertTrue(Fixtures.close(a.beta(g, j), exact[j], tol, 1e-12), "gene " + g + " beta " + j + ": " + a.beta(g, j) + " vs exact " + exact[j]);
+                assertTrue(Fixtures.close(a.beta(g, j), exact[j], tol, 1e-12), "gene " + g + " beta " + j + ": " + a.beta(g,
+                        j) + " vs exact " + exact[j]);
             }
         }
     }

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * write cannot pass. Skipped without a usable GPU (CI); benchmarks/gpu-check.sh runs it on one.
  */
 class CudaBackendTest {
+    static final CudaBackend.Tuning TEST = new CudaBackend.Tuning(0, true);
     static CudaBackend cuda;
     static CpuBackend cpu;
     static final ReferenceBackend ref = new ReferenceBackend();
@@ -34,20 +35,16 @@ class CudaBackendTest {
     static void open() {
         CudaProbe p = CudaProbe.get();
         assumeTrue(p.usable(), "no usable GPU: " + p.reason());
-        cuda = new CudaBackend(2, CudaBackend.Precision.FP64);
+        cuda = new CudaBackend(2, CudaBackend.Precision.FP64, TEST); // every size goes to the device, outputs poisoned
         cpu = new CpuBackend(2);
-        CudaBackend.minDeviceWork = 0;      // every size goes to the device
-        CudaBackend.poisonOutputs = true;
         System.out.println("CudaBackendTest on " + cuda.describe());
     }
 
     @AfterEach
-    void realMemory() { CudaBackend.budgetOverride = 0; }
+    void realMemory() { cuda.limitMemory(0); }
 
     @AfterAll
     static void close() {
-        CudaBackend.minDeviceWork = 2e7;
-        CudaBackend.poisonOutputs = false;
         if (cuda != null) cuda.close();
         if (cpu != null) cpu.close();
     }
@@ -79,7 +76,7 @@ class CudaBackendTest {
     void chunkedProductsWhenTheDeviceIsSmall() {
         Random r = new Random(2);
         Mat a = random(r, 3000, 200), b = random(r, 200, 150);
-        CudaBackend.budgetOverride = 2_000_000; // ~2 MB: rows of A in chunks
+        cuda.limitMemory(2_000_000); // ~2 MB: rows of A in chunks
         close(cpu.gemm(a, false, b, false).data, cuda.gemm(a, false, b, false).data, 1e-12, "row-chunked gemm");
         Mat tall = random(r, 20000, 40);
         close(cpu.crossprod(tall).data, cuda.crossprod(tall).data, 1e-12, "inner-chunked Gram");
@@ -115,7 +112,7 @@ class CudaBackendTest {
     @Test
     void fp32ProductsWithinTheStatedTolerance() {
         Random r = new Random(4);
-        try (CudaBackend f32 = new CudaBackend(2, CudaBackend.Precision.FP32)) {
+        try (CudaBackend f32 = new CudaBackend(2, CudaBackend.Precision.FP32, TEST)) {
             Mat a = random(r, 500, 300), b = random(r, 300, 400);
             Mat c = f32.gemm(a, false, b, false), e = ref.gemm(a, false, b, false);
             // the stated FP32 contract: |error| <= 1e-6 sum_l |a_il b_lj|
@@ -146,11 +143,11 @@ class CudaBackendTest {
         FreedmanLane.Counts c1 = cpu.freedmanLaneCounts(prob, perms, count), c2 = cuda.freedmanLaneCounts(prob, perms, count);
         assertArrayEquals(c1.exceed, c2.exceed);
         assertArrayEquals(c1.stepDown, c2.stepDown);
-        CudaBackend.budgetOverride = 64L << 20; // several gene and permutation blocks
+        cuda.limitMemory(64L << 20); // several gene and permutation blocks
         FreedmanLane.Counts c3 = cuda.freedmanLaneCounts(prob, perms, count);
         assertArrayEquals(c1.exceed, c3.exceed);
         assertArrayEquals(c1.stepDown, c3.stepDown);
-        CudaBackend.budgetOverride = 0;
+        cuda.limitMemory(0);
 
         int gg = 300, nn = 100, kk = 6;
         double[] w = new double[nn * kk], yy = new double[gg * nn], mu0 = new double[gg * kk];
@@ -174,7 +171,8 @@ class CudaBackendTest {
         double worst = 0;
         for (int g = 0; g < gg; g++) {
             assertEquals(gc.reason()[g], gd.reason()[g]);
-            for (int e = 0; e < nn * kk; e++) worst = Math.max(worst, Math.abs(gc.imputed()[g][e] - gd.imputed()[g][e]) / Math.max(1, Math.abs(gc.imputed()[g][e])));
+            for (int e = 0; e < nn * kk; e++) worst = Math.max(worst, Math.abs(gc.imputed()[g][e] - gd.imputed()[g][e]) / Math.max(1,
+                    Math.abs(gc.imputed()[g][e])));
         }
         assertTrue(worst < 1e-9, "Gibbs GPU vs CPU max relative difference " + worst);
         assertNull(cuda.failure());
@@ -183,8 +181,8 @@ class CudaBackendTest {
     @Test
     void outOfMemoryFallsBackToCpuWithTheSameResult() {
         Random r = new Random(6);
-        try (CudaBackend c = new CudaBackend(2, CudaBackend.Precision.FP64)) {
-            CudaBackend.budgetOverride = 1; // nothing fits
+        try (CudaBackend c = new CudaBackend(2, CudaBackend.Precision.FP64, TEST)) {
+            c.limitMemory(1); // nothing fits
             Mat a = random(r, 800, 300), b = random(r, 300, 200);
             Mat got = c.gemm(a, false, b, false);
             close(cpu.gemm(a, false, b, false).data, got.data, 1e-12, "after fallback");

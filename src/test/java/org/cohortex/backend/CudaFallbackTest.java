@@ -19,7 +19,8 @@ class CudaFallbackTest {
         assumeFalse(p.usable(), "a GPU is usable here: CudaBackendTest covers it");
         assertFalse(p.reason().isBlank());
         assertTrue(p.reason().contains("driver") || p.reason().contains("device") || p.reason().contains("JCuda"), p.reason());
-        try (ComputeBackend b = Backends.create("cuda", 2); ComputeBackend auto = Backends.create("auto", 2); CpuBackend cpu = new CpuBackend(2)) {
+        try (ComputeBackend b = Backends.create("cuda", 2); ComputeBackend auto = Backends.create("auto",
+                2); CpuBackend cpu = new CpuBackend(2)) {
             assertEquals("cpu", b.name());
             assertEquals("cpu", auto.name());
             Random r = new Random(1);

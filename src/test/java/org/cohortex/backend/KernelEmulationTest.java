@@ -323,7 +323,8 @@ class KernelEmulationTest {
         s.seed = 99;
         s.priorVariance = pv;
         // the Java sampler on genes [offset, offset + genes) of a larger matrix: the Philox gene index is global
-        double[] yBig = new double[(offset + genes) * n], muBig = new double[(offset + genes) * k], pvBig = new double[(offset + genes) * k];
+        double[] yBig = new double[(offset + genes) * n], muBig = new double[(offset + genes) * k], pvBig = new double[(offset
+                + genes) * k];
         Arrays.fill(yBig, Double.NaN);
         System.arraycopy(y, 0, yBig, offset * n, y.length);
         System.arraycopy(mu0, 0, muBig, offset * k, mu0.length);
@@ -338,7 +339,8 @@ class KernelEmulationTest {
         write(dir, "mu0.bin", mu0);
         write(dir, "pv.bin", pv);
         write(dir, "status.bin", status);
-        run("gibbs", "" + genes, "" + n, "" + k, "" + s.iterations, "" + s.burnin, "" + s.seed, "" + s.nu, "" + s.v0, "" + s.sigma0, "1", "" + offset, dir.toString());
+        run("gibbs", "" + genes, "" + n, "" + k, "" + s.iterations, "" + s.burnin, "" + s.seed, "" + s.nu, "" + s.v0, "" + s.sigma0, "1",
+                "" + offset, dir.toString());
         double[] sum = doubles(dir, "sum.bin");
         int[] st = ints(dir, "status.out.bin");
         assertEquals(6, st[3]);

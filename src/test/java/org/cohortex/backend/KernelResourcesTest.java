@@ -64,15 +64,18 @@ class KernelResourcesTest {
         Process v = new ProcessBuilder("nvcc", "--version").redirectErrorStream(true).start();
         List<String> lines = new String(v.getInputStream().readAllBytes()).lines().toList();
         v.waitFor();
-        assumeTrue(lines.get(lines.size() - 1).trim().equals(recorded), "a different nvcc (" + lines.get(lines.size() - 1) + ") than the one that built the resources (" + recorded + ")");
-        ProcessBuilder pb = new ProcessBuilder("bash", "native/build-kernels.sh", tmp.toString()).directory(ROOT.toFile()).redirectErrorStream(true);
+        assumeTrue(lines.get(lines.size() - 1).trim().equals(recorded), "a different nvcc (" + lines.get(lines.size() - 1)
+                + ") than the one that built the resources (" + recorded + ")");
+        ProcessBuilder pb = new ProcessBuilder("bash", "native/build-kernels.sh", tmp.toString()).directory(ROOT.toFile())
+                .redirectErrorStream(true);
         pb.environment().put("PTX_ONLY", "1");
         Process p = pb.start();
         String log = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(600, TimeUnit.SECONDS), "nvcc timed out");
         assertEquals(0, p.exitValue(), "native/build-kernels.sh failed:\n" + log);
         for (String m : MODULES) {
-            assertEquals(Files.readString(res.resolve(m + ".ptx")), Files.readString(tmp.resolve(m + ".ptx")), m + ".ptx is stale: run native/build-kernels.sh");
+            assertEquals(Files.readString(res.resolve(m + ".ptx")), Files.readString(tmp.resolve(m + ".ptx")),
+                    m + ".ptx is stale: run native/build-kernels.sh");
         }
     }
 }

@@ -74,7 +74,8 @@ class DeCommandTest {
         Files.write(pheno, rows.subList(0, rows.size() - 2)); // drop the last two samples
         Run r = run("de", "--expr", fx("expr.tsv"), "--pheno", pheno.toString(), "--trait", "status", "--out", dir.resolve("o").toString());
         assertEquals(1, r.code);
-        assertTrue(r.err.contains("2 of 48 samples of") && r.err.contains("S47, S48") && r.err.contains("--drop-samples-without-phenotype"), r.err);
+        assertTrue(r.err.contains("2 of 48 samples of") && r.err.contains("S47, S48")
+                && r.err.contains("--drop-samples-without-phenotype"), r.err);
         assertFalse(Files.exists(dir.resolve("o").resolve("de.tsv")), "nothing half-written");
 
         Run ok = run("de", "--expr", fx("expr.tsv"), "--pheno", pheno.toString(), "--trait", "status", "--drop-samples-without-phenotype",
@@ -82,15 +83,18 @@ class DeCommandTest {
         assertEquals(0, ok.code, ok.err);
         assertTrue(Files.readString(dir.resolve("o2/model.json")).contains("\"samples_without_phenotype\" : [ \"S47\", \"S48\" ]"));
 
-        Run noTrait = run("de", "--expr", fx("expr.tsv"), "--pheno", fx("pheno.tsv"), "--trait", "Status", "--out", dir.resolve("o3").toString());
+        Run noTrait = run("de", "--expr", fx("expr.tsv"), "--pheno", fx("pheno.tsv"), "--trait", "Status", "--out",
+                dir.resolve("o3").toString());
         assertEquals(1, noTrait.code);
         assertTrue(noTrait.err.contains("no column named 'Status' (did you mean 'status'?)"), noTrait.err);
 
-        Run sva = run("de", "--expr", fx("expr.tsv"), "--pheno", fx("pheno.tsv"), "--trait", "status", "--num-sv", "be", "--out", dir.resolve("o4").toString());
+        Run sva = run("de", "--expr", fx("expr.tsv"), "--pheno", fx("pheno.tsv"), "--trait", "status", "--num-sv", "be", "--out",
+                dir.resolve("o4").toString());
         assertEquals(1, sva.code);
         assertTrue(sva.err.contains("SVA needs complete data") && sva.err.contains("gene 'G012'"), sva.err);
 
-        Run cpm = run("de", "--expr", fx("expr.tsv"), "--pheno", fx("pheno.tsv"), "--trait", "status", "--transform", "log2cpm", "--out", dir.resolve("o5").toString());
+        Run cpm = run("de", "--expr", fx("expr.tsv"), "--pheno", fx("pheno.tsv"), "--trait", "status", "--transform", "log2cpm", "--out",
+                dir.resolve("o5").toString());
         assertEquals(1, cpm.code);
         assertTrue(cpm.err.contains("needs non-negative counts") && cpm.err.contains("gene 'G012'"), cpm.err);
     }
@@ -106,7 +110,8 @@ class DeCommandTest {
     void freedmanLanePermutationsAddEmpiricalAndMaxTColumns() throws IOException {
         Path out = dir.resolve("perm");
         Run r = run("de", "--expr", fx("expr.tsv"), "--pheno", fx("pheno.tsv"), "--sample-column", "sample_id", "--trait", "status",
-                "--covariates", "age,sex,batch,rin", "--sv-file", fx("svs.tsv"), "--permutations", "499", "--seed", "7", "--out", out.toString());
+                "--covariates", "age,sex,batch,rin", "--sv-file", fx("svs.tsv"), "--permutations", "499", "--seed", "7", "--out",
+                        out.toString());
         assertEquals(0, r.code, r.err);
         List<String> lines = Files.readAllLines(out.resolve("de.tsv"));
         assertEquals("gene\tbeta\tse\tt\tp\tp_bonferroni\tq_bh\tmean_expr\tp_perm\tp_maxt", lines.get(0));
@@ -123,7 +128,8 @@ class DeCommandTest {
             if (p < 0.01) { strong++; assertTrue(pp <= 3 * p + 0.01, g.get("gene") + " p " + p + " p_perm " + pp); }
         }
         assertTrue(strong > 0, "the fixture has genes with an effect");
-        assertTrue(notPermuted > 0 && notPermuted < got.size() / 4, "only the fixture's genes with missing values are left out: " + notPermuted);
+        assertTrue(notPermuted > 0 && notPermuted < got.size() / 4, "only the fixture's genes with missing values are left out: "
+                + notPermuted);
         assertTrue(Files.readString(out.resolve("model.json")).contains("Freedman-Lane"));
         assertEquals(2, run("de", "--expr", fx("expr.tsv"), "--pheno", fx("pheno.tsv"), "--sample-column", "sample_id", "--trait", "status",
                 "--permutations", "-3", "--out", dir.resolve("bad").toString()).code);

@@ -66,7 +66,7 @@ class SvaCommandTest {
     void badNumSvAndMissingValuesAreClearErrors() throws IOException {
         String[] r = run("sva", "--expr", Fixtures.path("sva/expr.tsv").toString(), "--pheno", Fixtures.path("sva/pheno.tsv").toString(),
                 "--trait", "trait", "--num-sv", "many", "--out", dir.resolve("x").toString());
-        assertEquals("1", r[0]);
+        assertEquals("2", r[0], "a usage error");
         assertTrue(r[1].contains("--num-sv many: give be, leek or a number"), r[1]);
         r = run("sva", "--expr", Fixtures.path("lm/expr.tsv").toString(), "--pheno", Fixtures.path("lm/pheno.tsv").toString(),
                 "--trait", "status", "--num-sv", "2", "--out", dir.resolve("y").toString());

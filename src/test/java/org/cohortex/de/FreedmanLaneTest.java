@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.IntStream;
 
+import org.cohortex.Log;
 import org.cohortex.backend.ComputeBackend;
 import org.cohortex.backend.CpuBackend;
 import org.cohortex.backend.ReferenceBackend;
@@ -31,7 +32,8 @@ class FreedmanLaneTest {
         Mat x = new Mat(n, p);
         for (int i = 0; i < n; i++) {
             int level = r.nextInt(3);
-            double[] row = {1, r.nextGaussian() * 3 + 40, r.nextDouble() < 0.35 ? 1 : 0, r.nextGaussian(), level == 1 ? 1 : 0, level == 2 ? 1 : 0};
+            double[] row = {1, r.nextGaussian() * 3 + 40, r.nextDouble() < 0.35 ? 1 : 0, r.nextGaussian(), level == 1 ? 1 : 0,
+                    level == 2 ? 1 : 0};
             System.arraycopy(row, 0, x.data, i * p, p);
         }
         return x;
@@ -42,7 +44,8 @@ class FreedmanLaneTest {
         int n = x.rows, p = x.cols;
         Mat y = new Mat(genes, n);
         for (int g = 0; g < genes; g++) {
-            double b1 = r.nextGaussian() * 0.05, b3 = r.nextGaussian(), bt = g < effects ? 1.5 + r.nextDouble() : 0, sd = Math.exp(r.nextGaussian() * 0.3);
+            double b1 = r.nextGaussian() * 0.05, b3 = r.nextGaussian(), bt = g < effects ? 1.5 + r.nextDouble() : 0,
+                    sd = Math.exp(r.nextGaussian() * 0.3);
             for (int i = 0; i < n; i++) {
                 y.data[g * n + i] = 6 + b1 * x.data[i * p + 1] + b3 * x.data[i * p + 3] + bt * x.data[i * p + TRAIT]
                         + 0.4 * x.data[i * p + 4] + sd * r.nextGaussian();
@@ -124,8 +127,8 @@ class FreedmanLaneTest {
             FreedmanLane.Problem pr = FreedmanLane.prepare(ref, x, TRAIT, y, all(y.rows));
             for (int g = 0; g < y.rows; g++) assertEquals(pr.t[g], pc.t[g], 1e-9 * Math.max(1, Math.abs(pr.t[g])));
             int[] index = IntStream.range(0, y.rows).toArray();
-            FreedmanLane.Result a = FreedmanLane.run(cpu, pc, index, y.rows, 300, 3);
-            FreedmanLane.Result b = FreedmanLane.run(ref, pr, index, y.rows, 300, 3);
+            FreedmanLane.Result a = FreedmanLane.run(cpu, pc, index, y.rows, 300, 3, Log.WARNINGS);
+            FreedmanLane.Result b = FreedmanLane.run(ref, pr, index, y.rows, 300, 3, Log.WARNINGS);
             assertArrayEquals(b.pPerm(), a.pPerm());
             assertArrayEquals(b.pMaxT(), a.pMaxT());
             // the cpu path's gene blocks (97 genes, not a divisor of 700) give the reference's counts
@@ -157,7 +160,7 @@ class FreedmanLaneTest {
         ComputeBackend ref = new ReferenceBackend();
         FreedmanLane.Problem prob = FreedmanLane.prepare(ref, x, TRAIT, y, all(y.rows));
         int[] index = IntStream.range(0, y.rows).toArray();
-        FreedmanLane.Result res = FreedmanLane.run(ref, prob, index, y.rows, 199, 1);
+        FreedmanLane.Result res = FreedmanLane.run(ref, prob, index, y.rows, 199, 1, Log.WARNINGS);
         long below = Arrays.stream(res.pPerm()).filter(v -> v <= 0.1).count();
         assertTrue(below > 20 && below < 65, "null p <= 0.1 for " + below + " of 400 genes (expected ~40)");
         assertTrue(Arrays.stream(res.pMaxT()).min().getAsDouble() > 0.05, "no gene survives max-T under the null here");

@@ -42,7 +42,8 @@ class DeconvolutionTest {
             Map<String, String> w = want.get(j);
             assertEquals(w.get("mixture"), r.samples()[j]);
             for (int c = 0; c < k; c++) {
-                assertEquals(Double.parseDouble(w.get(sig.cellTypes()[c])), r.proportions()[j * k + c], 1e-6, w.get("mixture") + " " + sig.cellTypes()[c]);
+                assertEquals(Double.parseDouble(w.get(sig.cellTypes()[c])), r.proportions()[j * k + c], 1e-6,
+                        w.get("mixture") + " " + sig.cellTypes()[c]);
             }
             assertEquals(Double.parseDouble(w.get("rmse")), r.rmse()[j], 1e-6);
             assertEquals(Double.parseDouble(w.get("r")), r.r()[j], 1e-6);
@@ -97,7 +98,8 @@ class DeconvolutionTest {
         int bestGenes = -1;
         for (int g : new int[] {20, 30, 35}) {
             Signature fixed = SignatureBuilder.build(sc, labels, g, g);
-            assertTrue(fixed.genes().length <= g * fixed.k() && fixed.genes().length > g, g + " markers per type: " + fixed.genes().length + " genes");
+            assertTrue(fixed.genes().length <= g * fixed.k() && fixed.genes().length > g, g + " markers per type: " + fixed.genes().length
+                    + " genes");
             double kappa = kappa(fixed);
             if (kappa < best) { best = kappa; bestGenes = fixed.genes().length; }
         }
@@ -179,7 +181,8 @@ class DeconvolutionTest {
                 best = Math.min(best, score);
                 if (Integer.parseInt(row.get("j")) == ours) atOurs = score;
             }
-            assertTrue(atOurs <= 1.1 * best, name + ": R's cross-validation variance at our j = " + ours + " is " + atOurs + ", its best " + best);
+            assertTrue(atOurs <= 1.1 * best, name + ": R's cross-validation variance at our j = " + ours + " is " + atOurs + ", its best "
+                    + best);
         }
         assertTrue(notOlsAlone >= 6, "the fixture exercises the weights (R's j > 1 in " + notOlsAlone + " of " + n + ")");
     }
@@ -198,7 +201,7 @@ class DeconvolutionTest {
             args.addAll(List.of(c).subList(1, c.length));
             StringWriter sw = new StringWriter();
             int code = Main.execute(new PrintWriter(sw, true), args.toArray(new String[0]));
-            assertEquals(1, code, sw.toString());
+            assertEquals(2, code, "a usage error: " + sw);
             assertTrue(sw.toString().contains(c[0]) && !sw.toString().contains("no-such-bulk"), sw.toString());
         }
     }
@@ -270,7 +273,8 @@ class DeconvolutionTest {
         CohortSimulator.run(CohortSimulator.Preset.SMALL, 31, sim);
         StringWriter sw = new StringWriter();
         int code = Main.execute(new PrintWriter(sw, true), "deconvolve", "--bulk", sim.resolve("expr/BLA.counts.tsv.gz").toString(),
-                "--sc-reference", sim.resolve("reference/amygdala.counts.tsv.gz").toString(), "--sc-labels", sim.resolve("reference/amygdala.labels.tsv").toString(),
+                "--sc-reference", sim.resolve("reference/amygdala.counts.tsv.gz").toString(), "--sc-labels",
+                        sim.resolve("reference/amygdala.labels.tsv").toString(),
                 "--permutations", "20", "--out", dir.resolve("dc").toString());
         assertEquals(0, code, sw.toString());
         ExpressionMatrix est = MatrixReader.read(dir.resolve("dc/proportions.tsv"));

@@ -42,16 +42,20 @@ class EnrichCommandTest {
         for (String trait : new String[] {"chronic_pain", "lifetime_oxymorphone", "migraine"}) {
             for (String set : new String[] {"BLA.microglia", "BLA.endothelial", "BLA.astrocyte", "BLA.excitatory", "MeA.microglia"}) {
                 Path o = dir.resolve("de").resolve(trait).resolve(set);
-                run("de", "--expr", sim.resolve("truth/regions/" + set + ".log2expr.tsv.gz").toString(), "--pheno", sim.resolve("pheno.tsv").toString(),
-                        "--sample-column", "donor_id", "--trait", trait, "--covariates", "rin,pmi,batch", "--set", set, "--out", o.toString());
+                run("de", "--expr", sim.resolve("truth/regions/" + set + ".log2expr.tsv.gz").toString(), "--pheno",
+                        sim.resolve("pheno.tsv").toString(),
+                        "--sample-column", "donor_id", "--trait", trait, "--covariates", "rin,pmi,batch", "--set", set, "--out",
+                                o.toString());
                 deDirs.add(o.toString());
             }
         }
         out = dir.resolve("enrich");
         List<String> args = new ArrayList<>(List.of("enrich", "--de"));
         args.addAll(deDirs);
-        args.addAll(List.of("--gmt", sim.resolve("genesets/simulated.gmt").toString(), "--lists", sim.resolve("genesets/mouse_microglia_pain.txt").toString(),
-                sim.resolve("genesets/whole_blood_pain.txt").toString(), "--proportions", "BLA=" + sim.resolve("truth/regions/BLA.proportions.tsv"),
+        args.addAll(List.of("--gmt", sim.resolve("genesets/simulated.gmt").toString(), "--lists",
+                sim.resolve("genesets/mouse_microglia_pain.txt").toString(),
+                sim.resolve("genesets/whole_blood_pain.txt").toString(), "--proportions",
+                        "BLA=" + sim.resolve("truth/regions/BLA.proportions.tsv"),
                 "--min-degs", "5", "--out", out.toString()));
         run(args.toArray(new String[0]));
     }
@@ -71,7 +75,8 @@ class EnrichCommandTest {
             assertTrue(Double.parseDouble(r.get("q_bh")) < 0.01, planted + " " + r);
             assertTrue(r.get("genes").split(",").length == Integer.parseInt(r.get("overlap")), "overlapping genes listed");
         }
-        long nullHits = cp.stream().filter(m -> m.get("gene_set").startsWith("SIM_RANDOM") && Double.parseDouble(m.get("q_bh")) < 0.05).count();
+        long nullHits = cp.stream().filter(m -> m.get("gene_set").startsWith("SIM_RANDOM") && Double.parseDouble(m.get("q_bh")) < 0.05)
+                .count();
         assertTrue(nullHits <= 5, "null sets called at q < 0.05: " + nullHits);
     }
 
@@ -90,7 +95,8 @@ class EnrichCommandTest {
     @Test
     void traitOverlapHasConcordantDirectionAndCellTypeCounts() {
         Map<String, String> ox = rows("overlap.tsv", "set", "BLA.microglia").stream()
-                .filter(m -> m.get("trait_a").equals("chronic_pain") && m.get("trait_b").equals("lifetime_oxymorphone")).findFirst().orElseThrow();
+                .filter(m -> m.get("trait_a").equals("chronic_pain") && m.get("trait_b").equals("lifetime_oxymorphone")).findFirst()
+                        .orElseThrow();
         // oxymorphone has ~6 cases in 80 donors: few DEGs; what is shared must be the planted overlap
         assertTrue(Integer.parseInt(ox.get("shared")) >= 1, ox.toString());
         assertEquals(1.0, Double.parseDouble(ox.get("concordance")), 0, "planted overlap has the same sign: " + ox);
@@ -105,7 +111,8 @@ class EnrichCommandTest {
         List<Map<String, String>> bla = new ArrayList<>();
         for (Map<String, String> m : rows("celltypes.tsv", "region", "BLA")) if (m.get("trait").equals("chronic_pain")) bla.add(m);
         Map<String, String> micro = bla.stream().filter(m -> m.get("cell_type").equals("microglia")).findFirst().orElseThrow();
-        for (Map<String, String> m : bla) assertTrue(Integer.parseInt(micro.get("degs")) >= Integer.parseInt(m.get("degs")), "microglia carry most BLA chronic-pain DEGs");
+        for (Map<String, String> m : bla) assertTrue(Integer.parseInt(micro.get("degs")) >= Integer.parseInt(m.get("degs")),
+                "microglia carry most BLA chronic-pain DEGs");
         assertEquals("mean proportion", micro.get("share_source"));
         assertTrue(Double.parseDouble(micro.get("p_greater")) < 1e-6, "far more microglia DEGs than their ~5% share: " + micro);
     }

@@ -52,7 +52,8 @@ class ExactTestsTest {
     void hypergeometricAndBinomialTailsMatchRInLogSpace() {
         for (Map<String, String> r : Fixtures.table(Fixtures.path("enrich/expected_phyper_upper.tsv"))) {
             double want = Double.parseDouble(r.get("logp"));
-            double got = ExactTests.logHyperUpper(Long.parseLong(r.get("q")), Long.parseLong(r.get("m")), Long.parseLong(r.get("n")), Long.parseLong(r.get("k")));
+            double got = ExactTests.logHyperUpper(Long.parseLong(r.get("q")), Long.parseLong(r.get("m")), Long.parseLong(r.get("n")),
+                    Long.parseLong(r.get("k")));
             assertEquals(want, got, 1e-10 * Math.max(1e-3, Math.abs(want)), r.toString());
         }
         for (Map<String, String> r : Fixtures.table(Fixtures.path("enrich/expected_pbinom.tsv"))) {
@@ -60,7 +61,8 @@ class ExactTestsTest {
             double p = Double.parseDouble(r.get("p"));
             for (String[] c : new String[][] {{"logupper", "u"}, {"loglower", "l"}, {"logd", "d"}}) {
                 double want = Double.parseDouble(r.get(c[0]));
-                double got = c[1].equals("u") ? ExactTests.logBinomUpper(x, n, p) : c[1].equals("l") ? ExactTests.logBinomLower(x, n, p) : ExactTests.logDbinom(x, n, p);
+                double got = c[1].equals("u") ? ExactTests.logBinomUpper(x, n, p) : c[1].equals("l") ? ExactTests.logBinomLower(x, n,
+                        p) : ExactTests.logDbinom(x, n, p);
                 assertEquals(want, got, 1e-10 * Math.max(1e-3, Math.abs(want)), c[0] + " " + r);
             }
         }

@@ -32,7 +32,8 @@ class GoIdMappingTest {
         Map<String, List<String>> idMap = GeneSetFiles.readIdMap(map);
         Set<String> ensembl = new LinkedHashSet<>();
         idMap.values().forEach(ensembl::addAll);
-        GeneSetFiles.GeneSet hypoxia = GeneSetFiles.readGmt(gmt).stream().filter(s -> s.name().equals("GO:0001666")).findFirst().orElseThrow();
+        GeneSetFiles.GeneSet hypoxia = GeneSetFiles.readGmt(gmt).stream().filter(s -> s.name().equals("GO:0001666")).findFirst()
+                .orElseThrow();
         assertEquals("response to hypoxia", hypoxia.description());
         Set<String> planted = new HashSet<>();
         Random r = new Random(3);
@@ -49,7 +50,8 @@ class GoIdMappingTest {
         Files.writeString(d.resolve("de.tsv"), de.toString());
         Files.writeString(d.resolve("model.json"), "{\"trait\": \"chronic_pain\", \"set\": \"BLA.microglia\"}");
 
-        assertEquals(0, run("enrich", "--de", d.toString(), "--gmt", gmt.toString(), "--id-map", map.toString(), "--out", dir.resolve("with").toString()));
+        assertEquals(0, run("enrich", "--de", d.toString(), "--gmt", gmt.toString(), "--id-map", map.toString(), "--out",
+                dir.resolve("with").toString()));
         List<Map<String, String>> ora = Fixtures.table(dir.resolve("with/ora.tsv"));
         assertEquals("GO:0001666", ora.get(0).get("gene_set"), "the planted term ranks first");
         assertTrue(Double.parseDouble(ora.get(0).get("p_bonferroni")) < 1e-20, ora.get(0).toString());

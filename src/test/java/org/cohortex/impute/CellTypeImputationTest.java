@@ -65,7 +65,8 @@ class CellTypeImputationTest {
             assertEquals(8, mean, 2.0, "minor cell type's level");
         }
         // same seed, one thread or several: identical draws (Philox keyed by gene and iteration)
-        CellTypeImputation.Result single = new ForkJoinPool(1).submit(() -> CellTypeImputation.gibbs(d.y, d.genes, d.n, d.w, d.k, d.mu0, s)).get();
+        CellTypeImputation.Result single = new ForkJoinPool(1).submit(() -> CellTypeImputation.gibbs(d.y, d.genes, d.n, d.w, d.k, d.mu0,
+                s)).get();
         for (int g = 0; g < d.genes; g++) assertArrayEquals(gibbs.imputed()[g], single.imputed()[g], 0.0, "thread-count independent");
         s.seed = 2;
         CellTypeImputation.Result other = CellTypeImputation.gibbs(d.y, d.genes, d.n, d.w, d.k, d.mu0, s);

@@ -23,7 +23,8 @@ class LeastSquaresTest {
             for (int j = 0; j < n; j++) a2[i][j] = a[i * n + j] = rowScale * Math.exp(rnd.nextGaussian());
             b[i] = rowScale * (1 + rnd.nextGaussian());
         }
-        double[] want = new QRDecomposition(new Array2DRowRealMatrix(a2, false)).getSolver().solve(new ArrayRealVector(b.clone())).toArray();
+        double[] want = new QRDecomposition(new Array2DRowRealMatrix(a2, false)).getSolver().solve(new ArrayRealVector(b.clone()))
+                .toArray();
         double[] x = new double[n];
         assertTrue(LeastSquares.solveInPlace(a.clone(), m, n, b.clone(), x));
         for (int j = 0; j < n; j++) assertEquals(want[j], x[j], 1e-9 * Math.max(1, Math.abs(want[j])), "coefficient " + j);

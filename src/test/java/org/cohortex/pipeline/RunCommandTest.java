@@ -59,12 +59,20 @@ class RunCommandTest {
                 "analysis: {cell_types: [microglia, endothelial, oligodendrocyte], num_sv: leek}", ""));
     }
 
+    /** What a kill looks like to the runner: the unit in progress never finishes. */
+    static final class Killed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+    }
+
     static Map<String, String> finalTables(Path out) throws Exception {
         Map<String, String> m = new TreeMap<>();
         try (Stream<Path> s = Files.walk(out)) {
             for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
                 String name = out.relativize(p).toString();
-                if (name.equals("manifest.json") || name.equals("report.html") || name.endsWith("model.json")) continue; // these name the backend/paths/timings
+                if (name.equals("manifest.json") || name.equals("report.html") || name.endsWith("model.json")
+                        || name.startsWith(".cohortex/")) {
+                    continue; // these name the backend, paths and timings; .cohortex/ is the run's bookkeeping
+                }
                 m.put(name, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
             }
         }
@@ -82,13 +90,16 @@ class RunCommandTest {
     void killedAndResumedRunGivesIdenticalTables() throws Exception {
         Path clean = dir.resolve("clean");
         assertEquals(0, cli("run", config.toString(), "--out", clean.toString()));
-        for (String f : new String[] {"manifest.json", "report.html", "de_summary.tsv", "experimentwise_degs.tsv", "enrich/overlap.tsv", "enrich/ora.tsv",
-            "deconvolution/BLA/proportions.tsv", "imputation/BLA/microglia.tsv.gz", "de/chronic_pain/BLA.microglia/de.tsv", "de/mcp_prs/dACC/de.tsv",
+        for (String f : new String[] {"manifest.json", "report.html", "de_summary.tsv", "experimentwise_degs.tsv", "enrich/overlap.tsv",
+                "enrich/ora.tsv",
+            "deconvolution/BLA/proportions.tsv", "imputation/BLA/microglia.tsv.gz", "de/chronic_pain/BLA.microglia/de.tsv",
+                    "de/mcp_prs/dACC/de.tsv",
             "prs/qc/qc_steps.tsv", "prs/qc/pcs.tsv", "prs/score/r2.tsv", "prs/score/clumped.tsv"}) {
             assertTrue(Files.isRegularFile(clean.resolve(f)), f);
         }
         String report = Files.readString(clean.resolve("report.html"));
-        for (String section : new String[] {"id=\"degs\"", "id=\"proportions\"", "id=\"power\"", "id=\"overlap\"", "id=\"volcano\"", "id=\"prs\"", "<svg"}) {
+        for (String section : new String[] {"id=\"degs\"", "id=\"proportions\"", "id=\"power\"", "id=\"overlap\"", "id=\"volcano\"",
+                "id=\"prs\"", "<svg"}) {
             assertTrue(report.contains(section), "report has " + section);
         }
         assertTrue(!report.contains("<script") && !report.contains("src=") && !report.contains("<link") && !report.contains("href=\"http"),
@@ -112,7 +123,8 @@ class RunCommandTest {
         assertEquals(ph.size() - 1 - best.size(), na);
         var model = new ObjectMapper().readTree(clean.resolve("de/mcp_prs/dACC/model.json").toFile());
         assertTrue(model.path("n_samples").asInt() > 30, "DE on the PRS ran: " + model.path("n_samples"));
-        for (var sample : model.path("samples_used")) assertTrue(best.containsKey(sample.asText()), "only donors with a computed PRS: " + sample.asText());
+        for (var sample : model.path("samples_used")) assertTrue(best.containsKey(sample.asText()), "only donors with a computed PRS: "
+                + sample.asText());
 
         // analyses that could not be fitted are recorded with their reason, not silently missing
         var notFitted = new ObjectMapper().readTree(clean.resolve("manifest.json").toFile()).path("not_fitted");
@@ -124,15 +136,19 @@ class RunCommandTest {
 
         Path killed = dir.resolve("killed");
         try (ComputeBackend b = Backends.create("auto", 2)) {
-            StudyRunner.stopAfterUnits = 7;
-            assertThrows(StudyRunner.Stopped.class, () -> StudyRunner.run(StudyConfig.read(config), killed, false, b));
-        } finally {
-            StudyRunner.stopAfterUnits = -1;
+            UnitRunner.Listener killAfterSeven = new UnitRunner.Listener() {
+                @Override
+                public void beforeRun(Unit u, int ran) {
+                    if (ran >= 7) throw new Killed();
+                }
+            };
+            assertThrows(Killed.class, () -> StudyRunner.run(StudyConfig.read(config), killed, false, b, killAfterSeven));
         }
         String manifest = Files.readString(killed.resolve("manifest.json"));
         assertTrue(manifest.contains("\"status\" : \"ran\""), "finished units are recorded before the stop");
         assertEquals(0, cli("run", config.toString(), "--out", killed.toString(), "--resume"));
-        assertTrue(Files.readString(killed.resolve("manifest.json")).contains("\"status\" : \"reused\""), "the finished units were not redone");
+        assertTrue(Files.readString(killed.resolve("manifest.json")).contains("\"status\" : \"reused\""),
+                "the finished units were not redone");
         assertEquals(finalTables(clean), finalTables(killed));
     }
 
@@ -144,8 +160,10 @@ class RunCommandTest {
         Path out = dir.resolve("render");
         assertEquals(0, cli("run", config.toString(), "--out", out.toString()));
         Path png = dir.resolve("report.png");
-        Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + dir.resolve("chrome-profile"),
+        Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                        "--user-data-dir=" + dir.resolve("chrome-profile"),
                 "--window-size=1200,1600", "--screenshot=" + png, "--dump-dom", out.resolve("report.html").toUri().toString())
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -183,16 +201,46 @@ class RunCommandTest {
 
     @Test
     void configurationErrorsNameTheKey() throws IOException {
-        Path bad = dir.resolve("bad.yaml");
+        Path bad = cohort.resolve("bad.yaml"); // beside the data, so the config's relative paths resolve
         Files.writeString(bad, Files.readString(config).replace("num_sv: leek", "num_sv: leek, frobnicate: 3"));
         UserException e = assertThrows(UserException.class, () -> StudyConfig.read(bad));
-        assertTrue(e.getMessage().contains("unknown key 'analysis.frobnicate'"), e.getMessage());
+        assertTrue(e.getMessage().contains("analysis.frobnicate: unknown key"), e.getMessage());
         Files.writeString(bad, Files.readString(config).replace("traits: [chronic_pain, mcp_prs]", "traits: chronic_pain"));
         e = assertThrows(UserException.class, () -> StudyConfig.read(bad));
-        assertTrue(e.getMessage().contains("'traits' must be a list"), e.getMessage());
+        assertTrue(e.getMessage().contains("traits: must be a list"), e.getMessage());
         Files.writeString(bad, Files.readString(config).replace("panel: cortex}", "panel: cortx}"));
         e = assertThrows(UserException.class, () -> StudyConfig.read(bad));
         assertTrue(e.getMessage().contains("regions.dACC.panel: no panel named 'cortx'"), e.getMessage());
         assertEquals(1, cli("run", dir.resolve("nope.yaml").toString(), "--out", dir.resolve("x").toString()));
+    }
+
+    /** Every problem of a configuration in one message, by key, before anything runs or is written. */
+    @Test
+    void everyConfigurationProblemIsReportedAtOnceBeforeAnythingRuns() throws IOException {
+        Path bad = cohort.resolve("worse.yaml");
+        Files.writeString(bad, Files.readString(config)
+                .replace("expr/BLA.counts.tsv.gz", "expr/BLA.count.tsv.gz")
+                .replace("traits: [chronic_pain, mcp_prs]", "traits: [chronic_pain, chronic_pain, no_such_trait, ../escape]")
+                .replace("analysis: {cell_types: [microglia, endothelial, oligodendrocyte], num_sv: leek}",
+                        "analysis: {cell_types: [microglia, neurons], num_sv: -3, alpha: 5, permutations: 2.5}"));
+        Path out = dir.resolve("never-written");
+        UserException e = assertThrows(UserException.class, () -> StudyConfig.read(bad));
+        String m = e.getMessage();
+        for (String want : new String[] {"regions.BLA.counts: file not found", "traits: 'chronic_pain' is listed twice",
+            "traits: 'no_such_trait' is not a column", "traits: '../escape' cannot name a folder",
+                    "analysis.num_sv: must be be, leek or a number",
+            "analysis.alpha: must be in (0.0, 1.0], got 5.0", "analysis.permutations: must be a whole number",
+            "analysis.cell_types: no panel has cells of type 'neurons'"}) {
+            assertTrue(m.contains(want), "'" + want + "' in: " + m);
+        }
+        assertEquals(1, cli("run", bad.toString(), "--out", out.toString()));
+        assertTrue(!Files.exists(out), "nothing written before the configuration is valid");
+        Files.writeString(bad, Files.readString(config).replace("traits: [chronic_pain, mcp_prs]",
+                "traits: [chronic_pain]\ntraits: [mcp_prs]"));
+        assertTrue(assertThrows(UserException.class, () -> StudyConfig.read(bad)).getMessage().contains("duplicate key traits"),
+                "duplicate YAML keys are refused");
+        Files.writeString(bad, Files.readString(config) + "\n1: x\n");
+        assertTrue(assertThrows(UserException.class, () -> StudyConfig.read(bad)).getMessage().contains("a top-level key is not text: 1"),
+                "a key that is not text is a located error, not a crash");
     }
 }

@@ -17,7 +17,6 @@ import java.util.TreeSet;
 import java.util.stream.IntStream;
 
 import org.apache.commons.math3.special.Gamma;
-import org.cohortex.Log;
 import org.cohortex.backend.Backends;
 import org.cohortex.backend.ComputeBackend;
 import org.cohortex.io.PhenotypeReader;
@@ -39,7 +38,6 @@ class PrsPlinkParityTest {
 
     @BeforeAll
     static void runPipeline() {
-        Log.setQuiet(true);
         fx = Fixtures.path("prs");
         qc = tmp.resolve("qc");
         score = tmp.resolve("score");
@@ -82,7 +80,8 @@ class PrsPlinkParityTest {
         try (PlinkFileset fs = PlinkFileset.open(fx.resolve("cohort"))) {
             Set<String> kept = new LinkedHashSet<>(column(fx.resolve("plink/qc.fam"), 1, false));
             int[] samples = IntStream.range(0, fs.n()).filter(i -> kept.contains(fs.samples.get(i).iid())).toArray();
-            int[] vars = IntStream.range(0, fs.m()).filter(j -> fs.variants.get(j).autosome() && plink.containsKey(fs.variants.get(j).id())).toArray();
+            int[] vars = IntStream.range(0, fs.m()).filter(j -> fs.variants.get(j).autosome() && plink.containsKey(fs.variants.get(j)
+                    .id())).toArray();
             AlleleCounts c = new AlleleCounts();
             boolean[] male = GenotypeQc.maleMask(fs, samples);
             int[] checked = {0};
@@ -156,7 +155,8 @@ class PrsPlinkParityTest {
             String[] f = l.get(k + 1).split("\\s+");
             assertEquals(f[1], ours.get(k).get("IID"));
             assertEquals(f[4], ours.get(k).get("STATUS"), f[1]);
-            assertEquals(Double.parseDouble(f[5]), Double.parseDouble(ours.get(k).get("F")), 6e-5 * Math.max(1, Math.abs(Double.parseDouble(f[5]))), f[1]);
+            assertEquals(Double.parseDouble(f[5]), Double.parseDouble(ours.get(k).get("F")), 6e-5 * Math.max(1,
+                    Math.abs(Double.parseDouble(f[5]))), f[1]);
         }
     }
 

@@ -117,7 +117,8 @@ class CohortSimulatorTest {
         int checked = 0;
         List<Map<String, String>> truth = Fixtures.table(a.resolve("truth/degs.tsv"));
         Map<String, Integer> traitsPerGene = new HashMap<>();
-        for (Map<String, String> e : truth) traitsPerGene.merge(e.get("region") + "/" + e.get("cell_type") + "/" + e.get("gene"), 1, Integer::sum);
+        for (Map<String, String> e : truth) traitsPerGene.merge(e.get("region") + "/" + e.get("cell_type") + "/" + e.get("gene"), 1,
+                Integer::sum);
         for (Map<String, String> e : truth) {
             if (!e.get("trait").equals("chronic_pain") || e.get("cell_type").equals("bulk")) continue;
             // genes planted for two correlated traits (e.g. migraine overlap) mix both effects in a raw difference
@@ -164,13 +165,17 @@ class CohortSimulatorTest {
         }
         assertTrue(shared >= 2, "oxymorphone overlaps chronic pain in BLA microglia");
         Set<String> cpAll = new HashSet<>(), fen = new HashSet<>();
-        sets.forEach((k, v) -> { if (k.startsWith("chronic_pain")) cpAll.addAll(v.keySet()); if (k.startsWith("lifetime_fentanyl")) fen.addAll(v.keySet()); });
+        sets.forEach((k, v) -> {
+            if (k.startsWith("chronic_pain")) cpAll.addAll(v.keySet());
+            if (k.startsWith("lifetime_fentanyl")) fen.addAll(v.keySet());
+        });
         assertFalse(fen.isEmpty());
         fen.retainAll(cpAll);
         assertTrue(fen.isEmpty(), "fentanyl shares nothing with chronic pain");
         Set<String> mig = new HashSet<>(sets.get("migraine|MeA|microglia").keySet());
         mig.retainAll(sets.get("chronic_pain|MeA|microglia").keySet());
-        assertTrue(mig.size() >= 1 && mig.size() < sets.get("migraine|MeA|microglia").size() / 2, "a small migraine/chronic-pain overlap in MeA microglia");
+        assertTrue(mig.size() >= 1 && mig.size() < sets.get("migraine|MeA|microglia").size() / 2,
+                "a small migraine/chronic-pain overlap in MeA microglia");
         assertTrue(sets.containsKey("mcp_prs|dACC|oligodendrocyte"), "genetic risk acts in dACC oligodendrocytes");
     }
 
@@ -194,7 +199,8 @@ class CohortSimulatorTest {
         assertTrue(gmt.size() > 300);
         Set<String> cp = new HashSet<>();
         for (Map<String, String> e : Fixtures.table(a.resolve("truth/degs.tsv"))) {
-            if (e.get("trait").equals("chronic_pain") && e.get("region").equals("BLA") && e.get("cell_type").equals("microglia")) cp.add(e.get("gene"));
+            if (e.get("trait").equals("chronic_pain") && e.get("region").equals("BLA")
+                    && e.get("cell_type").equals("microglia")) cp.add(e.get("gene"));
         }
         List<String> hyp = new ArrayList<>(List.of(gmt.get(0).split("\t")));
         assertEquals("SIM_HYPOXIA", hyp.get(0));
@@ -239,7 +245,8 @@ class CohortSimulatorTest {
         }
         // GWAS sumstats: header and the QC traps are present
         List<String> gw = new ArrayList<>();
-        try (var in = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(a.resolve("gwas/mcp_sumstats.tsv.gz")))))) {
+        Path gwas = a.resolve("gwas/mcp_sumstats.tsv.gz");
+        try (var in = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(gwas))))) {
             in.lines().forEach(gw::add);
         }
         assertEquals("SNP\tCHR\tBP\tA1\tA2\tBETA\tSE\tP\tMAF\tINFO", gw.get(0));
@@ -263,7 +270,8 @@ class CohortSimulatorTest {
         }
         // the PRS trait tracks the true genetic value
         List<Map<String, String>> gv = Fixtures.table(a.resolve("truth/genetic_value.tsv"));
-        double[][] xy = gv.stream().map(m -> new double[] {Double.parseDouble(m.get("genetic_value")), Double.parseDouble(m.get("mcp_prs"))}).toArray(double[][]::new);
+        double[][] xy = gv.stream().map(m -> new double[] {Double.parseDouble(m.get("genetic_value")),
+                Double.parseDouble(m.get("mcp_prs"))}).toArray(double[][]::new);
         double r = new PearsonsCorrelation(xy).getCorrelationMatrix().getEntry(0, 1);
         assertTrue(r > 0.3, "PRS vs genetic value r = " + r);
     }

@@ -25,7 +25,8 @@ class DesignBuilderTest {
                 PhenotypeTable.numericColumn("age", new double[] {30, 40, Double.NaN, 50, 60, 35, 45}),
                 PhenotypeTable.categoricalColumn("batch", new String[] {"10", "9", "9", "10", "2", "2", "9"}));
         DesignMatrix d = DesignBuilder.build(S, t, "status", List.of("age", "batch"), null);
-        assertEquals(List.of("(Intercept)", "statusctrl", "age", "batch9", "batch10"), d.columns, "numeric-looking levels sort numerically; first is reference");
+        assertEquals(List.of("(Intercept)", "statusctrl", "age", "batch9", "batch10"), d.columns,
+                "numeric-looking levels sort numerically; first is reference");
         assertEquals(1, d.traitColumn);
         assertEquals(6, d.n());
         assertEquals("age", d.dropped.get("c"));
@@ -46,14 +47,18 @@ class DesignBuilderTest {
     @Test
     void traitProblemsAreClearErrors() {
         PhenotypeTable one = table(PhenotypeTable.categoricalColumn("s", new String[] {"y", "y", "y", "y", "y", null, "y"}));
-        assertTrue(assertThrows(UserException.class, () -> DesignBuilder.build(S, one, "s", List.of(), null)).getMessage().contains("one level ('y')"));
+        assertTrue(assertThrows(UserException.class, () -> DesignBuilder.build(S, one, "s", List.of(),
+                null)).getMessage().contains("one level ('y')"));
         double[] nan = new double[7];
         Arrays.fill(nan, Double.NaN);
         PhenotypeTable none = table(PhenotypeTable.numericColumn("t", nan));
-        assertTrue(assertThrows(UserException.class, () -> DesignBuilder.build(S, none, "t", List.of(), null)).getMessage().contains("missing (NA) for every sample"));
+        assertTrue(assertThrows(UserException.class, () -> DesignBuilder.build(S, none, "t", List.of(),
+                null)).getMessage().contains("missing (NA) for every sample"));
         PhenotypeTable three = table(PhenotypeTable.categoricalColumn("s", new String[] {"a", "b", "c", "a", "b", "c", "a"}));
-        assertTrue(assertThrows(UserException.class, () -> DesignBuilder.build(S, three, "s", List.of(), null)).getMessage().contains("3 levels"));
+        assertTrue(assertThrows(UserException.class, () -> DesignBuilder.build(S, three, "s", List.of(),
+                null)).getMessage().contains("3 levels"));
         PhenotypeTable ok = table(PhenotypeTable.numericColumn("t", new double[] {1, 2, 3, 4, 5, 6, 7}));
-        assertTrue(assertThrows(UserException.class, () -> DesignBuilder.build(S, ok, "t", List.of("nope"), null)).getMessage().contains("no column named 'nope'"));
+        assertTrue(assertThrows(UserException.class, () -> DesignBuilder.build(S, ok, "t", List.of("nope"),
+                null)).getMessage().contains("no column named 'nope'"));
     }
 }

@@ -76,11 +76,12 @@ class CovariateSelectionTest {
                 PhenotypeTable.categoricalColumn("cat_assoc", catAssoc), PhenotypeTable.categoricalColumn("constant", constant),
                 PhenotypeTable.numericColumn("guard_a", guardA), PhenotypeTable.numericColumn("guard_b", guardB)));
         List<String> cands = List.of("missing", "assoc", "free", "x", "x2", "cat_assoc", "constant", "guard_a", "guard_b");
-        CovariateSelection.Options o = new CovariateSelection.Options();
+        CovariateSelection.Options o = CovariateSelection.Options.DEFAULT;
         Map<String, CovariateSelection.Decision> d = byName(CovariateSelection.select(t, samples, sv, cands, o));
         assertTrue(d.get("missing").reason.startsWith("missing in 60%"), d.get("missing").reason);
         assertTrue(d.get("assoc").reason.startsWith("captured by the SVs (sv1"), d.get("assoc").reason);
-        assertTrue(d.get("cat_assoc").reason.startsWith("captured by the SVs (sv2"), "ANOVA for categoricals: " + d.get("cat_assoc").reason);
+        assertTrue(d.get("cat_assoc").reason.startsWith("captured by the SVs (sv2"), "ANOVA for categoricals: " + d.get("cat_assoc")
+                .reason);
         assertEquals("dropped", d.get("constant").decision);
         assertEquals("kept", d.get("free").decision);
         long collinear = d.values().stream().filter(v -> v.reason.startsWith("collinear with")).count();
@@ -89,8 +90,8 @@ class CovariateSelectionTest {
         long guard = d.values().stream().filter(v -> v.reason.contains("samples are complete")).count();
         assertEquals(1, guard, "one of guard_a/guard_b dropped to keep 90% complete cases");
 
-        o.rule = CovariateSelection.Rule.KEEP_IF_ANY_UNCORRELATED;
-        o.minComplete = 0;
+        o = new CovariateSelection.Options(o.maxMissing(), o.alpha(), CovariateSelection.Rule.KEEP_IF_ANY_UNCORRELATED,
+                o.maxAbsCorrelation(), 0);
         Map<String, CovariateSelection.Decision> lit = byName(CovariateSelection.select(t, samples, sv, cands, o));
         assertEquals("kept", lit.get("assoc").decision, "associated with sv1 but not sv2: kept under the literal reading");
         assertEquals("kept", lit.get("guard_a").decision);

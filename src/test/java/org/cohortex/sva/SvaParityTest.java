@@ -76,7 +76,8 @@ class SvaParityTest {
         assertEquals(Double.parseDouble(numsv.get("spar")), s.spar, 1e-6, "spar chosen by GCV");
         assertEquals(Double.parseDouble(numsv.get("lambda")), s.lambda, 1e-6 * Double.parseDouble(numsv.get("lambda")));
         double[] want = column(lf, "spline");
-        for (int i = 0; i < x.length; i++) assertEquals(want[i], s.predict(x[i]), 1e-6 * Math.max(1e-3, Math.abs(want[i])), "spline at " + x[i]);
+        for (int i = 0; i < x.length; i++) assertEquals(want[i], s.predict(x[i]), 1e-6 * Math.max(1e-3, Math.abs(want[i])),
+                "spline at " + x[i]);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.cohortex.pipeline;
+package org.cohortex.impute;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -29,7 +29,8 @@ public final class ReferenceProfiles {
             typeOf[c] = t == null ? -1 : types.indexOf(t);
             if (typeOf[c] >= 0) size[typeOf[c]]++;
         }
-        for (int t = 0; t < k; t++) if (size[t] == 0) throw new UserException(labelsFile + ": no reference cells of type '" + types.get(t) + "'");
+        for (int t = 0; t < k; t++) if (size[t] == 0) throw new UserException(labelsFile + ": no reference cells of type '" + types.get(t)
+                + "'");
         Map<String, Integer> scRow = new HashMap<>();
         for (int g = 0; g < sc.geneCount(); g++) scRow.put(sc.genes[g], g);
         double[] mu0 = new double[genes.length * k];
@@ -37,7 +38,8 @@ public final class ReferenceProfiles {
             Integer r = scRow.get(genes[g]);
             if (r == null) continue; // absent from the reference: flat prior profile (0)
             double[] mean = new double[k];
-            for (int c = 0; c < cells; c++) if (typeOf[c] >= 0) mean[typeOf[c]] += sc.values.data[r * cells + c] / lib[c] * 1e6 / size[typeOf[c]];
+            for (int c = 0; c < cells; c++) if (typeOf[c] >= 0) mean[typeOf[c]] += sc.values.data[r * cells
+                    + c] / lib[c] * 1e6 / size[typeOf[c]];
             for (int t = 0; t < k; t++) mu0[g * k + t] = Math.log(mean[t] + 1) / Math.log(2);
         }
         return mu0;

@@ -1,4 +1,4 @@
-package org.cohortex.pipeline;
+package org.cohortex.io;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,18 +13,16 @@ import java.util.regex.Pattern;
 
 import org.cohortex.Log;
 import org.cohortex.UserException;
-import org.cohortex.io.AtomicFile;
-import org.cohortex.io.TextFiles;
 
 /**
  * Adds (or replaces) one column of a phenotype file, text for text: every other cell is written
  * back as it was, so a computed trait (the PRS) can join the user's table without re-encoding it.
  */
-final class PhenotypeColumns {
+public final class PhenotypeColumns {
     private PhenotypeColumns() {}
 
     /** values: a two-column file (sample, value) with a header; samples absent from it get NA. */
-    static void put(Path pheno, String sampleColumn, String name, Path values, Path out) {
+    public static void put(Path pheno, String sampleColumn, String name, Path values, Path out) {
         Map<String, String> v = new HashMap<>();
         try {
             List<String> lines = Files.readAllLines(values);
@@ -68,7 +66,8 @@ final class PhenotypeColumns {
                 }
                 sb.append('\n');
             }
-            if (matched == 0) throw new UserException(values + ": no sample matches an id of " + pheno + "; are .fam IIDs the phenotype sample ids?");
+            if (matched == 0) throw new UserException(values + ": no sample matches an id of " + pheno
+                    + "; are .fam IIDs the phenotype sample ids?");
             Log.info("prs: '%s' for %d of %d phenotype rows (the rest failed genotype QC or have no genotypes)", name, matched, rows);
             String text = sb.toString();
             AtomicFile.write(out, w -> w.write(text));

@@ -1,11 +1,10 @@
-package org.cohortex.de;
+package org.cohortex.io;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import org.cohortex.Log;
 import org.cohortex.UserException;
-import org.cohortex.io.PhenotypeTable;
 
 /**
  * Matches the samples of an expression matrix with the rows of a phenotype table by id and reports
@@ -25,7 +24,7 @@ public final class SampleMatch {
         this.phenotypeOnly = phenotypeOnly;
     }
 
-    public static SampleMatch of(String exprSource, String[] exprSamples, PhenotypeTable pheno, boolean dropUnmatched) {
+    public static SampleMatch of(String exprSource, String[] exprSamples, PhenotypeTable pheno, boolean dropUnmatched, Log.Sink log) {
         List<Integer> ok = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (int i = 0; i < exprSamples.length; i++) {
@@ -35,17 +34,17 @@ public final class SampleMatch {
         if (ok.isEmpty()) {
             throw new UserException("no sample of " + exprSource + " is in " + pheno.source + " (column '" + pheno.sampleColumn
                     + "'): expression ids look like '" + exprSamples[0] + "', phenotype ids like '" + pheno.samples().get(0)
-                    + "'; is --sample-column right?");
+                    + "'; is {@sample_column} right?");
         }
         if (!missing.isEmpty()) {
             String list = String.join(", ", missing.subList(0, Math.min(10, missing.size()))) + (missing.size() > 10 ? ", ..." : "");
             if (!dropUnmatched) {
                 throw new UserException(missing.size() + " of " + exprSamples.length + " samples of " + exprSource + " have no row in "
-                        + pheno.source + ": " + list + " (add them, or pass --drop-samples-without-phenotype to analyse the rest)");
+                        + pheno.source + ": " + list + " (add them, or set {@drop_samples_without_phenotype} to analyse the rest)");
             }
-            Log.warn("dropping %d expression samples without a phenotype row: %s", missing.size(), list);
+            log.warn("dropping %d expression samples without a phenotype row: %s", missing.size(), list);
         }
-        if (phenoOnly > 0) Log.info("%d phenotype rows have no expression column in %s (not used)", phenoOnly, exprSource);
+        if (phenoOnly > 0) log.info("%d phenotype rows have no expression column in %s (not used)", phenoOnly, exprSource);
         return new SampleMatch(ok.stream().mapToInt(Integer::intValue).toArray(), missing, phenoOnly);
     }
 }

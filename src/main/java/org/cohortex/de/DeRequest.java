@@ -1,0 +1,94 @@
+package org.cohortex.de;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import org.cohortex.UserException;
+import org.cohortex.io.Scale;
+import org.cohortex.sva.CovariateSelection;
+import org.cohortex.sva.SvaAnalysis;
+
+/**
+ * One DE analysis, as `de` and the study grid both describe it: per gene, expr ~ trait +
+ * covariates + SVs. Immutable; made by {@link #builder}, which holds every default and checks the
+ * settings together, naming them as settings ({@link UserException#setting}).
+ *
+ * @param inputScale   COUNTS: fitted on voom's log2-CPM; LOG2: values used as given
+ * @param set          label of the analysed set (region, or region.celltype); null = from the file name
+ * @param svFile       surrogate variables given as a table (exclusive with estimating them)
+ * @param sva          how SVs are estimated (numSv "0" = none)
+ * @param selection    the paper's covariate selection, or null for none
+ * @param permutations Freedman-Lane permutations of the trait (0 = none), seeded by {@code seed}
+ */
+public record DeRequest(Path expr, Path pheno, Path out, String trait, String sampleColumn, List<String> covariates,
+                        Set<String> categorical, Scale inputScale, boolean dropSamplesWithoutPhenotype, String set, Path svFile,
+                        SvaAnalysis.Settings sva, Selection selection, int permutations, long seed) {
+
+    /**
+     * Covariate selection over candidates: null = every phenotype column but the trait, the sample
+     * ids, the forced covariates and {@code exclude}.
+     */
+    public record Selection(List<String> candidates, Set<String> exclude, CovariateSelection.Options options) {}
+
+    public static Builder builder(Path expr, Path pheno, String trait, Path out) { return new Builder(expr, pheno, trait, out); }
+
+    /** The label of the analysed set: as given, else from the expression file name. */
+    public String setName() { return set != null ? set : DifferentialExpression.setName(expr); }
+
+    /** Defaults and the checks that involve several settings, in one place. */
+    public static final class Builder {
+        private final Path expr, pheno, out;
+        private final String trait;
+        private String sampleColumn, set;
+        private List<String> covariates = List.of();
+        private Set<String> categorical = Set.of();
+        private Scale inputScale = Scale.LOG2;
+        private boolean dropSamplesWithoutPhenotype;
+        private Path svFile;
+        private SvaAnalysis.Settings sva = SvaAnalysis.Settings.DEFAULT.withNumSv("0");
+        private Selection selection;
+        private int permutations;
+        private long seed = 1;
+
+        private Builder(Path expr, Path pheno, String trait, Path out) {
+            this.expr = expr;
+            this.pheno = pheno;
+            this.trait = trait;
+            this.out = out;
+        }
+
+        public Builder sampleColumn(String c) { sampleColumn = c; return this; }
+
+        public Builder covariates(List<String> c) { covariates = List.copyOf(c); return this; }
+
+        public Builder categorical(Set<String> c) { categorical = Set.copyOf(c); return this; }
+
+        public Builder inputScale(Scale s) { inputScale = s; return this; }
+
+        public Builder dropSamplesWithoutPhenotype(boolean d) { dropSamplesWithoutPhenotype = d; return this; }
+
+        public Builder set(String s) { set = s; return this; }
+
+        public Builder svFile(Path f) { svFile = f; return this; }
+
+        public Builder sva(SvaAnalysis.Settings s) { sva = s; return this; }
+
+        public Builder selection(Selection s) { selection = s; return this; }
+
+        public Builder permutations(int b, long s) { permutations = b; seed = s; return this; }
+
+        public DeRequest build() {
+            if (inputScale == Scale.LINEAR) throw new IllegalArgumentException("DE fits log-scale values: give LOG2 or COUNTS");
+            if (sva.estimates() && svFile != null) {
+                throw new UserException(UserException.setting("num_sv") + " and " + UserException.setting("sv_file")
+                        + " are exclusive: the SV file's SVs are used as they are");
+            }
+            if (permutations < 0) throw new UserException(UserException.setting("permutations") + " " + permutations
+                    + ": must be 0 or more");
+            return new DeRequest(expr, pheno, out, trait, sampleColumn, covariates, categorical, inputScale, dropSamplesWithoutPhenotype,
+                    set,
+                    svFile, sva, selection, permutations, seed);
+        }
+    }
+}

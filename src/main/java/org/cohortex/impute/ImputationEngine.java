@@ -1,0 +1,122 @@
+package org.cohortex.impute;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+import org.cohortex.Log;
+import org.cohortex.UserException;
+import org.cohortex.io.AtomicFile;
+import org.cohortex.io.ExpressionMatrix;
+import org.cohortex.io.MatrixReader;
+import org.cohortex.io.MatrixWriter;
+import org.cohortex.io.PhenotypeReader;
+import org.cohortex.io.PhenotypeTable;
+
+/**
+ * The imputation stage, used by `impute` and by the study grid: the bulk on bMIND's log2(CPM + 1)
+ * scale, the proportions (checked), the prior profile from the single-cell panel, then the Gibbs
+ * sampler or the EB posterior mean; writes one matrix per cell type ({@code <type>.tsv.gz}, genes x
+ * samples, 7 significant digits) and {@code impute_notes.tsv} (genes not imputed, with the reason).
+ */
+public final class ImputationEngine {
+    /** Significant digits of the imputed matrices: far below the model's own uncertainty, a third of the size of full precision. */
+    public static final int DIGITS = 7;
+
+    private ImputationEngine() {}
+
+    /** The imputed values of every cell type, in memory. */
+    public record Imputed(String[] genes, String[] samples, List<String> cellTypes, CellTypeImputation.Result result) {
+        /** genes x samples of cell type {@code t}, row-major. */
+        public double[] matrix(int t) {
+            int n = samples.length, k = cellTypes.size();
+            double[] m = new double[genes.length * n];
+            for (int g = 0; g < genes.length; g++) for (int i = 0; i < n; i++) m[g * n + i] = result.imputed()[g][i * k + t];
+            return m;
+        }
+    }
+
+    public static Imputed run(ImputationRequest r, GibbsKernel kernel, Log.Sink log) {
+        ExpressionMatrix y = r.bulkScale().toLog2Cpm1(MatrixReader.read(r.bulk()), r.bulk().toString());
+        PhenotypeTable props = PhenotypeReader.read(r.proportions(), null, Set.of());
+        List<String> types = props.columnNames();
+        int n = y.sampleCount(), k = types.size();
+        double[] w = proportions(r.proportions(), props, types, y.samples);
+        double[] mu0 = ReferenceProfiles.log2MeanCpm(MatrixReader.read(r.panelCounts()), r.panelLabels(), y.genes, types);
+        CellTypeImputation.Settings s = new CellTypeImputation.Settings();
+        s.iterations = r.iterations();
+        s.burnin = r.burnin();
+        s.seed = r.seed();
+        s.sigma0 = r.priorSd() * r.priorSd();
+        if (r.priorVariance() != null) s.priorVariance = readPriorVariance(r.priorVariance(), y.genes, types);
+        long t0 = System.nanoTime();
+        CellTypeImputation.Result res = r.gibbs() ? kernel.gibbsImpute(y.values.data, y.geneCount(), n, w, k, mu0, s)
+                : CellTypeImputation.empiricalBayes(y.values.data, y.geneCount(), n, w, k, mu0, s);
+        int failed = (int) Arrays.stream(res.reason()).filter(x -> x != null).count();
+        log.info("impute (%s): %d genes x %d samples x %d cell types in %.1f s; %d genes not imputed (impute_notes.tsv)",
+                r.gibbs() ? "gibbs" : "eb",
+                y.geneCount(), n, k, (System.nanoTime() - t0) / 1e9, failed);
+        Imputed out = new Imputed(y.genes, y.samples, types, res);
+        write(out, r.out());
+        return out;
+    }
+
+    /** The proportions of each bulk sample (n x k): every sample needs a row, every value a non-negative number. */
+    static double[] proportions(Path file, PhenotypeTable props, List<String> types, String[] samples) {
+        int n = samples.length, k = types.size();
+        double[] w = new double[n * k];
+        for (int i = 0; i < n; i++) {
+            int row = props.row(samples[i]);
+            if (row < 0) throw new UserException(file + ": no proportions for bulk sample '" + samples[i] + "'");
+            for (int c = 0; c < k; c++) {
+                double v = props.column(types.get(c)).numeric == null ? Double.NaN : props.column(types.get(c)).numeric[row];
+                if (!(v >= 0)) throw new UserException(file + ": sample '" + samples[i] + "', cell type '" + types.get(c)
+                        + "': not a proportion");
+                w[i * k + c] = v;
+            }
+        }
+        return w;
+    }
+
+    /** One gzip matrix per cell type, one file per core (formatting and gzip are single-threaded per file), and the notes. */
+    static void write(Imputed im, Path dir) {
+        List<String> types = im.cellTypes();
+        IntStream.range(0, types.size()).parallel().forEach(t ->
+                MatrixWriter.writeSignificant(dir.resolve(types.get(t) + ".tsv.gz"), "gene", im.genes(), im.samples(), im.matrix(t),
+                        DIGITS));
+        StringBuilder sb = new StringBuilder("gene\treason\n");
+        String[] reason = im.result().reason();
+        for (int g = 0; g < im.genes().length; g++) if (reason[g] != null) sb.append(im.genes()[g]).append('\t').append(reason[g])
+                .append('\n');
+        AtomicFile.writeString(dir.resolve("impute_notes.tsv"), sb.toString());
+    }
+
+    /** Per-gene prior variances, genes x cell types (log2^2): a row for every bulk gene, a column for every cell type, all positive. */
+    static double[] readPriorVariance(Path file, String[] genes, List<String> types) {
+        ExpressionMatrix v = MatrixReader.read(file);
+        Map<String, Integer> row = new HashMap<>();
+        for (int g = 0; g < v.geneCount(); g++) row.put(v.genes[g], g);
+        int k = types.size();
+        int[] col = new int[k];
+        for (int c = 0; c < k; c++) {
+            col[c] = Arrays.asList(v.samples).indexOf(types.get(c));
+            if (col[c] < 0) throw new UserException(file + ": no column for cell type '" + types.get(c) + "'");
+        }
+        double[] out = new double[genes.length * k];
+        for (int g = 0; g < genes.length; g++) {
+            Integer r = row.get(genes[g]);
+            if (r == null) throw new UserException(file + ": no row for gene '" + genes[g] + "'");
+            for (int c = 0; c < k; c++) {
+                double x = v.values.get(r, col[c]);
+                if (!(x > 0)) throw new UserException(file + ": gene '" + genes[g] + "', cell type '" + types.get(c)
+                        + "': variance must be positive");
+                out[g * k + c] = x;
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,254 @@
+package org.cohortex.backend;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.stream.IntStream;
+
+import org.cohortex.de.FreedmanLane;
+import org.cohortex.deconv.Nnls;
+import org.cohortex.impute.CellTypeImputation;
+import org.cohortex.linalg.DenseOps;
+import org.cohortex.linalg.Mat;
+import org.cohortex.linalg.OlsFit;
+import org.cohortex.linalg.SymmetricEigen;
+import org.cohortex.linalg.ThinSvd;
+import org.cohortex.random.Shuffles;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link ComputeBackend} keeps, run by each implementation (reference, cpu, and
+ * cuda where a GPU exists): each operation against a plain textbook computation on random inputs of
+ * odd shapes, and each device kernel against its CPU twin in the analysis that owns it. Tolerances
+ * are relative to the size of the quantities involved (sum |a||b| for products).
+ */
+abstract class BackendContractTest {
+    /** The backend under test; opened once per subclass. */
+    abstract ComputeBackend backend();
+
+    static Mat random(Random r, int rows, int cols) {
+        Mat m = new Mat(rows, cols);
+        for (int i = 0; i < m.data.length; i++) m.data[i] = r.nextGaussian();
+        return m;
+    }
+
+    /** op(A) op(B) by the definition, with sum |a||b| per entry for the tolerance. */
+    static double[][] naiveProduct(Mat a, boolean ta, Mat b, boolean tb) {
+        int m = ta ? a.cols : a.rows, k = ta ? a.rows : a.cols, n = tb ? b.rows : b.cols;
+        double[] c = new double[m * n], mag = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0, t = 0;
+                for (int l = 0; l < k; l++) {
+                    double x = ta ? a.get(l, i) : a.get(i, l), y = tb ? b.get(j, l) : b.get(l, j);
+                    s += x * y;
+                    t += Math.abs(x * y);
+                }
+                c[i * n + j] = s;
+                mag[i * n + j] = t;
+            }
+        }
+        return new double[][] {c, mag};
+    }
+
+    static void closeTo(double[][] want, double[] got, double rel, String what) {
+        assertEquals(want[0].length, got.length, what + ": size");
+        for (int i = 0; i < got.length; i++) {
+            assertTrue(Math.abs(got[i] - want[0][i]) <= rel * Math.max(1e-300, want[1][i]), what + " entry " + i + ": " + got[i] + " vs "
+                    + want[0][i]);
+        }
+    }
+
+    @Test
+    void gemmInEveryTransposeAndCrossprodAndGramAccumulation() {
+        Random r = new Random(11);
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                Mat a = ta ? random(r, 37, 23) : random(r, 23, 37), b = tb ? random(r, 19, 37) : random(r, 37, 19);
+                closeTo(naiveProduct(a, ta, b, tb), backend().gemm(a, ta, b, tb).data, 1e-12, "gemm " + ta + tb);
+            }
+        }
+        Mat tall = random(r, 301, 13);
+        closeTo(naiveProduct(tall, true, tall, false), backend().crossprod(tall).data, 1e-12, "crossprod");
+        try (DenseOps.GramAccumulator acc = backend().gramAccumulator(13)) {
+            acc.add(Arrays.copyOfRange(tall.data, 0, 100 * 13), 100);
+            acc.add(Arrays.copyOfRange(tall.data, 100 * 13, tall.data.length), 201);
+            closeTo(naiveProduct(tall, true, tall, false), acc.result().data, 1e-12, "gram accumulator");
+        }
+    }
+
+    /** OLS by the normal equations in exact-enough arithmetic for a well-conditioned design (cond ~ 10). */
+    static double[] normalEquations(Mat x, double[] y) {
+        int p = x.cols;
+        double[] xtx = naiveProduct(x, true, x, false)[0], xty = new double[p];
+        for (int i = 0; i < x.rows; i++) for (int j = 0; j < p; j++) xty[j] += x.get(i, j) * y[i];
+        return solve(xtx, xty, p);
+    }
+
+    /** Gaussian elimination with partial pivoting: the textbook solve. */
+    static double[] solve(double[] a0, double[] b0, int p) {
+        double[] a = a0.clone(), b = b0.clone();
+        for (int c = 0; c < p; c++) {
+            int piv = c;
+            for (int r = c + 1; r < p; r++) if (Math.abs(a[r * p + c]) > Math.abs(a[piv * p + c])) piv = r;
+            for (int j = 0; j < p; j++) { double t = a[c * p + j]; a[c * p + j] = a[piv * p + j]; a[piv * p + j] = t; }
+            double t = b[c]; b[c] = b[piv]; b[piv] = t;
+            for (int r = c + 1; r < p; r++) {
+                double f = a[r * p + c] / a[c * p + c];
+                for (int j = c; j < p; j++) a[r * p + j] -= f * a[c * p + j];
+                b[r] -= f * b[c];
+            }
+        }
+        double[] x = new double[p];
+        for (int c = p - 1; c >= 0; c--) {
+            double s = b[c];
+            for (int j = c + 1; j < p; j++) s -= a[c * p + j] * x[j];
+            x[c] = s / a[c * p + c];
+        }
+        return x;
+    }
+
+    @Test
+    void olsWithMissingValuesAndNestedRss() {
+        Random r = new Random(12);
+        int n = 61, p = 5, genes = 40;
+        Mat x = new Mat(n, p);
+        for (int i = 0; i < n; i++) {
+            x.data[i * p] = 1;
+            for (int j = 1; j < p; j++) x.data[i * p + j] = r.nextGaussian();
+        }
+        Mat y = random(r, genes, n);
+        for (int g = 0; g < genes; g += 7) y.data[g * n + g % n] = Double.NaN; // some genes miss a sample
+        OlsFit fit = backend().olsSharedDesign(x, y);
+        for (int g = 0; g < genes; g++) {
+            int gg = g;
+            int[] obs = IntStream.range(0, n).filter(i -> !Double.isNaN(y.data[gg * n + i])).toArray();
+            Mat xo = x.selectRows(obs);
+            double[] yo = new double[obs.length];
+            for (int k = 0; k < obs.length; k++) yo[k] = y.data[g * n + obs[k]];
+            double[] beta = normalEquations(xo, yo);
+            double rss = 0;
+            for (int k = 0; k < obs.length; k++) {
+                double e = yo[k];
+                for (int j = 0; j < p; j++) e -= xo.get(k, j) * beta[j];
+                rss += e * e;
+            }
+            for (int j = 0; j < p; j++) assertEquals(beta[j], fit.beta(g, j), 1e-10 * (1 + Math.abs(beta[j])), "beta " + g + "," + j);
+            assertEquals(rss, fit.rss[g], 1e-10 * rss, "rss " + g);
+            assertEquals(obs.length - p, fit.df[g], "df " + g);
+        }
+        Mat complete = random(r, genes, n);
+        double[][] nested = backend().nestedRss(x, new int[] {1, 3, 5}, complete);
+        for (int k = 0; k < 3; k++) {
+            int cols = new int[] {1, 3, 5}[k];
+            OlsFit sub = backend().olsSharedDesign(x.selectColumns(IntStream.range(0, cols).toArray()), complete);
+            for (int g = 0; g < genes; g++) assertEquals(sub.rss[g], nested[k][g], 1e-10 * sub.rss[g],
+                    "nested rss " + cols + " cols, gene " + g);
+        }
+    }
+
+    @Test
+    void batchedSpdSolvesAndNotPositiveDefiniteSystems() {
+        Random r = new Random(13);
+        int batch = 9, p = 6;
+        double[] a = new double[batch * p * p], b = new double[batch * p];
+        for (int k = 0; k < batch; k++) {
+            Mat m = random(r, p + 3, p);
+            double[] g = naiveProduct(m, true, m, false)[0];
+            System.arraycopy(g, 0, a, k * p * p, p * p);
+            for (int j = 0; j < p; j++) b[k * p + j] = r.nextGaussian();
+        }
+        for (int j = 0; j < p; j++) a[4 * p * p + j * p + j] = -1; // system 4 is not positive definite
+        double[] a0 = a.clone(), b0 = b.clone();
+        double[] x = backend().solveSpdBatched(a, b, batch, p);
+        assertArrayEquals(a0, a, "a untouched");
+        assertArrayEquals(b0, b, "b untouched");
+        for (int k = 0; k < batch; k++) {
+            if (k == 4) {
+                for (int j = 0; j < p; j++) assertTrue(Double.isNaN(x[k * p + j]), "not positive definite: NaN");
+                continue;
+            }
+            double[] want = solve(Arrays.copyOfRange(a, k * p * p, (k + 1) * p * p), Arrays.copyOfRange(b, k * p, (k + 1) * p), p);
+            for (int j = 0; j < p; j++) assertEquals(want[j], x[k * p + j], 1e-9 * (1 + Math.abs(want[j])), "system " + k);
+        }
+    }
+
+    @Test
+    void eigenpairsAndThinSvdReconstruct() {
+        Random r = new Random(14);
+        Mat m = random(r, 40, 17);
+        Mat s = backend().crossprod(m);
+        SymmetricEigen e = backend().symmetricEigen(s);
+        double[] values = backend().symmetricEigenvalues(s);
+        for (int k = 0; k < 17; k++) {
+            if (k > 0) assertTrue(e.values[k] <= e.values[k - 1], "descending");
+            assertEquals(e.values[k], values[k], 1e-10 * e.values[0], "values only");
+            double[] v = e.vectors.column(k);
+            double norm = 0;
+            for (int i = 0; i < 17; i++) {
+                double sv = 0;
+                for (int j = 0; j < 17; j++) sv += s.get(i, j) * v[j];
+                assertEquals(e.values[k] * v[i], sv, 1e-9 * e.values[0], "S v = lambda v");
+                norm += v[i] * v[i];
+            }
+            assertEquals(1, norm, 1e-10, "unit eigenvector");
+        }
+        ThinSvd svd = backend().thinSvd(m, 17);
+        for (int i = 0; i < 40; i++) {
+            for (int j = 0; j < 17; j++) {
+                double v = 0;
+                for (int k = 0; k < 17; k++) v += svd.u.get(i, k) * svd.d[k] * svd.v.get(j, k);
+                assertEquals(m.get(i, j), v, 1e-9, "U D V' = A");
+            }
+        }
+    }
+
+    @Test
+    void kernelsMatchTheirCpuTwins() {
+        Random r = new Random(15);
+        // Freedman-Lane counts: the twin is FreedmanLane.countsByGemm on the reference backend
+        Mat x = BackendAgreementTest.design(r, 47, 5, false);
+        Mat y = BackendAgreementTest.responses(r, x, 120, 0);
+        boolean[] all = new boolean[y.rows];
+        Arrays.fill(all, true);
+        ReferenceBackend ref = new ReferenceBackend();
+        FreedmanLane.Problem prob = FreedmanLane.prepare(ref, x, 1, y, all);
+        int[] perms = Shuffles.permutations(5, x.rows, 0, 70);
+        FreedmanLane.Counts want = FreedmanLane.countsByGemm(ref, prob, perms, 70), got = backend().freedmanLaneCounts(prob, perms, 70);
+        assertArrayEquals(want.exceed, got.exceed, "exceedances");
+        assertArrayEquals(want.stepDown, got.stepDown, "step-down counts");
+        // batched NNLS: the twin is Lawson-Hanson per mixture
+        int m = 60, k = 5, samples = 11;
+        double[] sig = new double[m * k], mix = new double[samples * m];
+        for (int i = 0; i < sig.length; i++) sig[i] = Math.abs(r.nextGaussian()) * 10;
+        for (int i = 0; i < mix.length; i++) mix[i] = Math.abs(r.nextGaussian()) * 20;
+        double[] nn = backend().nnlsBatched(sig, m, k, mix, samples);
+        for (int j = 0; j < samples; j++) {
+            double[] one = Nnls.solve(sig, m, k, Arrays.copyOfRange(mix, j * m, (j + 1) * m));
+            for (int c = 0; c < k; c++) assertEquals(one[c], nn[j * k + c], 1e-9 * (1 + Math.abs(one[c])), "nnls mixture " + j);
+        }
+        // the Gibbs sampler: same Philox streams, same draws
+        int genes = 7, n = 30, kk = 3;
+        double[] w = new double[n * kk], yy = new double[genes * n], mu0 = new double[genes * kk];
+        for (int i = 0; i < n; i++) {
+            double tot = 0;
+            for (int c = 0; c < kk; c++) tot += w[i * kk + c] = 0.2 + r.nextDouble();
+            for (int c = 0; c < kk; c++) w[i * kk + c] /= tot;
+        }
+        for (int i = 0; i < yy.length; i++) yy[i] = 5 + r.nextGaussian();
+        for (int i = 0; i < mu0.length; i++) mu0[i] = 4 + r.nextDouble();
+        CellTypeImputation.Settings s = new CellTypeImputation.Settings();
+        s.iterations = 60;
+        s.burnin = 10;
+        CellTypeImputation.Result twin = CellTypeImputation.gibbs(yy, genes, n, w, kk, mu0, s), dev = backend().gibbsImpute(yy, genes, n,
+                w, kk, mu0, s);
+        for (int g = 0; g < genes; g++) {
+            assertEquals(twin.reason()[g], dev.reason()[g]);
+            for (int e = 0; e < n * kk; e++) assertEquals(twin.imputed()[g][e], dev.imputed()[g][e],
+                    1e-9 * (1 + Math.abs(twin.imputed()[g][e])));
+        }
+    }
+}
