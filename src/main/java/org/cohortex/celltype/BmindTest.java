@@ -61,7 +61,9 @@ public final class BmindTest {
         String[] note = new String[genes];
         IntStream.range(0, genes).parallel().forEach(g -> {
             double[] a = imputed[g];
-            if (a.length != n * k) throw new IllegalArgumentException("gene " + g + ": " + a.length + " imputed values for " + n + " x " + k);
+            if (a.length != n * k) {
+                throw new IllegalArgumentException("gene " + g + ": " + a.length + " imputed values for " + n + " x " + k);
+            }
             Arrays.fill(wald, g * k, (g + 1) * k, Double.NaN);
             if (Arrays.stream(a).anyMatch(Double::isNaN)) {
                 mp[g] = pillai[g] = Double.NaN;

@@ -54,7 +54,8 @@ public final class InteractionDesign {
                                        List<String> covariateNames) {
         int n = t.length, k = cellTypes.length, q = covariateNames.size();
         if (w.length != n * k || covariates.length != n * q) {
-            throw new IllegalArgumentException("shapes: w " + w.length + ", covariates " + covariates.length + " for n = " + n + ", K = " + k + ", q = " + q);
+            throw new IllegalArgumentException("shapes: w " + w.length + ", covariates " + covariates.length
+                    + " for n = " + n + ", K = " + k + ", q = " + q);
         }
         int p = 2 * k + q;
         Mat x = new Mat(n, p);

@@ -2,7 +2,12 @@ package org.cohortex.celltype;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import org.apache.commons.math3.special.Beta;
 
 import org.cohortex.linalg.CholeskyDecomposition;
 import org.cohortex.linalg.ComputeBackend;
@@ -11,6 +16,7 @@ import org.cohortex.linalg.OlsFit;
 import org.cohortex.linalg.QrDecomposition;
 import org.cohortex.stats.FisherF;
 import org.cohortex.stats.MultipleTesting;
+import org.cohortex.stats.RegularizedBeta;
 import org.cohortex.stats.StudentT;
 
 /**
@@ -137,7 +143,9 @@ public final class InteractionModel {
             }
             cholII = new double[k * k];
             for (int a = 0; a < k; a++) for (int b = 0; b < k; b++) cholII[a * k + b] = xtxInv[(k + a) * p + k + b];
-            if (!CholeskyDecomposition.factor(cholII, 0, k)) throw new IllegalArgumentException("interaction block of (X'X)^-1 not positive definite");
+            if (!CholeskyDecomposition.factor(cholII, 0, k)) {
+                throw new IllegalArgumentException("interaction block of (X'X)^-1 not positive definite");
+            }
             hat = new double[n];
             aI = new double[k * n];
             for (int i = 0; i < n; i++) {
@@ -204,33 +212,52 @@ public final class InteractionModel {
         int genes = y.rows, k = d.k;
         String[] note = new String[genes];
         double[] mean = new double[genes], sigma2 = new double[genes];
-        for (int g = 0; g < genes; g++) {
+        IntStream.range(0, genes).parallel().forEach(g -> {
             note[g] = GeneChecks.note(y.data, g * y.cols, y.cols, d.p(), s.beta[g * k], s.rss[g]);
             mean[g] = GeneChecks.mean(y.data, g * y.cols, y.cols);
             sigma2[g] = note[g] == null ? s.rss[g] / s.df[g] : Double.NaN;
-        }
+        });
         double floor = Double.NaN;
         if (variance == Variance.TOAST_FLOOR) {
             floor = GeneChecks.quantileType7(sigma2, FLOOR_QUANTILE);
             for (int g = 0; g < genes; g++) if (sigma2[g] < floor) sigma2[g] = floor;
         }
-        double[] se = new double[genes * k], t = new double[genes * k], p = new double[genes * k];
+        double[] beta = s.beta.clone(), se = new double[genes * k], t = new double[genes * k], p = new double[genes * k];
         double[] f = new double[genes], pf = new double[genes];
+        Map<Integer, double[]> logBeta = new HashMap<>(); // per df: log B(df/2, 1/2) for t, log B(df/2, K/2) for F
         for (int g = 0; g < genes; g++) {
-            boolean ok = note[g] == null;
-            for (int j = 0; j < k; j++) {
-                int c = g * k + j;
-                se[c] = ok ? Math.sqrt(variance == Variance.HC3 ? s.v[c] : sigma2[g] * s.v[c]) : Double.NaN;
-                t[c] = ok ? s.beta[c] / se[c] : Double.NaN;
-                p[c] = StudentT.twoSidedP(t[c], s.df[g]);
-            }
-            f[g] = !ok ? Double.NaN : variance == Variance.HC3 ? s.wald[g] / k : s.wald[g] / k / sigma2[g];
-            pf[g] = FisherF.upperTail(f[g], k, s.df[g]);
+            if (note[g] != null) continue;
+            logBeta.computeIfAbsent(s.df[g], df -> new double[] {Beta.logBeta(df / 2.0, 0.5), Beta.logBeta(df / 2.0, k / 2.0)});
         }
-        double[] beta = s.beta.clone();
-        for (int g = 0; g < genes; g++) if (note[g] != null) Arrays.fill(beta, g * k, (g + 1) * k, Double.NaN);
+        IntStream.range(0, genes).parallel().forEach(g -> {
+            if (note[g] != null) {
+                Arrays.fill(beta, g * k, (g + 1) * k, Double.NaN);
+                Arrays.fill(se, g * k, (g + 1) * k, Double.NaN);
+                Arrays.fill(t, g * k, (g + 1) * k, Double.NaN);
+                Arrays.fill(p, g * k, (g + 1) * k, Double.NaN);
+                f[g] = pf[g] = Double.NaN;
+                return;
+            }
+            double df = s.df[g];
+            double[] lb = logBeta.get(s.df[g]);
+            for (int c = g * k; c < (g + 1) * k; c++) {
+                se[c] = Math.sqrt(variance == Variance.HC3 ? s.v[c] : sigma2[g] * s.v[c]);
+                t[c] = s.beta[c] / se[c];
+                p[c] = twoSidedP(t[c], df, lb[0]);
+            }
+            f[g] = variance == Variance.HC3 ? s.wald[g] / k : s.wald[g] / k / sigma2[g];
+            pf[g] = FisherF.upperTail(f[g], k, df, lb[1]);
+        });
         return new Result(d.cellTypes, genes, beta, se, t, p, perType(p, genes, k, true), perType(p, genes, k, false), f, pf,
                 MultipleTesting.bonferroni(pf), MultipleTesting.benjaminiHochberg(pf), s.df, sigma2, mean, note, variance, floor);
+    }
+
+    /** {@link StudentT}'s two-sided p, I_{df/(df+t^2)}(df/2, 1/2), with log B(df/2, 1/2) supplied. */
+    private static double twoSidedP(double t, double df, double logBeta) {
+        double t2 = t * t;
+        if (Double.isNaN(t)) return Double.NaN;
+        if (Double.isInfinite(t2)) return 0;
+        return Math.exp(RegularizedBeta.logRegularizedBeta(df / (df + t2), t2 / (df + t2), df / 2.0, 0.5, logBeta));
     }
 
     /** Bonferroni or BH of each cell type's p-values over genes. */

@@ -90,7 +90,9 @@ public final class ReferencePrior {
         if (cellType.length != cells || donor.length != cells) {
             throw new IllegalArgumentException(cells + " cells but " + cellType.length + " types and " + donor.length + " donors");
         }
-        if (proportions.length != n * k) throw new IllegalArgumentException("proportions: " + proportions.length + " values for " + n + " x " + k);
+        if (proportions.length != n * k) {
+            throw new IllegalArgumentException("proportions: " + proportions.length + " values for " + n + " x " + k);
+        }
         Map<String, Integer> typeIndex = new HashMap<>();
         for (int t = 0; t < k; t++) typeIndex.put(cellTypes[t], t);
         Map<String, Integer> donorIndex = new LinkedHashMap<>();

@@ -78,7 +78,9 @@ public final class ManovaPillai {
     /** E = R'R with R = Y - Q Q'Y (explicit residuals: no cancellation). */
     private double[] residualSsp(double[] y, int off, int k) {
         double[] qty = new double[p * k], r = new double[n * k], e = new double[k * k];
-        for (int i = 0; i < n; i++) for (int c = 0; c < p; c++) for (int j = 0; j < k; j++) qty[c * k + j] += q[i * p + c] * y[off + i * k + j];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < p; c++) for (int j = 0; j < k; j++) qty[c * k + j] += q[i * p + c] * y[off + i * k + j];
+        }
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < k; j++) {
                 double fit = 0;

@@ -11,7 +11,10 @@ import org.cohortex.linalg.Mat;
 import org.cohortex.testutil.Fixtures;
 import org.junit.jupiter.api.Test;
 
-/** bMIND's test against base R as MIND's test()/pval2qval() use it (fixtures/celltype/make_bmind_test_fixture.R, checked there against MIND's own test()). */
+/**
+ * bMIND's test against base R as MIND's test()/pval2qval() use it (fixtures/celltype/make_bmind_test_fixture.R, checked
+ * there against MIND's own test()).
+ */
 class BmindTestTest {
     static final String[] TYPES = {"Astro", "Micro", "Neuron", "Oligo"};
     static final int N = 60, K = 4, GENES = 150;
@@ -27,7 +30,8 @@ class BmindTestTest {
     }
 
     static double[] column(String name) {
-        return Fixtures.table(Fixtures.path("celltype/bmind_pheno.tsv")).stream().mapToDouble(m -> Double.parseDouble(m.get(name))).toArray();
+        return Fixtures.table(Fixtures.path("celltype/bmind_pheno.tsv")).stream()
+                .mapToDouble(m -> Double.parseDouble(m.get(name))).toArray();
     }
 
     @Test

@@ -24,6 +24,7 @@ import org.cohortex.linalg.Mat;
 import org.cohortex.linalg.ReferenceBackend;
 import org.cohortex.stats.DesignBuilder;
 import org.cohortex.stats.DesignMatrix;
+import org.cohortex.stats.MultipleTesting;
 import org.cohortex.testutil.Fixtures;
 import org.junit.jupiter.api.Test;
 
@@ -112,7 +113,7 @@ class InteractionModelTest {
         assertTrue(r.note()[1].startsWith("only 5 observed samples"), r.note()[1]);
         assertTrue(Double.isNaN(r.p(0, 1)) && Double.isNaN(r.jointP()[1]));
         assertNull(r.note()[2]);
-        assertEquals(198, org.cohortex.stats.MultipleTesting.countTested(r.jointP()));
+        assertEquals(198, MultipleTesting.countTested(r.jointP()));
     }
 
     @Test

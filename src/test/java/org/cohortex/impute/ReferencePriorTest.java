@@ -40,7 +40,9 @@ class ReferencePriorTest {
         assertArrayEquals(bulk.samples, props.genes);
         double[] w = new double[bulk.sampleCount() * types.length];
         for (int i = 0; i < bulk.sampleCount(); i++) {
-            for (int t = 0; t < types.length; t++) w[i * types.length + t] = props.values.get(i, Arrays.asList(props.samples).indexOf(types[t]));
+            for (int t = 0; t < types.length; t++) {
+                w[i * types.length + t] = props.values.get(i, Arrays.asList(props.samples).indexOf(types[t]));
+            }
         }
         return ReferencePrior.compute(counts, type, donor, types, bulk, w);
     }
@@ -60,7 +62,8 @@ class ReferencePriorTest {
                 for (int b = 0; b < 4; b++) {
                     double s = Fixtures.num(row.get("sigma_" + TYPES[a] + "_" + TYPES[b]));
                     double err = Math.abs(prior.sigma0(g, a, b) - s);
-                    assertTrue(err <= 1e-10 * Math.max(1e-3, Math.abs(s)), row.get("gene") + " sigma " + a + b + ": R " + s + ", ours " + prior.sigma0(g, a, b));
+                    assertTrue(err <= 1e-10 * Math.max(1e-3, Math.abs(s)),
+                            row.get("gene") + " sigma " + a + b + ": R " + s + ", ours " + prior.sigma0(g, a, b));
                     worstSigma = Math.max(worstSigma, err / Math.max(1e-3, Math.abs(s)));
                 }
             }
@@ -106,8 +109,8 @@ class ReferencePriorTest {
     void aCellTypeMissingFromTheReferenceIsAUserError() throws IOException {
         ExpressionMatrix counts = new ExpressionMatrix(new String[] {"g"}, new String[] {"c1", "c2"}, new Mat(1, 2, new double[] {1, 2}));
         ExpressionMatrix bulk = new ExpressionMatrix(new String[] {"g"}, new String[] {"s1", "s2"}, new Mat(1, 2, new double[] {1, 2}));
-        String m = assertThrows(UserException.class, () -> ReferencePrior.compute(counts, new String[] {"A", "A"}, new String[] {"d1", "d2"},
-                new String[] {"A", "Micro"}, bulk, new double[] {0.5, 0.5, 0.5, 0.5})).getMessage();
+        String m = assertThrows(UserException.class, () -> ReferencePrior.compute(counts, new String[] {"A", "A"},
+                new String[] {"d1", "d2"}, new String[] {"A", "Micro"}, bulk, new double[] {0.5, 0.5, 0.5, 0.5})).getMessage();
         assertTrue(m.contains("no cell of type 'Micro'"), m);
     }
 
