@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import org.cohortex.UserException;
 import org.cohortex.linalg.Mat;
 import org.cohortex.stats.DesignBuilder;
 import org.cohortex.stats.DesignMatrix;
@@ -58,6 +59,11 @@ public final class InteractionDesign {
                     + " for n = " + n + ", K = " + k + ", q = " + q);
         }
         int p = 2 * k + q;
+        if (n <= p) {
+            throw new UserException("only " + n + " complete samples for the " + p + " columns of the cell-type interaction model ("
+                    + k + " proportions, " + k + " interactions with '" + trait + "', " + q + " covariate columns): "
+                    + "no residual degrees of freedom");
+        }
         Mat x = new Mat(n, p);
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < k; j++) {

@@ -123,6 +123,9 @@ class InteractionModelTest {
         String m = assertThrows(UserException.class,
                 () -> InteractionDesign.of(w, new String[] {"A", "B"}, t, "status", new double[0], List.of())).getMessage();
         assertTrue(m.contains("'A:status'"), m);
+        String few = assertThrows(UserException.class, () -> InteractionDesign.of(new double[] {0.5, 0.5, 0.2, 0.8, 0.1, 0.9, 0.7, 0.3},
+                new String[] {"A", "B"}, new double[] {0, 1, 0, 1}, "status", new double[0], List.of())).getMessage();
+        assertTrue(few.startsWith("only 4 complete samples for the 4 columns"), few);
     }
 
     private static int gene(Data f, Map<String, String> row) { return Arrays.asList(f.genes()).indexOf(row.get("gene")); }
