@@ -1,0 +1,165 @@
+package org.cohortex.celltype;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.cohortex.UserException;
+import org.cohortex.io.ExpressionMatrix;
+import org.cohortex.io.MatrixReader;
+import org.cohortex.io.PhenotypeReader;
+import org.cohortex.io.PhenotypeTable;
+import org.cohortex.linalg.ComputeBackend;
+import org.cohortex.linalg.CpuBackend;
+import org.cohortex.linalg.Mat;
+import org.cohortex.linalg.ReferenceBackend;
+import org.cohortex.stats.DesignBuilder;
+import org.cohortex.stats.DesignMatrix;
+import org.cohortex.stats.MultipleTesting;
+import org.cohortex.testutil.Fixtures;
+import org.junit.jupiter.api.Test;
+
+/** The interaction model against R's lm, anova, sandwich HC3 and TOAST's floor (fixtures/celltype/make_interaction_fixture.R). */
+class InteractionModelTest {
+    static final double TOL = 1e-8;
+
+    record Data(InteractionDesign design, Mat y, String[] genes, String[] types) {}
+
+    static Data fixture() {
+        ExpressionMatrix expr = MatrixReader.read(Fixtures.path("celltype/interaction_expr.tsv"));
+        PhenotypeTable pheno = PhenotypeReader.read(Fixtures.path("celltype/interaction_pheno.tsv"), "sample", Set.of());
+        ExpressionMatrix props = MatrixReader.read(Fixtures.path("celltype/interaction_proportions.tsv"));
+        DesignMatrix dm = DesignBuilder.build(Arrays.asList(expr.samples), pheno, "status", List.of("age", "batch"), null);
+        assertEquals(expr.sampleCount(), dm.n(), "every sample complete");
+        int k = props.sampleCount();
+        double[] w = new double[dm.n() * k];
+        for (int i = 0; i < dm.n(); i++) {
+            int row = Arrays.asList(props.genes).indexOf(expr.samples[dm.used[i]]);
+            for (int j = 0; j < k; j++) w[i * k + j] = props.values.get(row, j);
+        }
+        InteractionDesign d = InteractionDesign.of(dm, w, props.samples);
+        return new Data(d, expr.selectSamples(dm.used).values, expr.genes, props.samples);
+    }
+
+    @Test
+    void designIsCellDmcs() {
+        InteractionDesign d = fixture().design();
+        assertEquals(List.of("Astro", "Micro", "Neuron", "Oligo", "Astro:statuspain", "Micro:statuspain", "Neuron:statuspain",
+                "Oligo:statuspain", "age", "batchB2", "batchB3"), d.columns);
+        assertEquals(60 - 8 - 3, d.n() - d.p());
+    }
+
+    @Test
+    void classicalMatchesLmAndAnovaOnBothBackends() throws Exception {
+        Data f = fixture();
+        List<ComputeBackend> backends = new ArrayList<>(List.of(new ReferenceBackend()));
+        if (CpuBackend.isAvailable()) backends.add(new CpuBackend(2));
+        for (ComputeBackend b : backends) {
+            try (b) {
+                InteractionModel.Result r = InteractionModel.fit(b, f.design(), f.y(), InteractionModel.Variance.CLASSICAL);
+                compare(r, f, "beta", "se", "t", "p", b.name());
+                for (Map<String, String> row : Fixtures.table(Fixtures.path("celltype/expected_interaction.tsv"))) {
+                    int g = gene(f, row), j = Arrays.asList(f.types()).indexOf(row.get("cell_type"));
+                    assertClose(row.get("p_bonferroni"), r.pBonferroni()[g * 4 + j], b.name() + " bonferroni");
+                    assertClose(row.get("q_bh"), r.qBh()[g * 4 + j], b.name() + " BH");
+                    assertEquals(Integer.parseInt(row.get("df")), r.df()[g]);
+                }
+                compareJoint(r, f, "f", "p", b.name());
+                for (Map<String, String> row : Fixtures.table(Fixtures.path("celltype/expected_interaction_joint.tsv"))) {
+                    assertClose(row.get("q_bh"), r.jointQ()[gene(f, row)], "joint BH");
+                }
+            }
+        }
+    }
+
+    @Test
+    void hc3MatchesSandwichAndLinearHypothesis() {
+        Data f = fixture();
+        InteractionModel.Result r = InteractionModel.fit(new ReferenceBackend(), f.design(), f.y(), InteractionModel.Variance.HC3);
+        compare(r, f, "beta", "se_hc3", "t_hc3", "p_hc3", "hc3");
+        compareJoint(r, f, "f_hc3", "p_hc3", "hc3");
+    }
+
+    @Test
+    void toastFloorMatchesCsTestFormula() throws IOException {
+        Data f = fixture();
+        InteractionModel.Result r = InteractionModel.fit(new ReferenceBackend(), f.design(), f.y(), InteractionModel.Variance.TOAST_FLOOR);
+        double floor = Double.parseDouble(Files.readString(Fixtures.path("celltype/expected_interaction_floor.txt")).trim());
+        assertEquals(floor, r.floor(), TOL * floor);
+        compare(r, f, "beta", "se_floor", null, "p_floor", "floor");
+        compareJoint(r, f, "f_floor", "p_floor", "floor");
+        long floored = Arrays.stream(r.sigma2()).filter(v -> v == r.floor()).count();
+        assertEquals(20, floored, "10% of 200 genes sit below the 10% quantile and are raised to it");
+    }
+
+    @Test
+    void untestableGenesGetReasons() {
+        Data f = fixture();
+        Mat y = f.y().copy();
+        int n = y.cols;
+        Arrays.fill(y.data, 0, n, 7.0);                  // constant
+        for (int i = 0; i < n - 5; i++) y.data[n + i] = Double.NaN; // five observed values for 11 columns
+        InteractionModel.Result r = InteractionModel.fit(new ReferenceBackend(), f.design(), y, InteractionModel.Variance.CLASSICAL);
+        assertTrue(r.note()[0].startsWith("constant expression (7)"), r.note()[0]);
+        assertTrue(r.note()[1].startsWith("only 5 observed samples"), r.note()[1]);
+        assertTrue(Double.isNaN(r.p(0, 1)) && Double.isNaN(r.jointP()[1]));
+        assertNull(r.note()[2]);
+        assertEquals(198, MultipleTesting.countTested(r.jointP()));
+    }
+
+    @Test
+    void collinearProportionsAreRefusedNamingColumns() {
+        double[] w = {0.5, 0.5, 0.2, 0.8, 0.1, 0.9, 0.7, 0.3, 0.4, 0.6, 0.3, 0.7};
+        double[] t = {0, 0, 0, 0, 0, 0};                  // no case: W o t is zero
+        String m = assertThrows(UserException.class,
+                () -> InteractionDesign.of(w, new String[] {"A", "B"}, t, "status", new double[0], List.of())).getMessage();
+        assertTrue(m.contains("'A:status'"), m);
+        String few = assertThrows(UserException.class, () -> InteractionDesign.of(new double[] {0.5, 0.5, 0.2, 0.8, 0.1, 0.9, 0.7, 0.3},
+                new String[] {"A", "B"}, new double[] {0, 1, 0, 1}, "status", new double[0], List.of())).getMessage();
+        assertTrue(few.startsWith("only 4 complete samples for the 4 columns"), few);
+    }
+
+    private static int gene(Data f, Map<String, String> row) { return Arrays.asList(f.genes()).indexOf(row.get("gene")); }
+
+    private static void compare(InteractionModel.Result r, Data f, String beta, String se, String t, String p, String what) {
+        int rows = 0;
+        double worst = 0;
+        for (Map<String, String> row : Fixtures.table(Fixtures.path("celltype/expected_interaction.tsv"))) {
+            int g = gene(f, row), j = Arrays.asList(f.types()).indexOf(row.get("cell_type"));
+            worst = Math.max(worst, assertClose(row.get(beta), r.beta(g, j), what + " beta " + row));
+            worst = Math.max(worst, assertClose(row.get(se), r.se(g, j), what + " se " + row));
+            if (t != null) worst = Math.max(worst, assertClose(row.get(t), r.t(g, j), what + " t " + row));
+            worst = Math.max(worst, assertClose(row.get(p), r.p(g, j), what + " p " + row));
+            rows++;
+        }
+        assertEquals(800, rows);
+        System.out.printf("interaction %s: max relative difference from R over beta, se, t, p: %.2e%n", what, worst);
+    }
+
+    private static void compareJoint(InteractionModel.Result r, Data f, String fcol, String pcol, String what) {
+        double worst = 0;
+        for (Map<String, String> row : Fixtures.table(Fixtures.path("celltype/expected_interaction_joint.tsv"))) {
+            int g = gene(f, row);
+            worst = Math.max(worst, assertClose(row.get(fcol), r.jointF()[g], what + " F " + row.get("gene")));
+            worst = Math.max(worst, assertClose(row.get(pcol), r.jointP()[g], what + " joint p " + row.get("gene")));
+            assertEquals(Integer.parseInt(row.get("df2")), r.df()[g]);
+        }
+        System.out.printf("interaction %s: max relative difference from R over joint F, p: %.2e%n", what, worst);
+    }
+
+    /** Relative agreement to 1e-8; returns the relative error. */
+    static double assertClose(String want, double got, String msg) {
+        double w = Fixtures.num(want);
+        assertTrue(Fixtures.close(got, w, TOL, 1e-300), msg + ": R " + want + ", ours " + got);
+        return w == got ? 0 : Math.abs(got - w) / Math.abs(w);
+    }
+}
