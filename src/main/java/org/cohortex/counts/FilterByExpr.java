@@ -29,7 +29,9 @@ public final class FilterByExpr {
 
     /** As {@link #keep(double[], int, int, Mat)} with explicit library sizes and settings. */
     public static boolean[] keep(double[] counts, int genes, int n, Mat design, double[] libSize, Settings s) {
-        if (counts.length != genes * n) throw new IllegalArgumentException("counts has " + counts.length + " values, not " + genes + " x " + n);
+        if (counts.length != genes * n) {
+            throw new IllegalArgumentException("counts has " + counts.length + " values, not " + genes + " x " + n);
+        }
         if (design.rows != n) throw new IllegalArgumentException("design has " + design.rows + " rows for " + n + " samples");
         double minSamples = minSampleSize(design, s);
         double cutoff = s.minCount() / RSummary.median(libSize) * 1e6;

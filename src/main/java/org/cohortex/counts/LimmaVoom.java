@@ -71,14 +71,18 @@ public final class LimmaVoom {
      * column of the design).
      */
     public static Result run(ComputeBackend backend, double[] counts, int genes, int n, Mat design, int coefficient, Settings s) {
-        if (coefficient < 0 || coefficient >= design.cols) throw new IllegalArgumentException("coefficient " + coefficient + " not in the design");
+        if (coefficient < 0 || coefficient >= design.cols) {
+            throw new IllegalArgumentException("coefficient " + coefficient + " not in the design");
+        }
         boolean[] kept = new boolean[genes];
         if (s.filter()) kept = FilterByExpr.keep(counts, genes, n, design);
         else Arrays.fill(kept, true);
         int m = 0;
         for (boolean k : kept) if (k) m++;
-        if (m < 2) throw new UserException("only " + m + " gene(s) pass filterByExpr (at least 10 counts per million-reads-at-the-median-library"
-                + " in enough samples): too few to fit; check that the input holds raw counts");
+        if (m < 2) {
+            throw new UserException("only " + m + " gene(s) pass filterByExpr (a count of at least 10 at the median library size in"
+                    + " enough samples): too few to fit; check that the expression file holds raw counts");
+        }
         int[] index = new int[m];
         double[] sub = new double[m * n];
         for (int g = 0, k = 0; g < genes; g++) {

@@ -1,5 +1,7 @@
 package org.cohortex.counts;
 
+import java.util.stream.IntStream;
+
 import org.cohortex.stats.Log2;
 
 /**
@@ -16,9 +18,9 @@ public final class LogCpm {
         double[] libPlusOne = new double[n];
         for (int j = 0; j < n; j++) libPlusOne[j] = effectiveLibSize[j] + 1;
         double[] out = new double[genes * n];
-        for (int g = 0; g < genes; g++) {
+        IntStream.range(0, genes).parallel().forEach(g -> {
             for (int j = 0; j < n; j++) out[g * n + j] = Log2.log2((counts[g * n + j] + 0.5) / libPlusOne[j] * 1e6);
-        }
+        });
         return out;
     }
 

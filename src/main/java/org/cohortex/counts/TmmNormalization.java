@@ -1,6 +1,7 @@
 package org.cohortex.counts;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 import org.cohortex.stats.Log2;
 import org.cohortex.stats.RSummary;
@@ -38,7 +39,8 @@ public final class TmmNormalization {
             return f;
         }
         int ref = referenceColumn(cols, libSize);
-        for (int j = 0; j < n; j++) f[j] = factor(cols[j], cols[ref], libSize[j], libSize[ref], s);
+        Reference r = new Reference(cols[ref], libSize[ref]);
+        IntStream.range(0, n).parallel().forEach(j -> f[j] = factor(cols[j], libSize[j], r, s)); // samples are independent
         double[] logs = new double[n];
         for (int j = 0; j < n; j++) logs[j] = Math.log(f[j]);
         double gm = Math.exp(RSummary.mean(logs));
@@ -84,19 +86,33 @@ public final class TmmNormalization {
         return best;
     }
 
-    /** .calcFactorTMM(obs, ref, libsize.obs, libsize.ref). */
-    static double factor(double[] obs, double[] ref, double nO, double nR, Settings s) {
+    /** The reference sample's counts, library size and log2(ref / N_ref), shared by every sample's factor. */
+    static final class Reference {
+        final double[] count, log2Ratio;
+        final double libSize;
+
+        Reference(double[] count, double libSize) {
+            this.count = count;
+            this.libSize = libSize;
+            log2Ratio = new double[count.length];
+            for (int i = 0; i < count.length; i++) log2Ratio[i] = Log2.log2(count[i] / libSize);
+        }
+    }
+
+    /** .calcFactorTMM(obs, ref, libsize.obs, libsize.ref), in R's operation order. */
+    static double factor(double[] obs, double nO, Reference ref, Settings s) {
         int len = obs.length;
+        double nR = ref.libSize;
         double[] logR = new double[len], absE = new double[len], v = new double[len];
         int m = 0;
         double maxAbs = 0;
         for (int i = 0; i < len; i++) {
-            double o = obs[i] / nO, r = ref[i] / nR;
-            double lr = Log2.log2(o / r), ae = (Log2.log2(o) + Log2.log2(r)) / 2;
+            double o = obs[i] / nO, r = ref.count[i] / nR;
+            double lr = Log2.log2(o / r), ae = (Log2.log2(o) + ref.log2Ratio[i]) / 2;
             if (!Double.isFinite(lr) || !Double.isFinite(ae) || !(ae > s.aCutoff())) continue;
             logR[m] = lr;
             absE[m] = ae;
-            v[m] = (nO - obs[i]) / nO / obs[i] + (nR - ref[i]) / nR / ref[i];
+            v[m] = (nO - obs[i]) / nO / obs[i] + (nR - ref.count[i]) / nR / ref.count[i];
             maxAbs = Math.max(maxAbs, Math.abs(lr));
             m++;
         }
@@ -120,19 +136,28 @@ public final class TmmNormalization {
         return Math.pow(2, f);
     }
 
-    /** R's rank(x[0..m), ties.method = "average"): 1-based ranks, tied values share their mean rank. */
+    /**
+     * R's rank(x[0..m), ties.method = "average"): 1-based ranks, tied values share the mean of their
+     * positions. Sorted copy plus binary search for each value's first and last position.
+     */
     static double[] averageRanks(double[] x, int m) {
-        Integer[] idx = new Integer[m];
-        for (int i = 0; i < m; i++) idx[i] = i;
-        Arrays.sort(idx, (a, b) -> Double.compare(x[a], x[b]));
+        double[] sorted = Arrays.copyOf(x, m);
+        Arrays.sort(sorted);
         double[] rank = new double[m];
-        for (int i = 0; i < m; ) {
-            int j = i;
-            while (j + 1 < m && x[idx[j + 1]] == x[idx[i]]) j++;
-            double r = (i + j) / 2.0 + 1;
-            for (int k = i; k <= j; k++) rank[idx[k]] = r;
-            i = j + 1;
+        for (int i = 0; i < m; i++) {
+            int first = lowerBound(sorted, x[i]), last = lowerBound(sorted, Math.nextUp(x[i])) - 1;
+            rank[i] = (first + last) / 2.0 + 1;
         }
         return rank;
+    }
+
+    /** First index whose value is >= v (the array ascending, no NaN). */
+    private static int lowerBound(double[] a, double v) {
+        int lo = 0, hi = a.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (a[mid] < v) lo = mid + 1; else hi = mid;
+        }
+        return lo;
     }
 }

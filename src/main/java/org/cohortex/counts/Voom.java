@@ -1,6 +1,7 @@
 package org.cohortex.counts;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 import org.cohortex.linalg.ComputeBackend;
 import org.cohortex.linalg.Mat;
@@ -31,7 +32,8 @@ public final class Voom {
         return compute(backend, counts, genes, n, design, effectiveLibSize, 0.5);
     }
 
-    public static Result compute(ComputeBackend backend, double[] counts, int genes, int n, Mat design, double[] effectiveLibSize, double span) {
+    public static Result compute(ComputeBackend backend, double[] counts, int genes, int n, Mat design, double[] effectiveLibSize,
+                                 double span) {
         if (genes < 2) throw new IllegalArgumentException("voom needs at least two genes to fit a mean-variance trend");
         if (design.rows != n) throw new IllegalArgumentException("design has " + design.rows + " rows for " + n + " samples");
         for (double c : counts) if (!(c >= 0)) throw new IllegalArgumentException("counts must be non-negative and not NA, found " + c);
@@ -81,13 +83,14 @@ public final class Voom {
             int b = Math.min(block, genes - g0);
             Mat beta = new Mat(b, p, Arrays.copyOfRange(fit.beta, g0 * p, (g0 + b) * p));
             Mat fitted = backend.gemm(beta, false, design, true);
-            for (int k = 0; k < b; k++) {
+            final int first = g0;
+            IntStream.range(0, b).parallel().forEach(k -> { // genes are independent: the same result on any thread count
                 for (int j = 0; j < n; j++) {
                     double count = 1e-06 * (Math.pow(2, fitted.data[k * n + j]) * libPlusOne[j]);
                     double s = f.at(Log2.log2(count));
-                    w.data[(g0 + k) * n + j] = 1 / (s * s * s * s);
+                    w.data[(first + k) * n + j] = 1 / (s * s * s * s);
                 }
-            }
+            });
         }
         return w;
     }

@@ -7,22 +7,24 @@ import org.cohortex.stats.RSummary;
 /**
  * Per-gene weighted least squares on one shared design, as limma's lmFit with a weight matrix
  * (lm.wfit per gene): y_g (n) on X (n x p) with weights w_g (n), all positive. The weights differ by
- * gene, so each gene has its own normal equations X'W_gX b = X'W_g y_g; they are formed for a block
- * of B genes by two GEMMs on the backend and solved by its batched SPD solver:
+ * gene, so each gene has its own normal equations; they are formed for a block of B genes by two
+ * GEMMs on the backend and solved by its batched SPD solver. To keep the accuracy of a QR fit, the
+ * design is first replaced by an orthonormal basis of its columns, X D = Q R (D scales the columns
+ * to unit norm; one Householder QR shared by all genes), so each gene solves the well-conditioned
+ * Q'W_gQ g = Q'W_g y_g (condition at most max w / min w, further reduced by scaling to unit
+ * diagonal) and beta = D R^-1 g; (X'W_gX)^-1_jj = d_j^2 u_j'(Q'W_gQ)^-1 u_j with u_j = R^-T e_j.
  * <ul>
- *   <li>X'W_gX for all genes of the block at once: W (B x n) times Z (n x p(p+1)/2), Z[i, (j,k)] =
- *       x_ij x_ik (j <= k): 2 B n p(p+1)/2 flops;</li>
- *   <li>X'W_g y_g: (W o Y) (B x n) times X (n x p): 2 B n p flops;</li>
+ *   <li>Q'W_gQ for all genes of the block at once: W (B x n) times Z (n x p(p+1)/2), Z[i, (j,k)] =
+ *       q_ij q_ik (j <= k): 2 B n p(p+1)/2 flops;</li>
+ *   <li>Q'W_g y_g: (W o Y) (B x n) times Q (n x p): 2 B n p flops;</li>
  *   <li>the solves: B (1 + k) Cholesky systems of order p (k = coefficients whose stdev.unscaled is
- *       asked for; (X'W_gX)^-1_jj is the solution of X'W_gX z = e_j at j): (1 + k) B (p^3/3 + 2p^2);</li>
- *   <li>fitted values B (B x p) times X' (p x n) for the residuals: 2 B n p flops.</li>
+ *       asked for, right-hand side u_j): (1 + k) B (p^3/3 + 2p^2) flops;</li>
+ *   <li>fitted values beta (B x p) times X' (p x n) for the residuals: 2 B n p flops.</li>
  * </ul>
- * Conditioning: the columns of X are scaled to unit norm before Z is formed and each gene's system
- * is scaled to unit diagonal (Jacobi, optimal for SPD within a factor p: van der Sluis) before the
- * solve, so badly scaled covariates cost no accuracy; the error is then ~cond(scaled X'WX) eps
- * relative, ~1e-13 on RNA-seq designs (R's lm.wfit uses QR: agreement ~1e-12). Residuals are formed
- * explicitly, so sigma keeps its precision for near-perfect fits.
- * Data must be complete (no NA in Y or W): limma's per-gene NA handling is not reproduced.
+ * The error is then ~cond(X) eps, as lm.wfit's QR. Residuals are formed explicitly, so sigma keeps
+ * its precision for near-perfect fits. Blocks of genes keep the largest array near
+ * {@link #BLOCK_DOUBLES}. Data must be complete (no NA in Y or W): limma's per-gene NA handling is
+ * not reproduced.
  */
 public final class WeightedLeastSquares {
     private WeightedLeastSquares() {}
@@ -84,11 +86,9 @@ public final class WeightedLeastSquares {
         checkComplete(w, "weight");
         for (double v : w.data) if (!(v > 0)) throw new IllegalArgumentException("weights must be positive, found " + v);
 
-        double[] scale = new double[p];
-        Mat xs = equilibratedColumns(x, scale);
-        Mat z = pairProducts(xs);
-        int q = z.cols;
-        int perGene = Math.max(Math.max(q, n), (1 + se.length) * p * p);
+        OrthonormalDesign od = new OrthonormalDesign(x);
+        Mat z = pairProducts(od.q);
+        int perGene = Math.max(Math.max(z.cols, n), (1 + se.length) * p * p);
         int block = Math.max(1, Math.min(genes, BLOCK_DOUBLES / perGene));
         double[] beta = new double[genes * p], su = new double[genes * p], sigma = new double[genes];
         Arrays.fill(su, Double.NaN);
@@ -97,11 +97,10 @@ public final class WeightedLeastSquares {
             Mat wb = new Mat(b, n, Arrays.copyOfRange(w.data, g0 * n, (g0 + b) * n));
             Mat wy = new Mat(b, n);
             for (int i = 0; i < b * n; i++) wy.data[i] = wb.data[i] * y.data[g0 * n + i];
-            Mat gram = backend.gemm(wb, false, z, false);   // b x q
-            Mat rhs = backend.gemm(wy, false, xs, false);   // b x p
-            solveBlock(backend, gram.data, rhs.data, b, p, se, scale, g0, beta, su);
-            Mat bb = new Mat(b, p, Arrays.copyOfRange(beta, g0 * p, (g0 + b) * p));
-            Mat fitted = backend.gemm(bb, false, x, true);   // b x n
+            Mat gram = backend.gemm(wb, false, z, false);   // b x p(p+1)/2: upper triangles of Q'W_gQ
+            Mat rhs = backend.gemm(wy, false, od.q, false); // b x p: Q'W_g y_g
+            solveBlock(backend, gram.data, rhs.data, b, se, od, g0, beta, su);
+            Mat fitted = backend.gemm(new Mat(b, p, Arrays.copyOfRange(beta, g0 * p, (g0 + b) * p)), false, x, true); // b x n
             for (int k = 0; k < b; k++) {
                 double rss = 0;
                 for (int i = 0; i < n; i++) {
@@ -114,15 +113,33 @@ public final class WeightedLeastSquares {
         return new Fit(genes, p, beta, su, sigma, df, amean);
     }
 
+    /** The shared design as X = Q R D^-1: Q (n x p) orthonormal, R^-1 and D from the equilibrated QR. */
+    static final class OrthonormalDesign {
+        final Mat q;
+        final double[] rInv, scale;
+        final int p;
+
+        OrthonormalDesign(Mat x) {
+            p = x.cols;
+            scale = new double[p];
+            QrDecomposition qr = new QrDecomposition(equilibratedColumns(x, scale));
+            if (qr.minRelativeDiagonal() < 1e-12) {
+                throw new IllegalArgumentException("design matrix is rank deficient (min |R_ii|/max = " + qr.minRelativeDiagonal() + ")");
+            }
+            q = qr.q();
+            rInv = qr.rInverse().data;
+        }
+    }
+
     /**
-     * Jacobi-scales each gene's system, stacks it with one unit right-hand side per asked
-     * coefficient, solves all on the backend and undoes both scalings.
+     * Scales each gene's system to unit diagonal (S A S, S = diag^-1/2), stacks it with one
+     * right-hand side S u_j per asked coefficient, solves all on the backend and maps back:
+     * beta = D R^-1 S z_0, (X'WX)^-1_jj = d_j^2 (S u_j)' z_j.
      */
-    private static void solveBlock(ComputeBackend backend, double[] gram, double[] rhs, int b, int p, int[] se, double[] scale, int g0,
+    private static void solveBlock(ComputeBackend backend, double[] gram, double[] rhs, int b, int[] se, OrthonormalDesign od, int g0,
                                    double[] beta, double[] su) {
-        int q = p * (p + 1) / 2, systems = 1 + se.length, pp = p * p;
-        double[] a = new double[b * systems * pp], r = new double[b * systems * p];
-        double[] jac = new double[b * p];
+        int p = od.p, q = p * (p + 1) / 2, systems = 1 + se.length, pp = p * p;
+        double[] a = new double[b * systems * pp], r = new double[b * systems * p], jac = new double[b * p];
         for (int k = 0; k < b; k++) {
             for (int j = 0; j < p; j++) jac[k * p + j] = 1 / Math.sqrt(gram[k * q + j * p - j * (j - 1) / 2]); // (j, j) in Z's order
             int base = k * systems;
@@ -136,17 +153,25 @@ public final class WeightedLeastSquares {
             }
             for (int s = 1; s < systems; s++) {
                 System.arraycopy(a, base * pp, a, (base + s) * pp, pp);
-                r[(base + s) * p + se[s - 1]] = 1;
+                int j = se[s - 1];
+                for (int l = j; l < p; l++) r[(base + s) * p + l] = od.rInv[j * p + l] * jac[k * p + l]; // S u_j, u_j = R^-T e_j
             }
         }
         double[] sol = backend.solveSpdBatched(a, r, b * systems, p);
+        double[] g = new double[p];
         for (int k = 0; k < b; k++) {
-            int base = k * systems, g = g0 + k;
-            for (int j = 0; j < p; j++) beta[g * p + j] = sol[base * p + j] * jac[k * p + j] * scale[j];
+            int base = k * systems, gene = g0 + k;
+            for (int l = 0; l < p; l++) g[l] = sol[base * p + l] * jac[k * p + l];
+            for (int j = 0; j < p; j++) {
+                double v = 0;
+                for (int l = j; l < p; l++) v += od.rInv[j * p + l] * g[l];
+                beta[gene * p + j] = v * od.scale[j];
+            }
             for (int s = 1; s < systems; s++) {
                 int j = se[s - 1];
-                double d = jac[k * p + j] * scale[j];
-                su[g * p + j] = Math.sqrt(sol[(base + s) * p + j]) * d;
+                double quad = 0;
+                for (int l = j; l < p; l++) quad += r[(base + s) * p + l] * sol[(base + s) * p + l];
+                su[gene * p + j] = Math.sqrt(quad) * od.scale[j];
             }
         }
     }
@@ -193,7 +218,9 @@ public final class WeightedLeastSquares {
 
     private static void checkComplete(Mat m, String what) {
         for (double v : m.data) {
-            if (!Double.isFinite(v)) throw new IllegalArgumentException(what + " matrix has a missing or infinite value; only complete data are supported");
+            if (!Double.isFinite(v)) {
+                throw new IllegalArgumentException(what + " matrix has a missing or infinite value; only complete data are supported");
+            }
         }
     }
 

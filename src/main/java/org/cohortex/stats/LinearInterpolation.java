@@ -11,7 +11,9 @@ public final class LinearInterpolation {
     /** x ascending (ties allowed), y beside it. */
     public LinearInterpolation(double[] xAscending, double[] y) {
         int n = xAscending.length;
-        if (n < 2 || y.length != n) throw new IllegalArgumentException("need at least two points of equal length, got " + n + " and " + y.length);
+        if (n < 2 || y.length != n) {
+            throw new IllegalArgumentException("need at least two points of equal length, got " + n + " and " + y.length);
+        }
         int unique = 1;
         for (int i = 1; i < n; i++) {
             if (xAscending[i] < xAscending[i - 1]) throw new IllegalArgumentException("x not ascending at " + i);

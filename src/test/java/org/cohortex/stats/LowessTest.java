@@ -20,7 +20,8 @@ class LowessTest {
         for (int from = 0; from < caseId.length; ) {
             int to = from;
             while (to < caseId.length && caseId[to] == caseId[from]) to++;
-            Lowess.Curve c = Lowess.smooth(Arrays.copyOfRange(x, from, to), Arrays.copyOfRange(y, from, to), f[from], (int) iter[from], delta[from]);
+            double[] xc = Arrays.copyOfRange(x, from, to), yc = Arrays.copyOfRange(y, from, to);
+            Lowess.Curve c = Lowess.smooth(xc, yc, f[from], (int) iter[from], delta[from]);
             assertArrayEquals(Arrays.copyOfRange(sx, from, to), c.x(), 0, "sorted x, case " + caseId[from]);
             Tsv.assertClose("lowess case " + (int) caseId[from], c.y(), Arrays.copyOfRange(fit, from, to), 1e-14, 1e-14);
             cases++;
