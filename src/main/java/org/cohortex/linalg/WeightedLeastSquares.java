@@ -129,6 +129,13 @@ public final class WeightedLeastSquares {
             q = qr.q();
             rInv = qr.rInverse().data;
         }
+
+        /** sqrt((X'X)^-1_jj) = d_j ||row j of R^-1||, as X'X = D^-1 R'R D^-1. */
+        double unweightedStdevUnscaled(int j) {
+            double s = 0;
+            for (int l = j; l < p; l++) s += rInv[j * p + l] * rInv[j * p + l];
+            return Math.sqrt(s) * scale[j];
+        }
     }
 
     /**
@@ -180,11 +187,11 @@ public final class WeightedLeastSquares {
     private static Fit ordinary(ComputeBackend backend, Mat x, Mat y, int[] se, double[] amean, double[] df) {
         int genes = y.rows, p = x.cols, n = x.rows;
         OlsFit ols = backend.olsSharedDesign(x, y);
-        double[] inv = new CpuBackend.SharedDesign(x).xtxInvDiag;
+        OrthonormalDesign od = new OrthonormalDesign(x);
         double[] su = new double[genes * p], sigma = new double[genes];
         Arrays.fill(su, Double.NaN);
         for (int g = 0; g < genes; g++) {
-            for (int j : se) su[g * p + j] = Math.sqrt(inv[j]);
+            for (int j : se) su[g * p + j] = od.unweightedStdevUnscaled(j);
             sigma[g] = Math.sqrt(ols.rss[g] / (n - p));
         }
         return new Fit(genes, p, ols.beta.clone(), su, sigma, df, amean);
