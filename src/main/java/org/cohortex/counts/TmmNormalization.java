@@ -1,0 +1,163 @@
+package org.cohortex.counts;
+
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
+import org.cohortex.stats.Log2;
+import org.cohortex.stats.RSummary;
+
+/**
+ * edgeR 3.40's calcNormFactors(method = "TMM") with its defaults (Robinson & Oshlack 2010): genes
+ * with no count in any sample are set aside; the reference sample is the one whose upper quartile
+ * (R's type-7 quantile) divided by its library size is closest to the mean of those (the column with
+ * the largest sum of sqrt(counts) when their median is below 1e-20); for each sample the M values
+ * log2((obs/N_obs)/(ref/N_ref)) of genes with finite M and A are trimmed by rank (ties averaged, as
+ * R's rank) to the middle 40% (logratioTrim 0.3) and of the A values to the middle 90% (sumTrim
+ * 0.05), and the precision-weighted mean of the rest (weights 1 / the delta-method variance
+ * (N-obs)/(N obs) + (N_ref-ref)/(N_ref ref)) is the sample's log2 factor; a sample whose |M| are all
+ * below 1e-6 gets 1. Factors are scaled to geometric mean 1. Cost O(genes n log genes).
+ */
+public final class TmmNormalization {
+    private TmmNormalization() {}
+
+    /** calcNormFactors' TMM arguments; {@link #DEFAULTS} are edgeR's. */
+    public record Settings(double logratioTrim, double sumTrim, boolean doWeighting, double aCutoff) {}
+
+    public static final Settings DEFAULTS = new Settings(0.3, 0.05, true, -1e10);
+
+    /** Normalisation factors of counts (genes x n, row-major, no NA) with the given library sizes. */
+    public static double[] factors(double[] counts, int genes, int n, double[] libSize) {
+        return factors(counts, genes, n, libSize, DEFAULTS);
+    }
+
+    public static double[] factors(double[] counts, int genes, int n, double[] libSize, Settings s) {
+        if (counts.length != genes * n || libSize.length != n) throw new IllegalArgumentException("counts/lib.size shapes");
+        double[][] cols = nonZeroColumns(counts, genes, n);
+        double[] f = new double[n];
+        if (cols[0].length == 0 || n == 1) {
+            Arrays.fill(f, 1);
+            return f;
+        }
+        int ref = referenceColumn(cols, libSize);
+        Reference r = new Reference(cols[ref], libSize[ref]);
+        IntStream.range(0, n).parallel().forEach(j -> f[j] = factor(cols[j], libSize[j], r, s)); // samples are independent
+        double[] logs = new double[n];
+        for (int j = 0; j < n; j++) logs[j] = Math.log(f[j]);
+        double gm = Math.exp(RSummary.mean(logs));
+        for (int j = 0; j < n; j++) f[j] /= gm;
+        return f;
+    }
+
+    /** The sample columns restricted to genes with a positive count somewhere. */
+    static double[][] nonZeroColumns(double[] counts, int genes, int n) {
+        int kept = 0;
+        boolean[] any = new boolean[genes];
+        for (int g = 0; g < genes; g++) {
+            for (int j = 0; j < n && !any[g]; j++) any[g] = counts[g * n + j] > 0;
+            if (any[g]) kept++;
+        }
+        double[][] cols = new double[n][kept];
+        for (int g = 0, k = 0; g < genes; g++) {
+            if (!any[g]) continue;
+            for (int j = 0; j < n; j++) cols[j][k] = counts[g * n + j];
+            k++;
+        }
+        return cols;
+    }
+
+    /** refColumn: upper quartile / lib.size closest to its mean (first on ties), as calcNormFactors. */
+    static int referenceColumn(double[][] cols, double[] libSize) {
+        int n = cols.length;
+        double[] f75 = new double[n];
+        for (int j = 0; j < n; j++) f75[j] = RSummary.quantile7(cols[j], 0.75) / libSize[j];
+        if (RSummary.median(f75) < 1e-20) {
+            int best = 0;
+            double bestSum = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) {
+                double sum = 0;
+                for (double c : cols[j]) sum += Math.sqrt(c);
+                if (sum > bestSum) { bestSum = sum; best = j; }
+            }
+            return best;
+        }
+        double mean = RSummary.mean(f75);
+        int best = 0;
+        for (int j = 1; j < n; j++) if (Math.abs(f75[j] - mean) < Math.abs(f75[best] - mean)) best = j;
+        return best;
+    }
+
+    /** The reference sample's counts, library size and log2(ref / N_ref), shared by every sample's factor. */
+    static final class Reference {
+        final double[] count, log2Ratio;
+        final double libSize;
+
+        Reference(double[] count, double libSize) {
+            this.count = count;
+            this.libSize = libSize;
+            log2Ratio = new double[count.length];
+            for (int i = 0; i < count.length; i++) log2Ratio[i] = Log2.log2(count[i] / libSize);
+        }
+    }
+
+    /** .calcFactorTMM(obs, ref, libsize.obs, libsize.ref), in R's operation order. */
+    static double factor(double[] obs, double nO, Reference ref, Settings s) {
+        int len = obs.length;
+        double nR = ref.libSize;
+        double[] logR = new double[len], absE = new double[len], v = new double[len];
+        int m = 0;
+        double maxAbs = 0;
+        for (int i = 0; i < len; i++) {
+            double o = obs[i] / nO, r = ref.count[i] / nR;
+            double lr = Log2.log2(o / r), ae = (Log2.log2(o) + ref.log2Ratio[i]) / 2;
+            if (!Double.isFinite(lr) || !Double.isFinite(ae) || !(ae > s.aCutoff())) continue;
+            logR[m] = lr;
+            absE[m] = ae;
+            v[m] = (nO - obs[i]) / nO / obs[i] + (nR - ref.count[i]) / nR / ref.count[i];
+            maxAbs = Math.max(maxAbs, Math.abs(lr));
+            m++;
+        }
+        if (m == 0) return 1; // R: max(abs(numeric(0))) is -Inf < 1e-6
+        if (maxAbs < 1e-6) return 1;
+        double loL = Math.floor(m * s.logratioTrim()) + 1, hiL = m + 1 - loL;
+        double loS = Math.floor(m * s.sumTrim()) + 1, hiS = m + 1 - loS;
+        double[] rankR = averageRanks(logR, m), rankE = averageRanks(absE, m);
+        double num = 0, den = 0, sum = 0;
+        int kept = 0;
+        for (int i = 0; i < m; i++) {
+            if (rankR[i] >= loL && rankR[i] <= hiL && rankE[i] >= loS && rankE[i] <= hiS) {
+                num += logR[i] / v[i];
+                den += 1 / v[i];
+                sum += logR[i];
+                kept++;
+            }
+        }
+        double f = s.doWeighting() ? num / den : sum / kept;
+        if (Double.isNaN(f)) f = 0;
+        return Math.pow(2, f);
+    }
+
+    /**
+     * R's rank(x[0..m), ties.method = "average"): 1-based ranks, tied values share the mean of their
+     * positions. Sorted copy plus binary search for each value's first and last position.
+     */
+    static double[] averageRanks(double[] x, int m) {
+        double[] sorted = Arrays.copyOf(x, m);
+        Arrays.sort(sorted);
+        double[] rank = new double[m];
+        for (int i = 0; i < m; i++) {
+            int first = lowerBound(sorted, x[i]), last = lowerBound(sorted, Math.nextUp(x[i])) - 1;
+            rank[i] = (first + last) / 2.0 + 1;
+        }
+        return rank;
+    }
+
+    /** First index whose value is >= v (the array ascending, no NaN). */
+    private static int lowerBound(double[] a, double v) {
+        int lo = 0, hi = a.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (a[mid] < v) lo = mid + 1; else hi = mid;
+        }
+        return lo;
+    }
+}

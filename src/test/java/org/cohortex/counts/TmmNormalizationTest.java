@@ -1,0 +1,53 @@
+package org.cohortex.counts;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.Arrays;
+
+import org.cohortex.testutil.Tsv;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** edgeR's calcNormFactors(method = "TMM") against R. */
+class TmmNormalizationTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"s1", "s2", "s3"})
+    void factorsAfterFilteringAndOnAllGenesWithZeroRows(String shape) {
+        ShapeFixture f = ShapeFixture.load(shape);
+        double[] sub = f.keptCounts();
+        int m = f.keptCount();
+        double[] nf = TmmNormalization.factors(sub, m, f.n, FilterByExpr.columnSums(sub, m, f.n));
+        Tsv.assertClose(shape + " TMM (filtered)", nf, f.samples.numbers("norm_factor"), 1e-8, 0);
+        double[] all = TmmNormalization.factors(f.counts, f.genes, f.n, FilterByExpr.columnSums(f.counts, f.genes, f.n));
+        Tsv.assertClose(shape + " TMM (all genes)", all, f.samples.numbers("norm_factor_unfiltered"), 1e-8, 0);
+    }
+
+    /** Ties (rank trimming with average ranks), zero rows, upper quartiles all zero, identical samples. */
+    @Test
+    void smallMatricesFullOfTies() {
+        Tsv t = Tsv.read("limma/tmm_ties.tsv.gz");
+        double[] id = t.numbers("case"), gene = t.numbers("gene"), sample = t.numbers("sample"), count = t.numbers("count");
+        double[] factor = t.numbers("factor");
+        for (int from = 0; from < id.length; ) {
+            int to = from;
+            while (to < id.length && id[to] == id[from]) to++;
+            int genes = 0, n = 0;
+            for (int i = from; i < to; i++) { genes = Math.max(genes, (int) gene[i]); n = Math.max(n, (int) sample[i]); }
+            double[] c = new double[genes * n], want = new double[n];
+            for (int i = from; i < to; i++) {
+                c[((int) gene[i] - 1) * n + (int) sample[i] - 1] = count[i];
+                want[(int) sample[i] - 1] = factor[i];
+            }
+            double[] got = TmmNormalization.factors(c, genes, n, FilterByExpr.columnSums(c, genes, n));
+            Tsv.assertClose("TMM ties case " + (int) id[from], got, want, 1e-8, 0);
+            from = to;
+        }
+    }
+
+    @Test
+    void averageRanksAsR() {
+        double[] r = TmmNormalization.averageRanks(new double[] {3, 1, 3, 2, 3, 1}, 6);
+        assertArrayEquals(new double[] {5, 1.5, 5, 3, 5, 1.5}, r, 0, Arrays.toString(r));
+    }
+}
