@@ -10,14 +10,13 @@ import java.util.stream.IntStream;
 import org.apache.commons.math3.special.Beta;
 
 import org.cohortex.linalg.CholeskyDecomposition;
-import org.cohortex.linalg.ComputeBackend;
+import org.cohortex.linalg.DenseOps;
 import org.cohortex.linalg.Mat;
 import org.cohortex.linalg.OlsFit;
 import org.cohortex.linalg.QrDecomposition;
 import org.cohortex.stats.FisherF;
 import org.cohortex.stats.MultipleTesting;
 import org.cohortex.stats.RegularizedBeta;
-import org.cohortex.stats.StudentT;
 
 /**
  * Cell-type-specific differential expression directly on bulk (CellDMC, EpiDISH 2.15.1; TOAST 1.11.2
@@ -80,7 +79,7 @@ public final class InteractionModel {
     private InteractionModel() {}
 
     /** Fits every row of {@code y} (genes x n, NaN = missing) on the design. */
-    public static Result fit(ComputeBackend backend, InteractionDesign d, Mat y, Variance variance) {
+    public static Result fit(DenseOps backend, InteractionDesign d, Mat y, Variance variance) {
         int genes = y.rows, n = d.n(), k = d.k;
         if (y.cols != n) throw new IllegalArgumentException("expression has " + y.cols + " samples, design " + n);
         Partial s = new Partial(genes, k);
@@ -160,7 +159,7 @@ public final class InteractionModel {
     }
 
     /** The genes {@code idx} (rows of y, complete) on the design x: one backend OLS, then the tests' numerators. */
-    private static void fitShared(ComputeBackend backend, Mat x, int k, Mat y, int[] idx, boolean hc3, Partial s) {
+    private static void fitShared(DenseOps backend, Mat x, int k, Mat y, int[] idx, boolean hc3, Partial s) {
         OlsFit fit = backend.olsSharedDesign(x, y);
         SharedAlgebra a = new SharedAlgebra(x, k);
         int p = x.cols;
@@ -178,7 +177,7 @@ public final class InteractionModel {
     }
 
     /** A gene with missing values: the same on its observed samples, NaN when they leave no df or a singular design. */
-    private static void fitObserved(ComputeBackend backend, InteractionDesign d, Mat y, int g, boolean hc3, Partial s) {
+    private static void fitObserved(DenseOps backend, InteractionDesign d, Mat y, int g, boolean hc3, Partial s) {
         int n = d.n(), p = d.p();
         int[] obs = GeneChecks.observed(y.data, g * n, n);
         s.df[g] = obs.length - p;

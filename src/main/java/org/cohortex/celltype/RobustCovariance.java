@@ -3,7 +3,7 @@ package org.cohortex.celltype;
 import java.util.Arrays;
 
 import org.cohortex.linalg.CholeskyDecomposition;
-import org.cohortex.linalg.ComputeBackend;
+import org.cohortex.linalg.DenseOps;
 import org.cohortex.linalg.Mat;
 import org.cohortex.linalg.OlsFit;
 
@@ -24,7 +24,7 @@ final class RobustCovariance {
      * Fills, for row r of y (gene idx[r]), v[g K + j] = the HC3 variance of interaction coefficient j
      * and wald[g] = b_I' V_II^-1 b_I (NaN when V_II is not positive definite).
      */
-    static void hc3(ComputeBackend backend, Mat x, Mat y, OlsFit fit, double[] hat, double[] aI, int k, int[] idx,
+    static void hc3(DenseOps backend, Mat x, Mat y, OlsFit fit, double[] hat, double[] aI, int k, int[] idx,
                     double[] v, double[] wald) {
         int n = x.rows, p = x.cols, m = k * (k + 1) / 2;
         Mat prod = new Mat(n, m);

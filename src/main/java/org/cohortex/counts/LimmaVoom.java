@@ -3,10 +3,11 @@ package org.cohortex.counts;
 import java.util.Arrays;
 
 import org.cohortex.UserException;
-import org.cohortex.linalg.ComputeBackend;
+import org.cohortex.linalg.DenseOps;
 import org.cohortex.linalg.Mat;
 import org.cohortex.linalg.WeightedLeastSquares;
 import org.cohortex.stats.EmpiricalBayes;
+import org.cohortex.stats.RSummary;
 import org.cohortex.stats.StudentT;
 
 /**
@@ -70,7 +71,7 @@ public final class LimmaVoom {
      * Runs the workflow on counts (genes x n, row-major) for coefficient {@code coefficient} (0-based
      * column of the design).
      */
-    public static Result run(ComputeBackend backend, double[] counts, int genes, int n, Mat design, int coefficient, Settings s) {
+    public static Result run(DenseOps backend, double[] counts, int genes, int n, Mat design, int coefficient, Settings s) {
         if (coefficient < 0 || coefficient >= design.cols) {
             throw new IllegalArgumentException("coefficient " + coefficient + " not in the design");
         }
@@ -105,14 +106,16 @@ public final class LimmaVoom {
             e = new Mat(m, n, LogCpm.voom(sub, m, n, eff));
         }
         WeightedLeastSquares.Fit fit = WeightedLeastSquares.fit(backend, design, e, w, new int[] {coefficient});
+        double[] amean = new double[m]; // limma's Amean: the unweighted mean log-CPM of each gene
+        for (int g = 0; g < m; g++) amean[g] = RSummary.mean(e.data, g * n, (g + 1) * n);
         double[] beta = fit.column(fit.coefficients, coefficient), su = fit.column(fit.stdevUnscaled, coefficient);
         double[] se = new double[m], t, p, dfTotal;
         if (s.moderated()) {
-            EmpiricalBayes.Moderation mod = EmpiricalBayes.moderate(fit.sigma, fit.dfResidual, s.trend() ? fit.amean : null);
+            EmpiricalBayes.Moderation mod = EmpiricalBayes.moderate(fit.sigma, fit.dfResidual, s.trend() ? amean : null);
             t = mod.t(beta, su);
             p = mod.p(t);
             for (int g = 0; g < m; g++) se[g] = su[g] * Math.sqrt(mod.s2Post()[g]);
-            return new Result(kept, index, lib, nf, e, beta, se, t, p, mod.dfTotal(), fit.amean, mod.dfPrior(), mod.s2Prior());
+            return new Result(kept, index, lib, nf, e, beta, se, t, p, mod.dfTotal(), amean, mod.dfPrior(), mod.s2Prior());
         }
         t = new double[m];
         p = new double[m];
@@ -122,6 +125,6 @@ public final class LimmaVoom {
             p[g] = StudentT.twoSidedP(t[g], fit.dfResidual[g]);
         }
         dfTotal = fit.dfResidual.clone();
-        return new Result(kept, index, lib, nf, e, beta, se, t, p, dfTotal, fit.amean, Double.NaN, null);
+        return new Result(kept, index, lib, nf, e, beta, se, t, p, dfTotal, amean, Double.NaN, null);
     }
 }

@@ -3,7 +3,7 @@ package org.cohortex.counts;
 import java.util.Arrays;
 import java.util.stream.IntStream;
 
-import org.cohortex.linalg.ComputeBackend;
+import org.cohortex.linalg.DenseOps;
 import org.cohortex.linalg.Mat;
 import org.cohortex.linalg.OlsFit;
 import org.cohortex.stats.LinearInterpolation;
@@ -28,11 +28,11 @@ public final class Voom {
     public record Result(Mat logCpm, Mat weights, double[] trendX, double[] trendY, double[] sx, double[] sy) {}
 
     /** voom(counts, design, lib.size = effective library sizes, span = 0.5). */
-    public static Result compute(ComputeBackend backend, double[] counts, int genes, int n, Mat design, double[] effectiveLibSize) {
+    public static Result compute(DenseOps backend, double[] counts, int genes, int n, Mat design, double[] effectiveLibSize) {
         return compute(backend, counts, genes, n, design, effectiveLibSize, 0.5);
     }
 
-    public static Result compute(ComputeBackend backend, double[] counts, int genes, int n, Mat design, double[] effectiveLibSize,
+    public static Result compute(DenseOps backend, double[] counts, int genes, int n, Mat design, double[] effectiveLibSize,
                                  double span) {
         if (genes < 2) throw new IllegalArgumentException("voom needs at least two genes to fit a mean-variance trend");
         if (design.rows != n) throw new IllegalArgumentException("design has " + design.rows + " rows for " + n + " samples");
@@ -73,7 +73,7 @@ public final class Voom {
     }
 
     /** 1 / f(log2 fitted count)^4 for every gene and sample, the fitted values by GEMM in blocks of genes. */
-    private static Mat weights(ComputeBackend backend, OlsFit fit, Mat design, double[] lib, LinearInterpolation f) {
+    private static Mat weights(DenseOps backend, OlsFit fit, Mat design, double[] lib, LinearInterpolation f) {
         int genes = fit.genes, p = fit.p, n = design.rows;
         double[] libPlusOne = new double[n];
         for (int j = 0; j < n; j++) libPlusOne[j] = lib[j] + 1;

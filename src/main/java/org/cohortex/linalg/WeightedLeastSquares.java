@@ -2,7 +2,6 @@ package org.cohortex.linalg;
 
 import java.util.Arrays;
 
-import org.cohortex.stats.RSummary;
 
 /**
  * Per-gene weighted least squares on one shared design, as limma's lmFit with a weight matrix
@@ -43,17 +42,13 @@ public final class WeightedLeastSquares {
         public final double[] sigma;
         /** n - p for every gene. */
         public final double[] dfResidual;
-        /** Unweighted mean of each row of Y (limma's Amean). */
-        public final double[] amean;
-
-        Fit(int genes, int p, double[] coefficients, double[] stdevUnscaled, double[] sigma, double[] dfResidual, double[] amean) {
+        Fit(int genes, int p, double[] coefficients, double[] stdevUnscaled, double[] sigma, double[] dfResidual) {
             this.genes = genes;
             this.p = p;
             this.coefficients = coefficients;
             this.stdevUnscaled = stdevUnscaled;
             this.sigma = sigma;
             this.dfResidual = dfResidual;
-            this.amean = amean;
         }
 
         /** Column j of a genes x p array. */
@@ -67,21 +62,19 @@ public final class WeightedLeastSquares {
     /**
      * Fits every row of Y (genes x n) on X (n x p, full column rank, n > p). {@code w} genes x n
      * positive weights, or null for ordinary least squares (then one QR serves all genes:
-     * {@link ComputeBackend#olsSharedDesign}). {@code seCoefficients}: the columns whose
+     * {@link DenseOps#olsSharedDesign}). {@code seCoefficients}: the columns whose
      * stdev.unscaled is wanted (null: all).
      */
-    public static Fit fit(ComputeBackend backend, Mat x, Mat y, Mat w, int[] seCoefficients) {
+    public static Fit fit(DenseOps backend, Mat x, Mat y, Mat w, int[] seCoefficients) {
         int n = x.rows, p = x.cols, genes = y.rows;
         if (y.cols != n) throw new IllegalArgumentException("Y has " + y.cols + " samples, X has " + n);
         if (n <= p) throw new IllegalArgumentException("no residual degrees of freedom: n = " + n + ", p = " + p);
         checkComplete(y, "expression");
         int[] se = seCoefficients == null ? allColumns(p) : seCoefficients.clone();
         for (int j : se) if (j < 0 || j >= p) throw new IllegalArgumentException("coefficient " + j + " outside 0.." + (p - 1));
-        double[] amean = new double[genes];
-        for (int g = 0; g < genes; g++) amean[g] = RSummary.mean(y.data, g * n, (g + 1) * n);
         double[] df = new double[genes];
         Arrays.fill(df, n - p);
-        if (w == null) return ordinary(backend, x, y, se, amean, df);
+        if (w == null) return ordinary(backend, x, y, se, df);
         if (w.rows != genes || w.cols != n) throw new IllegalArgumentException("weights are " + w + ", expression " + y);
         checkComplete(w, "weight");
         for (double v : w.data) if (!(v > 0)) throw new IllegalArgumentException("weights must be positive, found " + v);
@@ -110,7 +103,7 @@ public final class WeightedLeastSquares {
                 sigma[g0 + k] = Math.sqrt(rss / (n - p));
             }
         }
-        return new Fit(genes, p, beta, su, sigma, df, amean);
+        return new Fit(genes, p, beta, su, sigma, df);
     }
 
     /** The shared design as X = Q R D^-1: Q (n x p) orthonormal, R^-1 and D from the equilibrated QR. */
@@ -143,7 +136,7 @@ public final class WeightedLeastSquares {
      * right-hand side S u_j per asked coefficient, solves all on the backend and maps back:
      * beta = D R^-1 S z_0, (X'WX)^-1_jj = d_j^2 (S u_j)' z_j.
      */
-    private static void solveBlock(ComputeBackend backend, double[] gram, double[] rhs, int b, int[] se, OrthonormalDesign od, int g0,
+    private static void solveBlock(DenseOps backend, double[] gram, double[] rhs, int b, int[] se, OrthonormalDesign od, int g0,
                                    double[] beta, double[] su) {
         int p = od.p, q = p * (p + 1) / 2, systems = 1 + se.length, pp = p * p;
         double[] a = new double[b * systems * pp], r = new double[b * systems * p], jac = new double[b * p];
@@ -184,7 +177,7 @@ public final class WeightedLeastSquares {
     }
 
     /** Unweighted: one QR of X for every gene through the backend; stdev.unscaled is the same for all genes. */
-    private static Fit ordinary(ComputeBackend backend, Mat x, Mat y, int[] se, double[] amean, double[] df) {
+    private static Fit ordinary(DenseOps backend, Mat x, Mat y, int[] se, double[] df) {
         int genes = y.rows, p = x.cols, n = x.rows;
         OlsFit ols = backend.olsSharedDesign(x, y);
         OrthonormalDesign od = new OrthonormalDesign(x);
@@ -194,7 +187,7 @@ public final class WeightedLeastSquares {
             for (int j : se) su[g * p + j] = od.unweightedStdevUnscaled(j);
             sigma[g] = Math.sqrt(ols.rss[g] / (n - p));
         }
-        return new Fit(genes, p, ols.beta.clone(), su, sigma, df, amean);
+        return new Fit(genes, p, ols.beta.clone(), su, sigma, df);
     }
 
     /** X with unit-norm columns; scale[j] receives the factor applied to column j. */

@@ -11,6 +11,7 @@ import org.cohortex.linalg.Mat;
 import org.cohortex.linalg.OlsFit;
 import org.cohortex.linalg.SymmetricEigen;
 import org.cohortex.linalg.ThinSvd;
+import org.cohortex.testutil.ExactLeastSquares;
 import org.cohortex.testutil.Fixtures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

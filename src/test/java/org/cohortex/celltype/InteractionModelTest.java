@@ -14,14 +14,14 @@ import java.util.Map;
 import java.util.Set;
 
 import org.cohortex.UserException;
+import org.cohortex.backend.ComputeBackend;
+import org.cohortex.backend.CpuBackend;
+import org.cohortex.backend.ReferenceBackend;
 import org.cohortex.io.ExpressionMatrix;
 import org.cohortex.io.MatrixReader;
 import org.cohortex.io.PhenotypeReader;
 import org.cohortex.io.PhenotypeTable;
-import org.cohortex.linalg.ComputeBackend;
-import org.cohortex.linalg.CpuBackend;
 import org.cohortex.linalg.Mat;
-import org.cohortex.linalg.ReferenceBackend;
 import org.cohortex.stats.DesignBuilder;
 import org.cohortex.stats.DesignMatrix;
 import org.cohortex.stats.MultipleTesting;

@@ -1,7 +1,7 @@
 package org.cohortex.counts;
 
-import org.cohortex.linalg.Backends;
-import org.cohortex.linalg.ComputeBackend;
+import org.cohortex.backend.Backends;
+import org.cohortex.backend.ComputeBackend;
 import org.cohortex.testutil.Tsv;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,14 +1,14 @@
-package org.cohortex.backend;
+package org.cohortex.testutil;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
 import org.cohortex.linalg.Mat;
 
 /** Least squares in 60-digit decimal arithmetic (normal equations + Gaussian elimination): a test oracle. */
-final class ExactLeastSquares {
+public final class ExactLeastSquares {
     private ExactLeastSquares() {}
 
-    static double[] solve(Mat x, double[] y) {
+    public static double[] solve(Mat x, double[] y) {
         int n = x.rows, p = x.cols;
         MathContext mc = new MathContext(60);
         BigDecimal[][] a = new BigDecimal[p][p + 1];
