@@ -80,7 +80,8 @@ def readPlan() {
                 error "${file}: unit ${u.id} (${u.kind}) needs ${up} (${kindOf[up]}); main.nf chains the kinds as ${KINDS}"
         }
     }
-    log.info "cohortex plan ${file}: ${units.size()} units (${KINDS.collect { k -> "${units.count { it.kind == k }} ${k}" }.join(', ')}) + finish"
+    def counts = KINDS.collect { k -> "${units.count { it.kind == k }} ${k}" }.join(', ')
+    log.info "cohortex plan ${file}: ${units.size()} units (${counts}) + finish"
     return [units: units + [finish]]
 }
 
@@ -108,7 +109,9 @@ def ready(Map plan, String kind, done) {
     def dependents = [:]
     waiting.values().each { u -> u.upstream.each { up -> dependents.get(up, []) << u.id } }
     def gated = done
-        .flatMap { id, token -> (dependents[id] ?: []).collect { u -> tuple(groupKey(u, waiting[u].upstream.size()), "${id}=${token}".toString()) } }
+        .flatMap { id, token ->
+            (dependents[id] ?: []).collect { u -> tuple(groupKey(u, waiting[u].upstream.size()), "${id}=${token}".toString()) }
+        }
         .groupTuple()
         .map { key, tokens -> tuple(waiting[key.toString()], tokens.sort()) }
     return Channel.fromList(free).mix(gated)
@@ -140,15 +143,22 @@ def fingerprint(Map u, String base) {
     def md = MessageDigest.getInstance('SHA-256')
     md.update((base + JsonOutput.toJson(u)).getBytes('UTF-8'))
     (u.inputs ?: []).findAll { it instanceof String && Paths.get(it).isAbsolute() }.each { s ->
-        def p = Paths.get(s)
-        def files = Files.isRegularFile(p) ? [p]
-            : Files.isDirectory(p) ? Files.walk(p).withCloseable { w -> w.filter { Files.isRegularFile(it) }.toList() }
-            : Files.isDirectory(p.parent) ? Files.list(p.parent).withCloseable { w -> w.filter { it.fileName.toString().startsWith(p.fileName.toString()) }.toList() }
-            : []
-        files.sort().each { f -> md.update("${f}\t${Files.size(f)}\t${Files.getLastModifiedTime(f).toMillis()}\n".getBytes('UTF-8')) }
+        def files = inputFiles(Paths.get(s))
+        files.each { f -> md.update("${f}\t${Files.size(f)}\t${Files.getLastModifiedTime(f).toMillis()}\n".getBytes('UTF-8')) }
         if (!files) md.update("${s}\tmissing\n".getBytes('UTF-8'))
     }
     return md.digest().encodeHex().toString()
+}
+
+/** The files an input names, sorted: itself, a folder's files, or those starting with a prefix (plink filesets). */
+def inputFiles(Path p) {
+    if (Files.isRegularFile(p)) return [p]
+    def walk = Files.isDirectory(p) ? Files.walk(p) : Files.isDirectory(p.parent) ? Files.list(p.parent) : null
+    if (walk == null) return []
+    def prefix = p.fileName.toString()
+    return walk.withCloseable { w ->
+        w.filter { Files.isRegularFile(it) && (Files.isDirectory(p) || it.fileName.toString().startsWith(prefix)) }.toList()
+    }.sort(false)
 }
 
 /** SHA-256 of a file's bytes (the configuration and the jar, read once at start). */

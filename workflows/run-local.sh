@@ -8,9 +8,10 @@
 #    JVM flags of Nextflow's own launcher script, NXF_OFFLINE=true and no plugins: nothing is downloaded at run time.
 # 2. The cohortex jar: $COHORTEX_JAR, else target/cohortex.jar of this repository (built when absent).
 # 3. The plan: `cohortex run CONFIG --plan RUNDIR/plan.json`.
-# 4. nextflow run workflows/main.nf -profile local in RUNDIR (OUTDIR/.nextflow-run, or $COHORTEX_NF_RUNDIR),
-#    which holds Nextflow's work/, .nextflow/ (the -resume cache), .nextflow.log and pipeline_info/trace.tsv;
-#    -resume must be given from the same RUNDIR, which this script guarantees.
+# 4. nextflow run workflows/main.nf -profile local (or $COHORTEX_NF_PROFILE, e.g. local,gpu) in RUNDIR
+#    (OUTDIR/.nextflow-run, or $COHORTEX_NF_RUNDIR), which holds Nextflow's work/, .nextflow/ (the -resume
+#    cache), .nextflow.log and pipeline_info/trace.tsv; -resume must be given from the same RUNDIR, which this
+#    script guarantees.
 set -euo pipefail
 
 if [[ $# -lt 2 ]]; then
@@ -72,5 +73,5 @@ export NXF_DISABLE_CHECK_LATEST=true
 cd "$rundir"
 # shellcheck disable=SC2086 # NXF_OPTS holds several JVM options, as for Nextflow's own launcher
 exec java -Dfile.encoding=UTF-8 -Djava.awt.headless=true ${NXF_OPTS:-} "${opens[@]}" -cp "$(cat "$cpfile")" \
-    nextflow.cli.Launcher run "$here/main.nf" -profile local \
+    nextflow.cli.Launcher run "$here/main.nf" -profile "${COHORTEX_NF_PROFILE:-local}" \
     --config "$config" --outdir "$outdir" --jar "$jar" --plan "$rundir/plan.json" "$@"
