@@ -1,6 +1,7 @@
 package org.cohortex.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.apache.commons.math3.stat.correlation.PearsonsCorrelation;
+import org.cohortex.UserException;
 import org.cohortex.linalg.CholeskyDecomposition;
 import org.junit.jupiter.api.Test;
 
@@ -169,6 +171,17 @@ class CellTypeTruthTest {
         }
         assertEquals(0.06, share, 0.02, "microglia about 5-6% of nuclei");
         assertTrue(max - min >= 5, "donors differ in their microglia counts: " + min + ".." + max);
+    }
+
+    @Test
+    void impossiblePanelSizesAreRefusedNamingTheOptions() {
+        UserException e = assertThrows(UserException.class, () -> new CohortSimulator.Settings(1, 0, 120));
+        assertTrue(e.getMessage().contains("--reference-donors 0"), e.getMessage());
+        e = assertThrows(UserException.class, () -> new CohortSimulator.Settings(1, 20, 0));
+        assertTrue(e.getMessage().contains("--cells-per-donor 0"), e.getMessage());
+        GeneModel gm = new GeneModel(50, 1);
+        e = assertThrows(UserException.class, () -> ReferencePanel.simulate(1, "amygdala", gm, new CellTypeCovariance(gm, 1), 1, 3));
+        assertTrue(e.getMessage().contains("--reference-donors 1 x --cells-per-donor 3") && e.getMessage().contains("amygdala"), e.getMessage());
     }
 
     /** The paper preset's planted counts, exactly as README "The simulated cohort" lists them, at any seed. */
