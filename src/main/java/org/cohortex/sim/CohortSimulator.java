@@ -112,20 +112,23 @@ public final class CohortSimulator {
         } catch (IOException e) {
             throw new UserException(out + ": cannot create the output directory (" + e.getMessage() + ")");
         }
-        Donors donors = new Donors(preset, seed);
         GeneModel genes = new GeneModel(preset.genes, seed);
+        CellTypeCovariance cov = new CellTypeCovariance(genes, seed);
+        // the panels' layouts first (cheap; their counts are made when written): a panel too small fails before any work
+        List<ReferencePanel> panels = new ArrayList<>();
+        for (String panel : new String[] {"cortex", "amygdala"}) {
+            panels.add(ReferencePanel.simulate(seed, panel, genes, cov, settings.referenceDonors(), settings.cellsPerDonor()));
+        }
+        Donors donors = new Donors(preset, seed);
         List<Effect> effects = plantEffects(preset, seed, genes, effectScale);
         writePhenotypes(out.resolve("pheno.tsv"), donors.table);
         Log.info("simulate: %d donors, %d phenotype columns, %d genes, %d planted effects", donors.n, donors.table.columnNames().size(),
                 preset.genes, effects.size());
 
-        CellTypeCovariance cov = new CellTypeCovariance(genes, seed);
         int[] truthGenes = truthGenes(genes.genes, effects);
         for (int r = 0; r < REGIONS.length; r++) RegionSimulator.simulate(seed, r, donors, genes, cov, effects, truthGenes, out);
         int markers = Math.max(15, preset.count(50));
-        for (String panel : new String[] {"cortex", "amygdala"}) {
-            ReferencePanel.simulate(seed, panel, genes, cov, settings.referenceDonors(), settings.cellsPerDonor()).write(out, markers);
-        }
+        for (ReferencePanel p : panels) p.write(out, markers);
         cov.write(out.resolve("truth").resolve("celltype_covariance.tsv.gz"));
         Map<String, Object> model = CellTypeCovariance.describe();
         model.put("reference_donors_per_panel", settings.referenceDonors());
