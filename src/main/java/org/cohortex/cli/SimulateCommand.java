@@ -25,8 +25,20 @@ final class SimulateCommand implements Runnable {
             description = "Multiplies every planted log2 fold change (default: ${DEFAULT-VALUE}).")
     double effectScale;
 
+    @Option(names = "--reference-donors", paramLabel = "N",
+            description = "Donors per single-cell reference panel (default: 20 for paper, 12 for small).")
+    Integer referenceDonors;
+
+    @Option(names = "--cells-per-donor", paramLabel = "N",
+            description = "Cells per reference donor, types drawn from the donor's proportions (default: 120 for paper, 60 for small).")
+    Integer cellsPerDonor;
+
     @Override
     public void run() {
-        CohortSimulator.run(CohortSimulator.Preset.named(preset), seed, out, effectScale);
+        CohortSimulator.Preset p = CohortSimulator.Preset.named(preset);
+        CohortSimulator.Settings d = CohortSimulator.Settings.of(p);
+        CohortSimulator.Settings s = new CohortSimulator.Settings(effectScale,
+                referenceDonors == null ? d.referenceDonors() : referenceDonors, cellsPerDonor == null ? d.cellsPerDonor() : cellsPerDonor);
+        CohortSimulator.run(p, seed, out, s);
     }
 }

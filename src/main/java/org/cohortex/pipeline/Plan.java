@@ -88,21 +88,27 @@ public final class Plan {
             m.put("gpu", u.gpu());
             m.put("memory_mb", u.memoryMb());
             m.put("settings", u.settings());
-            m.put("inputs", u.inputs().stream().map(Path::toString).toList());
-            m.put("outputs", u.outputs().stream().map(Path::toString).toList());
+            m.put("inputs", absolute(u.inputs()));
+            m.put("outputs", absolute(u.outputs()));
+            // a DE analysis that cannot be fitted is done with its reason instead of its tables
+            m.put("alternative_outputs", absolute(u.alternativeOutputs()));
             list.add(m);
         }
         Map<String, Object> finish = new LinkedHashMap<>();
         finish.put("id", FINISH);
         finish.put("upstream", deUnits().stream().map(Unit::id).toList());
-        finish.put("outputs", List.of(out.resolve("de_summary.tsv").toString(), out.resolve("experimentwise_degs.tsv").toString(),
-                out.resolve("enrich").toString(), out.resolve("report.html").toString(), out.resolve("manifest.json").toString()));
+        finish.put("outputs", absolute(List.of(out.resolve("de_summary.tsv"), out.resolve("experimentwise_degs.tsv"), out.resolve("enrich"),
+                out.resolve("report.html"), out.resolve("manifest.json"))));
         Map<String, Object> plan = new LinkedHashMap<>();
         plan.put("config", config.file.toAbsolutePath().toString());
         plan.put("out", out.toAbsolutePath().toString());
         plan.put("units", list);
         plan.put("finish", finish);
         return plan;
+    }
+
+    private static List<String> absolute(List<Path> paths) {
+        return paths.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList();
     }
 
     // ------------------------------------------------------------------ units

@@ -217,6 +217,12 @@ public final class StudyRunner {
         for (String r : plan.regionTypes().keySet()) props.put(r, out.resolve("deconvolution").resolve(r).resolve("proportions.tsv"));
         runner.run(enrich, () -> EnrichmentEngine.run(EnrichmentRequest.forGrid(fitted, c.gmt, c.lists, props, c.alpha, enrich.dir()),
                 Log.WARNINGS));
+        for (Unit u : plan.units()) { // units that ran in other processes (run --unit) are in the manifest too
+            if (!runner.units().containsKey(u.id())) {
+                Map<String, Object> record = runner.record(u.id());
+                if (record != null) runner.units().put(u.id(), record);
+            }
+        }
         Json.write(out.resolve("manifest.json"), manifest);
         Report.write(out, c, plan.regionTypes());
     }

@@ -159,6 +159,18 @@ final class UnitRunner {
         }
     }
 
+    /** The record of a unit in this output folder (key, status, seconds), or null. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> record(String id) {
+        Path f = recordFile(id);
+        if (!Files.isRegularFile(f)) return null;
+        try {
+            return Json.mapper().readValue(f.toFile(), LinkedHashMap.class);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** A progress bar on a terminal; one log line per unit otherwise (files, CI). */
     private void progress(String what, double secs) {
         if (System.console() == null) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
@@ -34,19 +35,20 @@ public final class CohortSimulator {
             "opc"};
     static final int OPC = 6, MICRO = 4, ENDO = 1, ASTRO = 0, EXC = 2, INH = 3, OLIGO = 5;
 
-    /** Cohort sizes. */
+    /** Cohort sizes, and the reference panels' default donors and cells per donor. */
     public enum Preset {
-        PAPER(304, 20_000, 120, 100_000, 1.0),
-        SMALL(80, 1_500, 25, 8_000, 1.0);
+        PAPER(304, 20_000, 100_000, 20, 120, 1.0),
+        SMALL(80, 1_500, 8_000, 12, 60, 1.0);
 
-        final int donors, genes, cellsPerType, snps;
+        final int donors, genes, snps, referenceDonors, cellsPerDonor;
         final double effectScale;
 
-        Preset(int donors, int genes, int cellsPerType, int snps, double effectScale) {
+        Preset(int donors, int genes, int snps, int referenceDonors, int cellsPerDonor, double effectScale) {
             this.donors = donors;
             this.genes = genes;
-            this.cellsPerType = cellsPerType;
             this.snps = snps;
+            this.referenceDonors = referenceDonors;
+            this.cellsPerDonor = cellsPerDonor;
             this.effectScale = effectScale;
         }
 
@@ -80,37 +82,80 @@ public final class CohortSimulator {
         return p;
     }
 
+    /**
+     * What a run may change beyond the preset: the effect scale and the reference panels' donors
+     * and cells per donor.
+     */
+    public record Settings(double effectScale, int referenceDonors, int cellsPerDonor) {
+        public static Settings of(Preset p) { return new Settings(p.effectScale, p.referenceDonors, p.cellsPerDonor); }
+
+        public Settings {
+            if (referenceDonors < 1) throw new UserException("--reference-donors " + referenceDonors + ": give at least 1 reference donor");
+            if (cellsPerDonor < 1) {
+                throw new UserException("--cells-per-donor " + cellsPerDonor + ": give at least 1 cell per reference donor");
+            }
+        }
+    }
+
     private CohortSimulator() {}
 
     public static void run(Preset preset, long seed, Path out) {
-        run(preset, seed, out, preset.effectScale);
+        run(preset, seed, out, Settings.of(preset));
     }
 
     public static void run(Preset preset, long seed, Path out, double effectScale) {
+        run(preset, seed, out, new Settings(effectScale, preset.referenceDonors, preset.cellsPerDonor));
+    }
+
+    public static void run(Preset preset, long seed, Path out, Settings settings) {
         long t0 = System.nanoTime();
+        double effectScale = settings.effectScale();
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
             throw new UserException(out + ": cannot create the output directory (" + e.getMessage() + ")");
         }
-        Donors donors = new Donors(preset, seed);
         GeneModel genes = new GeneModel(preset.genes, seed);
+        CellTypeCovariance cov = new CellTypeCovariance(genes, seed);
+        // the panels' layouts first (cheap; their counts are made when written): a panel too small fails before any work
+        List<ReferencePanel> panels = new ArrayList<>();
+        for (String panel : new String[] {"cortex", "amygdala"}) {
+            panels.add(ReferencePanel.simulate(seed, panel, genes, cov, settings.referenceDonors(), settings.cellsPerDonor()));
+        }
+        Donors donors = new Donors(preset, seed);
         List<Effect> effects = plantEffects(preset, seed, genes, effectScale);
         writePhenotypes(out.resolve("pheno.tsv"), donors.table);
         Log.info("simulate: %d donors, %d phenotype columns, %d genes, %d planted effects", donors.n, donors.table.columnNames().size(),
                 preset.genes, effects.size());
 
-        Map<String, Object> regionsMeta = new LinkedHashMap<>();
-        for (int r = 0; r < REGIONS.length; r++) {
-            regionsMeta.put(REGIONS[r], RegionSimulator.simulate(preset, seed, r, donors, genes, effects, out));
-        }
-        for (String panel : new String[] {"cortex", "amygdala"}) ReferencePanel.write(preset, seed, panel, genes, out);
+        int[] truthGenes = truthGenes(genes.genes, effects);
+        for (int r = 0; r < REGIONS.length; r++) RegionSimulator.simulate(seed, r, donors, genes, cov, effects, truthGenes, out);
+        int markers = Math.max(15, preset.count(50));
+        for (ReferencePanel p : panels) p.write(out, markers);
+        cov.write(out.resolve("truth").resolve("celltype_covariance.tsv.gz"));
+        Map<String, Object> model = CellTypeCovariance.describe();
+        model.put("reference_donors_per_panel", settings.referenceDonors());
+        model.put("cells_per_reference_donor", settings.cellsPerDonor());
+        model.put("true_expression_genes", truthGenes.length);
+        Json.write(out.resolve("truth").resolve("celltype_model.json"), model);
         GeneSets.write(preset, seed, genes, effects, out);
         donors.genotypes.writePlink(out.resolve("genotypes").resolve("cohort"), donors.ids, donors.female);
         donors.gwas.write(out.resolve("gwas").resolve("mcp_sumstats.tsv.gz"), donors.genotypes, seed);
         writeTruth(out, donors, effects);
         writeConfig(out, preset, seed);
         Log.info("simulate: wrote %s in %.1f s", out, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * Genes whose true log2 cell-type expression is written: every gene up to 2,000 genes, else every
+     * planted gene plus the first 1,000 (null genes for an oracle DE), ascending.
+     */
+    static int[] truthGenes(int genes, List<Effect> effects) {
+        if (genes <= 2000) return range(genes);
+        Set<Integer> set = new TreeSet<>();
+        for (int g = 0; g < 1000; g++) set.add(g);
+        for (Effect e : effects) set.add(e.gene());
+        return set.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** The paper's shape (Results): CP mainly in BLA microglia; migraine in MeA microglia/endothelial; see README. */

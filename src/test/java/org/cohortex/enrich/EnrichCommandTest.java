@@ -38,7 +38,8 @@ class EnrichCommandTest {
     @BeforeAll
     static void analyse() {
         sim = dir.resolve("sim");
-        CohortSimulator.run(CohortSimulator.Preset.SMALL, 21, sim);
+        // effects 1.5x the preset's: the small cohort has ~6 oxymorphone cases, and the overlap needs DEGs of both traits
+        CohortSimulator.run(CohortSimulator.Preset.SMALL, 21, sim, 1.5);
         for (String trait : new String[] {"chronic_pain", "lifetime_oxymorphone", "migraine"}) {
             for (String set : new String[] {"BLA.microglia", "BLA.endothelial", "BLA.astrocyte", "BLA.excitatory", "MeA.microglia"}) {
                 Path o = dir.resolve("de").resolve(trait).resolve(set);

@@ -20,10 +20,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 import org.apache.commons.math3.stat.correlation.PearsonsCorrelation;
+import org.apache.commons.math3.stat.descriptive.moment.Variance;
 import org.cohortex.io.ExpressionMatrix;
 import org.cohortex.io.MatrixReader;
 import org.cohortex.io.PhenotypeReader;
@@ -39,9 +42,19 @@ class CohortSimulatorTest {
     static Path a;
 
     @BeforeAll
-    static void simulate() {
+    static void simulate() throws Exception {
         a = tmp.resolve("a");
-        CohortSimulator.run(CohortSimulator.Preset.SMALL, 42, a);
+        onThreads(2, () -> CohortSimulator.run(CohortSimulator.Preset.SMALL, 42, a));
+    }
+
+    /** Runs the task on a pool of {@code threads} workers; parallel streams inside use that pool. */
+    static void onThreads(int threads, Runnable task) throws Exception {
+        ForkJoinPool pool = new ForkJoinPool(threads);
+        try {
+            pool.submit(task).get();
+        } finally {
+            pool.shutdown();
+        }
     }
 
     static Map<String, String> digests(Path dir) throws Exception {
@@ -56,14 +69,15 @@ class CohortSimulatorTest {
     }
 
     @Test
-    void sameSeedGivesSameBytesAndAnotherSeedDiffers() throws Exception {
+    void sameSeedGivesSameBytesOnOneAndTwoThreadsAndAnotherSeedDiffers() throws Exception {
         Path b = tmp.resolve("b"), c = tmp.resolve("c");
-        CohortSimulator.run(CohortSimulator.Preset.SMALL, 42, b);
+        onThreads(1, () -> CohortSimulator.run(CohortSimulator.Preset.SMALL, 42, b));
         CohortSimulator.run(CohortSimulator.Preset.SMALL, 43, c);
         Map<String, String> da = digests(a), db = digests(b), dc = digests(c);
         assertTrue(da.size() > 40, "all outputs present: " + da.keySet());
         assertEquals(da, db);
         assertFalse(da.get("expr/BLA.counts.tsv.gz").equals(dc.get("expr/BLA.counts.tsv.gz")));
+        assertFalse(da.get("reference/amygdala.counts.tsv.gz").equals(dc.get("reference/amygdala.counts.tsv.gz")));
     }
 
     @Test
@@ -126,7 +140,7 @@ class CohortSimulatorTest {
             Path f = a.resolve("truth/regions/" + e.get("region") + "." + e.get("cell_type") + ".log2expr.tsv.gz");
             ExpressionMatrix m = MatrixReader.read(f);
             int g = Arrays.asList(m.genes).indexOf(e.get("gene"));
-            if (g < 0) continue; // truth is written for the first 500 genes only
+            assertTrue(g >= 0, "true expression written for planted gene " + e);
             double caseSum = 0, ctrlSum = 0;
             int cases = 0, ctrls = 0;
             for (int j = 0; j < m.sampleCount(); j++) {
@@ -215,6 +229,112 @@ class CohortSimulatorTest {
         assertEquals(6, sig.sampleCount());
         assertTrue(sig.geneCount() >= 6 * 15 * 0.8, "markers for every cell type");
         assertTrue(Files.readString(a.resolve("cohort.yaml")).contains("BLA:\n    counts: expr/BLA.counts.tsv.gz\n    panel: amygdala"));
+    }
+
+    @Test
+    void referenceLabelsNameTheDonorOfEveryCell() throws IOException {
+        for (String panel : new String[] {"cortex", "amygdala"}) {
+            List<String> lines = Files.readAllLines(a.resolve("reference/" + panel + ".labels.tsv"));
+            assertEquals("cell\tcell_type\tdonor", lines.get(0));
+            ExpressionMatrix ref = MatrixReader.read(a.resolve("reference/" + panel + ".counts.tsv.gz"));
+            assertEquals(lines.size() - 1, ref.sampleCount());
+            Map<String, Integer> cells = new TreeMap<>(), micro = new TreeMap<>();
+            Map<String, Set<String>> types = new HashMap<>();
+            for (int c = 1; c < lines.size(); c++) {
+                String[] f = lines.get(c).split("\t");
+                assertEquals(ref.samples[c - 1], f[0], "labels in the order of the count columns");
+                cells.merge(f[2], 1, Integer::sum);
+                micro.merge(f[2], f[1].equals("microglia") ? 1 : 0, Integer::sum);
+                types.computeIfAbsent(f[2], k -> new HashSet<>()).add(f[1]);
+            }
+            assertEquals(12, cells.size(), panel + ": the small preset's 12 reference donors");
+            for (Map.Entry<String, Integer> d : cells.entrySet()) {
+                assertEquals(60, d.getValue(), "cells of " + d.getKey());
+                assertTrue(d.getKey().startsWith(panel + "_donor"));
+                assertTrue(types.get(d.getKey()).size() >= 4, "a donor contributes most cell types: " + types.get(d.getKey()));
+            }
+            int total = micro.values().stream().mapToInt(Integer::intValue).sum();
+            assertEquals(0.055, total / (12 * 60.0), 0.025, panel + ": microglia about 5-6% of nuclei");
+            assertTrue(new HashSet<>(micro.values()).size() >= 3, "donors differ in their numbers of microglia: " + micro);
+        }
+    }
+
+    /** Sigma_g in truth/ is the simulated one, and the cohort's true cell-type expression carries it. */
+    @Test
+    void trueCellTypeExpressionCarriesSigmaWithADonorPartSharedByRegions() throws IOException {
+        GeneModel gm = new GeneModel(1500, 42);
+        CellTypeCovariance cov = new CellTypeCovariance(gm, 42);
+        ExpressionMatrix t = MatrixReader.read(a.resolve("truth/celltype_covariance.tsv.gz"));
+        assertEquals(1500, t.geneCount());
+        assertEquals(List.of("sd_astrocyte", "sd_endothelial"), List.of(t.samples).subList(0, 2));
+        assertEquals("cor_astrocyte_endothelial", t.samples[7]);
+        assertEquals(7 + 21, t.sampleCount());
+        for (int g = 0; g < 1500; g += 37) {
+            assertEquals(cov.sd[g * 7 + CohortSimulator.MICRO], t.values.get(g, CohortSimulator.MICRO), 0);
+            assertEquals(cov.cor[g * 49 + 1], t.values.get(g, 7), 0);
+        }
+        assertTrue(Files.readString(a.resolve("truth/celltype_model.json")).contains("\"reference_donors_per_panel\" : 12"));
+        // microglia minus astrocyte removes what every type shares (confounders); among genes without
+        // planted effects its variance is Sigma_g's, and two regions of a donor correlate by 0.75
+        Set<String> planted = new HashSet<>();
+        for (Map<String, String> e : Fixtures.table(a.resolve("truth/degs.tsv"))) planted.add(e.get("gene"));
+        ExpressionMatrix[] m = new ExpressionMatrix[4];
+        String[] files = {"BLA.microglia", "BLA.astrocyte", "MeA.microglia", "MeA.astrocyte"};
+        for (int f = 0; f < 4; f++) m[f] = MatrixReader.read(a.resolve("truth/regions/" + files[f] + ".log2expr.tsv.gz"));
+        List<String> meaSamples = List.of(m[2].samples);
+        double varRatio = 0, crossRegion = 0;
+        int genes = 0;
+        for (int g = 0; g < m[0].geneCount(); g++) {
+            if (planted.contains(m[0].genes[g])) continue;
+            List<double[]> pairs = new ArrayList<>();
+            for (int j = 0; j < m[0].sampleCount(); j++) {
+                int jm = meaSamples.indexOf(m[0].samples[j]);
+                if (jm < 0) continue;
+                pairs.add(new double[] {m[0].values.get(g, j) - m[1].values.get(g, j), m[2].values.get(g, jm) - m[3].values.get(g, jm)});
+            }
+            double[][] xy = pairs.toArray(new double[0][]);
+            double expected = Math.pow(cov.sd[g * 7 + CohortSimulator.MICRO], 2) + Math.pow(cov.sd[g * 7 + CohortSimulator.ASTRO], 2)
+                    - 2 * cov.covariance(g, CohortSimulator.MICRO, CohortSimulator.ASTRO);
+            varRatio += Math.log(new Variance().evaluate(column(xy, 0)) / expected);
+            crossRegion += new PearsonsCorrelation(xy).getCorrelationMatrix().getEntry(0, 1);
+            genes++;
+        }
+        assertTrue(genes > 1000);
+        assertEquals(0, varRatio / genes, 0.05, "variance of microglia - astrocyte vs Sigma_g (log ratio)");
+        assertEquals(CellTypeCovariance.DONOR_SHARED, crossRegion / genes, 0.04, "BLA-MeA correlation of a donor's deviations");
+    }
+
+    static double[] column(double[][] xy, int c) {
+        double[] v = new double[xy.length];
+        for (int i = 0; i < xy.length; i++) v[i] = xy[i][c];
+        return v;
+    }
+
+    /** A marker's bulk CPM follows its type's proportion across samples: the bulk is a linear mixture. */
+    @Test
+    void bulkMarkersFollowTheirCellTypesProportion() {
+        GeneModel gm = new GeneModel(1500, 42);
+        int[] types = CohortSimulator.cellTypesOf("amygdala");
+        ExpressionMatrix bulk = MatrixReader.read(a.resolve("expr/BLA.counts.tsv.gz"));
+        ExpressionMatrix w = MatrixReader.read(a.resolve("truth/regions/BLA.proportions.tsv"));
+        List<String> propSamples = List.of(w.genes);
+        int n = bulk.sampleCount();
+        double[] lib = new double[n];
+        for (int g = 0; g < bulk.geneCount(); g++) for (int j = 0; j < n; j++) lib[j] += bulk.values.get(g, j);
+        for (int type : new int[] {CohortSimulator.MICRO, CohortSimulator.EXC, CohortSimulator.OLIGO}) {
+            int col = List.of(w.samples).indexOf(CohortSimulator.CELL_TYPES[type]);
+            Integer[] order = IntStream.range(0, gm.genes).boxed().toArray(Integer[]::new);
+            final int t = type;
+            Arrays.sort(order, (x, y) -> Double.compare(ReferencePanel.specificity(gm, y, types, t),
+                    ReferencePanel.specificity(gm, x, types, t)));
+            double[][] xy = new double[n][2];
+            for (int j = 0; j < n; j++) {
+                for (int r = 0; r < 10; r++) xy[j][0] += Math.log((bulk.values.get(order[r], j) + 0.5) / lib[j] * 1e6) / 10;
+                xy[j][1] = Math.log(w.values.get(propSamples.indexOf(bulk.samples[j]), col));
+            }
+            double r = new PearsonsCorrelation(xy).getCorrelationMatrix().getEntry(0, 1);
+            assertTrue(r > 0.7, CohortSimulator.CELL_TYPES[type] + " markers vs its proportion: r = " + r);
+        }
     }
 
     @Test
