@@ -72,12 +72,13 @@ __device__ __forceinline__ int gibbs_draw_inverse_wishart(const double* scale, d
 // Sigma and s2, continuing the stream after the n k normals exactly as the Java sampler does. Sums
 // are therefore added in another order than the Java loop's: results agree to rounding.
 //
-// y: genes x n; w: n x k; mu0, priorVar: genes x k (priorVar may be null: sigma0 for all);
+// y: genes x n; w: n x k; mu0: genes x k; priorCov: genes x k x k, each gene's Sigma0 (may be null:
+// sigma0 I for all);
 // a, sum: genes x (n k) scratch and output (posterior means of a_i, row i k + c);
 // status[g]: 0 ok, 1 Sigma not PD, 2 posterior of a not PD, 3 posterior of mu not PD, 4 IW scale
 // not PD, 5 Wishart draw not PD, 6 constant or missing bulk values (set on the host), 7 k > 8.
 CX_KERNEL void gibbs_bmind(int genes, int n, int k, const double* y, const double* w, const double* mu0,
-                           const double* priorVar, double sigma0, double nu, double v0,
+                           const double* priorCov, double sigma0, double nu, double v0,
                            int iterations, int burnin, unsigned long long seed, int geneOffset,
                            double* a, double* sum, int* status) {
     __shared__ double sigInv[GIBBS_MAXK * GIBBS_MAXK], sigma[GIBBS_MAXK * GIBBS_MAXK], mu[GIBBS_MAXK], s2;
@@ -87,18 +88,19 @@ CX_KERNEL void gibbs_bmind(int genes, int n, int k, const double* y, const doubl
     const double* yg = y + (size_t)g * n;
     double* ag = a + (size_t)g * n * k;
     double* sg = sum + (size_t)g * n * k;
-    double m0[GIBBS_MAXK], var[GIBBS_MAXK], psi[GIBBS_MAXK * GIBBS_MAXK];
+    double m0[GIBBS_MAXK], cov[GIBBS_MAXK * GIBBS_MAXK], psi[GIBBS_MAXK * GIBBS_MAXK];
     Philox4 rng;                                   // thread 0's sequential stream (mu, Sigma, s2)
     philox_init(&rng, seed, (unsigned)(geneOffset + g));
     if (t == 0) st = (k > GIBBS_MAXK) ? 7 : status[g];
     __syncthreads();
     if (st == 0) {
-        for (int c = 0; c < k; c++) {
-            m0[c] = mu0[(size_t)g * k + c];
-            var[c] = priorVar ? priorVar[(size_t)g * k + c] : sigma0;
+        for (int c = 0; c < k; c++) m0[c] = mu0[(size_t)g * k + c];
+        for (int r = 0; r < k; r++) {
+            for (int c = 0; c < k; c++) {
+                cov[r * k + c] = priorCov ? priorCov[((size_t)g * k + r) * k + c] : (r == c ? sigma0 : 0);
+                psi[r * k + c] = nu * cov[r * k + c];
+            }
         }
-        for (int q = 0; q < k * k; q++) psi[q] = 0;
-        for (int c = 0; c < k; c++) psi[c * k + c] = nu * var[c];
         double part_s2 = 0;
         for (int i = t; i < n; i += T) {
             double fit = 0;
@@ -112,8 +114,8 @@ CX_KERNEL void gibbs_bmind(int genes, int n, int k, const double* y, const doubl
         double tot = 0;
         for (int q = 0; q < T; q++) tot += part[q][0];
         s2 = fmax(1e-4, tot / n);
-        for (int q = 0; q < k * k; q++) sigma[q] = 0;
-        for (int c = 0; c < k; c++) { sigma[c * k + c] = var[c]; mu[c] = m0[c]; }
+        for (int q = 0; q < k * k; q++) sigma[q] = cov[q];
+        for (int c = 0; c < k; c++) mu[c] = m0[c];
     }
     __syncthreads();
     int kept = 0;

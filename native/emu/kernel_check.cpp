@@ -112,7 +112,7 @@ int main(int argc, char** argv) {
         auto y = load<double>(dir, "y.bin", (size_t)genes * n), w = load<double>(dir, "w.bin", (size_t)n * k);
         auto mu0 = load<double>(dir, "mu0.bin", (size_t)genes * k);
         std::vector<double> pv;
-        if (hasPv) pv = load<double>(dir, "pv.bin", (size_t)genes * k);
+        if (hasPv) pv = load<double>(dir, "pv.bin", (size_t)genes * k * k);
         auto status = load<int32_t>(dir, "status.bin", genes);
         std::vector<double> a((size_t)n * k * genes), sum((size_t)n * k * genes);
         emu_launch(dim3(genes), dim3(GIBBS_THREADS), gibbs_bmind, genes, n, k, (const double*)y.data(), (const double*)w.data(), (const double*)mu0.data(),

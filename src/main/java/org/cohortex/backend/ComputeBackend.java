@@ -1,11 +1,10 @@
 package org.cohortex.backend;
 
-import org.cohortex.de.DeKernels;
+import org.cohortex.celltype.CellTypeDe;
 import org.cohortex.de.FreedmanLane;
 import org.cohortex.deconv.Nnls;
 import org.cohortex.deconv.NnlsKernel;
 import org.cohortex.impute.CellTypeImputation;
-import org.cohortex.impute.GibbsKernel;
 
 /**
  * One object that serves every analysis: the dense operations ({@link org.cohortex.linalg.DenseOps})
@@ -13,7 +12,7 @@ import org.cohortex.impute.GibbsKernel;
  * whose CPU twins live in the analyses and are the defaults here. Implementations: reference
  * (the oracle), cpu (OpenBLAS), cuda.
  */
-public interface ComputeBackend extends DeKernels, NnlsKernel, GibbsKernel, AutoCloseable {
+public interface ComputeBackend extends CellTypeDe.Kernels, NnlsKernel, AutoCloseable {
     @Override
     default FreedmanLane.Counts freedmanLaneCounts(FreedmanLane.Problem prob, int[] perms, int count) {
         return FreedmanLane.countsByGemm(this, prob, perms, count);

@@ -587,8 +587,8 @@ public final class CudaBackend implements ComputeBackend {
             CellTypeImputation.Settings s) {
         double[][] imputed = new double[genes][];
         String[] reason = new String[genes];
-        // per gene on the device: y (n), mu0 and prior variances (2k), a and sum (2 n k), status
-        long perGene = ((long) n + 2L * k + 2L * n * k) * Sizeof.DOUBLE + Sizeof.INT;
+        // per gene on the device: y (n), mu0 (k), the prior covariance (k^2), a and sum (2 n k), status
+        long perGene = ((long) n + k + (long) k * k + 2L * n * k) * Sizeof.DOUBLE + Sizeof.INT;
         int chunk = (int) Math.max(1, Math.min(genes, (budget() - (long) n * k * Sizeof.DOUBLE) / perGene));
         CUdeviceptr dw = upload(W, w, 0, (long) n * k);
         for (int g0 = 0; g0 < genes; g0 += chunk) {
@@ -599,7 +599,7 @@ public final class CudaBackend implements ComputeBackend {
                 if (reason[g0 + g] != null) status[g] = 6;
             }
             CUdeviceptr dy = upload(A, y, g0 * n, (long) gl * n), dm = upload(B, mu0, g0 * k, (long) gl * k);
-            CUdeviceptr dp = s.priorVariance == null ? null : upload(PRIOR, s.priorVariance, g0 * k, (long) gl * k);
+            CUdeviceptr dp = s.priorCovariance == null ? null : upload(PRIOR, s.priorCovariance, g0 * k * k, (long) gl * k * k);
             CUdeviceptr da = buffers.get(C, (long) n * k * gl * Sizeof.DOUBLE), dsum = output(SCRATCH, (long) n * k * gl * Sizeof.DOUBLE);
             CUdeviceptr dst = upload(STATUS, status);
             // one block of 64 threads per gene (kernels/gibbs.cu: GIBBS_THREADS)

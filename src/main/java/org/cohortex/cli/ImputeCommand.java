@@ -38,6 +38,12 @@ final class ImputeCommand implements Runnable {
     @Option(names = "--sc-labels", required = true, paramLabel = "FILE", description = "Cell id, cell type.")
     Path scLabels;
 
+    @Option(names = "--prior", defaultValue = "reference", paramLabel = "reference|flat",
+            description = {"Sigma0, the prior covariance of the cell types per gene: reference = across the panel's donors (its labels'",
+                    "donor column), as MIND's get_prior, bMIND's isotropic default where that fails; flat = --prior-sd^2 I",
+                    "(default: ${DEFAULT-VALUE})."})
+    String prior;
+
     @Option(names = "--prior-variance", paramLabel = "FILE",
             description = "Per-gene prior variance of each cell type, genes x cell types (log2^2); default 0.25 for all.")
     Path priorVariance;
@@ -75,9 +81,9 @@ final class ImputeCommand implements Runnable {
             if (!mode.equals("eb") && !mode.equals("gibbs")) throw new UserException("--mode " + mode + ": choose gibbs or eb");
             if (!bulkScale.equals("counts") && !bulkScale.equals("log2")) throw new UserException("--bulk-scale " + bulkScale
                     + ": choose counts or log2");
-            return new ImputationRequest(bulk, Scale.named(bulkScale), proportions, scReference, scLabels, priorVariance, priorSd,
-                    mode.equals("gibbs"),
-                    iterations, burnin, seed, out);
+            ImputationRequest.Prior p = Parse.enumValue(ImputationRequest.Prior.class, "--prior", prior);
+            return new ImputationRequest(bulk, Scale.named(bulkScale), proportions, scReference, scLabels, p, priorVariance, priorSd,
+                    mode.equals("gibbs"), iterations, burnin, seed, out);
         });
         try (ComputeBackend be = backend.create()) {
             ImputationEngine.run(r, be, Log.STDERR);

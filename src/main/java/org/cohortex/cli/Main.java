@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "cohortex", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Cohort-scale, cell-type-resolved differential expression.",
-        subcommands = {DemoCommand.class, RunCommand.class, DeCommand.class, SvaCommand.class, DeconvolveCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, DeCommand.class, CellTypeDeCommand.class, SvaCommand.class,
+                DeconvolveCommand.class,
                 ImputeCommand.class, EnrichCommand.class, PrsCommand.class, SimulateCommand.class, DevicesCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -46,6 +46,26 @@ public final class DeTable {
         return c;
     }
 
+    /** A de.tsv from per-gene arrays (NaN = NA), without permutation columns. */
+    public static void write(Path file, String[] genes, double[] beta, double[] se, double[] t, double[] p, double[] pBonferroni,
+            double[] qBh,
+                             double[] meanExpr) {
+        AtomicFile.write(file, w -> {
+            StringBuilder sb = new StringBuilder(1 << 16);
+            sb.append(String.join("\t", COLUMNS)).append('\n');
+            for (int g = 0; g < genes.length; g++) {
+                sb.append(genes[g]);
+                for (double v : new double[] {beta[g], se[g], t[g], p[g], pBonferroni[g], qBh[g], meanExpr[g]}) append(sb, v);
+                sb.append('\n');
+                if (sb.length() > 60_000) {
+                    w.append(sb);
+                    sb.setLength(0);
+                }
+            }
+            w.append(sb);
+        });
+    }
+
     public static void write(Path file, DifferentialExpression.Result res) {
         AtomicFile.write(file, w -> {
             StringBuilder sb = new StringBuilder(1 << 16);

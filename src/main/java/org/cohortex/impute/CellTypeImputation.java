@@ -10,11 +10,12 @@ import org.cohortex.random.Philox;
  * Cell-type expression of each bulk sample, bMIND's model (Wang et al. 2021, Nat Commun 12:5224):
  * per gene, y_i = w_i' a_i + e_i (log2 scale), a_i ~ MVN(mu, Sigma), e_i ~ N(0, s2), with priors
  * mu ~ MVN(mu0, V0) centred on the reference profile, Sigma ~ IW(nu, nu Sigma0) (MCMCglmm's
- * parametrisation, nu = 50 as bMIND), s2 ~ IG(0.001, 0.001). Sigma0 is diagonal: per-gene,
- * per-cell-type variances when given (bMIND estimates them from references with many donors), else
- * 0.25 (log2^2) for all; with a uniform Sigma0 the posterior spreads each sample's residual over the
- * cell types in proportion to their shares, so rare types gain little over bulk. Posterior means of a_i are the imputed
- * expression.
+ * parametrisation, nu = 50 as bMIND), s2 ~ IG(0.001, 0.001). Sigma0 is per gene, the K x K
+ * covariance of the cell types across the donors of a single-cell reference ({@link ReferencePrior},
+ * MIND's get_prior), else 0.25 I (log2^2). Posterior means of a_i are the imputed expression: each
+ * sample's bulk residual spread over the cell types by Sigma0 w_i, which is why a regression of
+ * each imputed type on a trait returns about the bulk's t in every type (the cell-type DE design
+ * note): the direct tests of {@code celltype} do not go through imputation.
  * <ul>
  * <li>{@link #gibbs}: Gibbs sampling of a, mu, Sigma, s2 (bMIND's 1,300 iterations, 300 burn-in
  *     by default) with Philox draws keyed by (seed, gene, iteration): results do not depend on
@@ -30,17 +31,28 @@ public final class CellTypeImputation {
         public int iterations = 1300, burnin = 300;
         public long seed = 1;
         public double nu = 50;
-        /** Prior variance of each cell type's random effect (log2^2), Sigma0 = sigma0 I. */
+        /** Prior variance of each cell type's random effect (log2^2), Sigma0 = sigma0 I when no covariance is given. */
         public double sigma0 = 0.25;
         /** Prior variance of mu around the reference profile. */
         public double v0 = 1.0;
         /**
-         * Per-gene prior variances of each cell type (genes x k), e.g. from a reference with many
-         * donors (bMIND's covariance prior, diagonal); null = sigma0 for every gene and type.
+         * Per-gene prior covariance of the cell types, Sigma0_g (genes x k x k, row-major per gene), e.g.
+         * bMIND's prior from a reference with many donors ({@link ReferencePrior}); null = sigma0 I.
          */
-        public double[] priorVariance;
+        public double[] priorCovariance;
 
-        double var(int g, int k, int c) { return priorVariance == null ? sigma0 : priorVariance[g * k + c]; }
+        /** Sigma0_g[r, c]. */
+        double cov(int g, int k, int r, int c) {
+            return priorCovariance == null ? (r == c ? sigma0 : 0) : priorCovariance[(g * k + r) * k + c];
+        }
+
+        /** Diagonal covariances from per-gene variances (genes x k), as a `--prior-variance` table gives them. */
+        public static double[] diagonal(double[] variances, int genes, int k) {
+            double[] cov = new double[genes * k * k];
+            for (int g = 0; g < genes; g++) for (int c = 0; c < k; c++) cov[(g * k + c) * k + c] = variances[g * k + c];
+            return cov;
+        }
+
     }
 
     /** imputed[g][i * k + c]; reason[g] null when fine. */
@@ -87,7 +99,7 @@ public final class CellTypeImputation {
         Philox rng = new Philox(s.seed, gene);
         double[] a = new double[n * k], sum = new double[n * k];
         double[] mu = mu0.clone(), sigma = new double[k * k];
-        for (int c = 0; c < k; c++) sigma[c * k + c] = s.var(gene, k, c);
+        for (int r = 0; r < k; r++) for (int c = 0; c < k; c++) sigma[r * k + c] = s.cov(gene, k, r, c);
         double s2 = 0;
         for (int i = 0; i < n; i++) {
             double fit = 0;
@@ -97,7 +109,7 @@ public final class CellTypeImputation {
         s2 = Math.max(1e-4, s2 / n);
         double[] sigInv = new double[k * k], p = new double[k * k], b = new double[k], z = new double[k], work = new double[k];
         double[] psi = new double[k * k];
-        for (int c = 0; c < k; c++) psi[c * k + c] = s.nu * s.var(gene, k, c);
+        for (int r = 0; r < k; r++) for (int c = 0; c < k; c++) psi[r * k + c] = s.nu * s.cov(gene, k, r, c);
         int kept = 0;
         for (int t = 0; t < s.iterations; t++) {
             rng.iteration(t);
@@ -222,7 +234,7 @@ public final class CellTypeImputation {
             double[] q = new double[n]; // w' Sigma0 w
             for (int i = 0; i < n; i++) {
                 double v = 0;
-                for (int c = 0; c < k; c++) v += w[i * k + c] * w[i * k + c] * s.var(g, k, c);
+                for (int r = 0; r < k; r++) for (int c = 0; c < k; c++) v += w[i * k + r] * w[i * k + c] * s.cov(g, k, r, c);
                 q[i] = v;
             }
             double s2 = 0.1;
@@ -257,7 +269,11 @@ public final class CellTypeImputation {
                 double fit = 0;
                 for (int c = 0; c < k; c++) fit += w[i * k + c] * mu[c];
                 double f = (y[g * n + i] - fit) / (q[i] + s2);
-                for (int c = 0; c < k; c++) a[i * k + c] = mu[c] + s.var(g, k, c) * w[i * k + c] * f;
+                for (int c = 0; c < k; c++) {
+                    double sw = 0; // (Sigma0 w_i)_c
+                    for (int r = 0; r < k; r++) sw += s.cov(g, k, c, r) * w[i * k + r];
+                    a[i * k + c] = mu[c] + sw * f;
+                }
             }
             out[g] = a;
         });

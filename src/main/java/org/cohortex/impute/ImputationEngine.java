@@ -46,13 +46,19 @@ public final class ImputationEngine {
         List<String> types = props.columnNames();
         int n = y.sampleCount(), k = types.size();
         double[] w = proportions(r.proportions(), props, types, y.samples);
-        double[] mu0 = ReferenceProfiles.log2MeanCpm(MatrixReader.read(r.panelCounts()), r.panelLabels(), y.genes, types);
+        ReferencePrior.Prior prior = prior(r, y, types, w, log);
+        double[] mu0 = prior.mu0();
         CellTypeImputation.Settings s = new CellTypeImputation.Settings();
         s.iterations = r.iterations();
         s.burnin = r.burnin();
         s.seed = r.seed();
         s.sigma0 = r.priorSd() * r.priorSd();
-        if (r.priorVariance() != null) s.priorVariance = readPriorVariance(r.priorVariance(), y.genes, types);
+        if (r.priorVariance() != null) {
+            s.priorCovariance = CellTypeImputation.Settings.diagonal(readPriorVariance(r.priorVariance(), y.genes, types), y.geneCount(),
+                    k);
+        } else if (r.prior() == ImputationRequest.Prior.REFERENCE) {
+            s.priorCovariance = prior.sigma0();
+        }
         long t0 = System.nanoTime();
         CellTypeImputation.Result res = r.gibbs() ? kernel.gibbsImpute(y.values.data, y.geneCount(), n, w, k, mu0, s)
                 : CellTypeImputation.empiricalBayes(y.values.data, y.geneCount(), n, w, k, mu0, s);
@@ -63,6 +69,58 @@ public final class ImputationEngine {
         Imputed out = new Imputed(y.genes, y.samples, types, res);
         write(out, r.out());
         return out;
+    }
+
+    /**
+     * bMIND's prior from the panel (MIND's get_prior): the profile mu0 always; Sigma0 per gene from the
+     * donors, or bMIND's isotropic default where that is not positive definite, the gene is not in the
+     * panel, or the panel does not say which donor each cell came from (one pseudo-donor: no covariance).
+     */
+    static ReferencePrior.Prior prior(ImputationRequest r, ExpressionMatrix y, List<String> types, double[] w, Log.Sink log) {
+        ExpressionMatrix panel = MatrixReader.read(r.panelCounts());
+        PanelLabels labels = PanelLabels.read(r.panelLabels(), panel.samples);
+        String[] donors = labels.donor();
+        if (donors == null) {
+            donors = new String[panel.sampleCount()];
+            Arrays.fill(donors, "panel");
+            if (r.prior() == ImputationRequest.Prior.REFERENCE && r.priorVariance() == null) {
+                log.warn("%s has no donor column: Sigma0 cannot be estimated across donors; bMIND's isotropic default for every gene",
+                        r.panelLabels());
+            }
+        }
+        ReferencePrior.Prior p = ReferencePrior.compute(panel, labels.cellType(), donors, types.toArray(new String[0]), y, w);
+        if (r.prior() == ImputationRequest.Prior.REFERENCE && r.priorVariance() == null) {
+            log.info("prior: Sigma0 from the panel's donors (%s per type) for %d genes; isotropic default for %d (not positive "
+                    + "definite) and %d"
+                    + " (not in the panel)", Arrays.toString(p.donorsPerType()), p.count(ReferencePrior.Source.REFERENCE),
+                    p.count(ReferencePrior.Source.NOT_POSITIVE_DEFINITE), p.count(ReferencePrior.Source.ABSENT_FROM_REFERENCE));
+        }
+        return p;
+    }
+
+    /**
+     * The imputed matrices an earlier run wrote into {@code dir}, one per column of the proportions, as
+     * {@link Imputed} (genes and samples of the first file; every file must have the same).
+     */
+    public static Imputed read(Path dir, Path proportions) {
+        List<String> types = PhenotypeReader.read(proportions, null, Set.of()).columnNames();
+        ExpressionMatrix first = null;
+        double[][] imputed = null;
+        for (int t = 0; t < types.size(); t++) {
+            Path f = dir.resolve(types.get(t) + ".tsv.gz");
+            ExpressionMatrix m = MatrixReader.read(f);
+            if (first == null) {
+                first = m;
+                imputed = new double[m.geneCount()][m.sampleCount() * types.size()];
+            } else if (!Arrays.equals(first.genes, m.genes) || !Arrays.equals(first.samples, m.samples)) {
+                throw new UserException(f + ": not the genes and samples of " + dir.resolve(types.get(0) + ".tsv.gz"));
+            }
+            int n = m.sampleCount(), k = types.size();
+            for (int g = 0; g < m.geneCount(); g++) for (int i = 0; i < n; i++) imputed[g][i * k + t] = m.values.data[g * n + i];
+        }
+        String[] reason = new String[first.geneCount()];
+        for (int g = 0; g < reason.length; g++) if (Double.isNaN(imputed[g][0])) reason[g] = "not imputed";
+        return new Imputed(first.genes, first.samples, types, new CellTypeImputation.Result(imputed, reason));
     }
 
     /** The proportions of each bulk sample (n x k): every sample needs a row, every value a non-negative number. */

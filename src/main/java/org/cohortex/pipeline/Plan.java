@@ -38,21 +38,28 @@ public final class Plan {
         if (prs != null) units.add(prs);
         phenotypes = prs != null ? prs.phenotypesOut() : c.phenotypes;
         List<Unit.De> de = new ArrayList<>();
+        List<Unit> sets = new ArrayList<>();
         for (StudyConfig.Region region : c.regions.values()) {
             StudyConfig.Panel panel = c.panels.get(region.panel());
             Unit.Deconvolve dc = deconvolveUnit(region, panel);
-            Unit.Impute imp = imputeUnit(region, panel, dc);
             units.add(dc);
-            units.add(imp);
-            List<String> types = analysedTypes(imp.cellTypes());
+            // the interaction model needs only the proportions; bMIND's test and the paper's path test imputed expression
+            Unit.Impute imp = c.cellTypeTest.equals("interaction") ? null : imputeUnit(region, panel, dc);
+            if (imp != null) units.add(imp);
+            List<String> types = analysedTypes(List.of(SignatureBuilder.cellTypes(panel.labels())));
             regionTypes.put(region.name(), types);
-            for (String trait : c.traits) de.add(deUnit(trait, region.name(), region.counts(), Scale.COUNTS, List.of()));
-            for (String t : types) {
-                Path matrix = imp.dir().resolve(t + ".tsv.gz");
-                for (String trait : c.traits) de.add(deUnit(trait, region.name() + "." + t, matrix, Scale.LOG2, List.of(imp.id())));
+            for (String trait : c.traits) sets.add(deUnit(trait, region.name(), region.counts(), Scale.COUNTS, List.of()));
+            if (types.isEmpty()) continue;
+            if (c.cellTypeTest.equals("imputed")) {
+                for (String t : types) {
+                    Path matrix = imp.dir().resolve(t + ".tsv.gz");
+                    for (String trait : c.traits) sets.add(deUnit(trait, region.name() + "." + t, matrix, Scale.LOG2, List.of(imp.id())));
+                }
+            } else {
+                for (String trait : c.traits) sets.add(cellTypeUnit(trait, region, dc, imp, types));
             }
         }
-        units.addAll(de);
+        units.addAll(sets);
     }
 
     public static Plan of(StudyConfig c, Path out) { return new Plan(c, out); }
@@ -61,10 +68,24 @@ public final class Plan {
 
     public Optional<Unit> unit(String id) { return units.stream().filter(u -> u.id().equals(id)).findFirst(); }
 
-    public List<Unit.De> deUnits() {
-        List<Unit.De> de = new ArrayList<>();
-        for (Unit u : units) if (u instanceof Unit.De d) de.add(d);
-        return de;
+    /** One analysed set (a bulk region, or a region's cell type) and the unit that writes it. */
+    public record SetRef(String unitId, String trait, String set, Path dir) {}
+
+    /** Every set of the grid, in plan order: what the experiment-wise correction, enrichment and the report read. */
+    public List<SetRef> sets() {
+        List<SetRef> out = new ArrayList<>();
+        for (Unit u : units) {
+            if (u instanceof Unit.De d) out.add(new SetRef(d.id(), d.trait(), d.set(), d.dir()));
+            if (u instanceof Unit.CellType ct) {
+                for (String t : ct.cellTypes()) out.add(new SetRef(ct.id(), ct.trait(), ct.region() + "." + t, ct.setDir(t)));
+            }
+        }
+        return out;
+    }
+
+    /** The units that write sets (DE and cell-type units): the finish step's upstream. */
+    public List<String> setUnitIds() {
+        return units.stream().filter(u -> u.kind() == Unit.Kind.DE || u.kind() == Unit.Kind.CELLTYPE).map(Unit::id).toList();
     }
 
     /** Region -> the cell types analysed there (the panel's, filtered and ordered by analysis.cell_types). */
@@ -96,7 +117,7 @@ public final class Plan {
         }
         Map<String, Object> finish = new LinkedHashMap<>();
         finish.put("id", FINISH);
-        finish.put("upstream", deUnits().stream().map(Unit::id).toList());
+        finish.put("upstream", setUnitIds());
         finish.put("outputs", absolute(List.of(out.resolve("de_summary.tsv"), out.resolve("experimentwise_degs.tsv"), out.resolve("enrich"),
                 out.resolve("report.html"), out.resolve("manifest.json"))));
         Map<String, Object> plan = new LinkedHashMap<>();
@@ -166,6 +187,31 @@ public final class Plan {
                 List.of(dir.resolve("not_fitted.txt")), upstream, config.dePermutations > 0, estimateMb(List.of(matrix), 6), trait, set,
                         matrix,
                 scale, phenotypes, dir);
+    }
+
+    /** One trait in every cell type of a region (interaction model, or bMIND's test on the region's imputation). */
+    private Unit.CellType cellTypeUnit(String trait, StudyConfig.Region region, Unit.Deconvolve dc, Unit.Impute imp, List<String> types) {
+        Path typeRoot = out.resolve("de").resolve(trait), joint = out.resolve("celltype").resolve(trait).resolve(region.name());
+        List<String> exclude = config.exclude != null ? config.exclude : config.traits;
+        List<String> settings = List.of("celltype", trait, config.cellTypeTest, String.join(",", types), config.numSv,
+                Boolean.toString(config.selectCovariates), String.join(",", exclude), String.join(",", config.covariates),
+                Integer.toString(config.permutations), Long.toString(config.seed));
+        Path proportions = dc.dir().resolve("proportions.tsv");
+        List<Path> inputs = new ArrayList<>(List.of(region.counts(), proportions, phenotypes));
+        if (imp != null) inputs.addAll(imp.outputs());
+        List<String> upstream = new ArrayList<>();
+        if (config.prs != null) upstream.add("prs");
+        upstream.add(imp != null ? imp.id() : dc.id());
+        List<Path> outputs = new ArrayList<>(), notFitted = new ArrayList<>();
+        for (String t : types) {
+            Path d = typeRoot.resolve(region.name() + "." + t);
+            outputs.add(d.resolve("de.tsv"));
+            outputs.add(d.resolve("model.json"));
+            notFitted.add(d.resolve("not_fitted.txt"));
+        }
+        return new Unit.CellType("celltype/" + trait + "/" + region.name(), settings, inputs, outputs, notFitted, upstream, false,
+                estimateMb(List.of(region.counts()), 8), trait, region.name(), types, region.counts(), proportions, phenotypes,
+                imp == null ? null : imp.dir(), joint, typeRoot);
     }
 
     /**

@@ -5,12 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.Comparator;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -166,45 +165,52 @@ final class Report {
         return h.append("</div>").append(top).append("</table>").toString();
     }
 
+    /**
+     * Against the simulation's truth, per (gene, cell type) (truth_scores.tsv, TruthScores): a DEG of a cell-type set is
+     * true only if it was planted in that cell type; beside each set the oracle (DE on the true cell-type expression);
+     * then the leakage matrices (planted in, called in).
+     */
     private static String power(Path out, StudyConfig c, Path truth) {
-        // planted per trait and set, and per trait and region (any cell type: all of them move bulk
-        // expression, and imputation can carry them into other cell types)
-        Map<String, Set<String>> planted = new TreeMap<>(), inRegion = new TreeMap<>();
-        List<String[]> t = table(truth);
-        for (String[] r : t.subList(1, t.size())) {
-            String set = r[2].equals("bulk") ? r[1] : r[1] + "." + r[2];
-            planted.computeIfAbsent(r[0] + "|" + set, k -> new HashSet<>()).add(r[3]);
-            inRegion.computeIfAbsent(r[0] + "|" + r[1], k -> new HashSet<>()).add(r[3]);
-        }
+        List<String[]> t = table(out.resolve("truth_scores.tsv"));
         StringBuilder s = new StringBuilder("<h2 id=\"power\">Against the simulation's truth</h2><p>Per trait and set, at Bonferroni &lt; ")
-                .append(c.alpha).append(": power = share of the genes planted in this set (for a bulk set: in any cell type of the "
-                        + "region) that are DEGs; ")
-                .append("a DEG is false when nothing was planted for the trait in that gene anywhere in the region (FDP = false / "
-                        + "DEGs).</p>")
-                .append("<table><tr><th class=l>trait</th><th class=l>set</th><th>planted</th><th>DEGs</th><th>planted "
-                        + "found</th><th>power</th><th>false</th><th>FDP</th></tr>");
-        List<String[]> sum = table(out.resolve("de_summary.tsv"));
-        for (String[] r : sum.subList(1, sum.size())) {
-            String region = r[1].contains(".") ? r[1].substring(0, r[1].indexOf('.')) : r[1];
-            Set<String> anywhere = inRegion.getOrDefault(r[0] + "|" + region, Set.of());
-            Set<String> p = r[1].contains(".") ? planted.getOrDefault(r[0] + "|" + r[1], Set.of()) : anywhere;
-            List<String[]> de = table(out.resolve("de").resolve(r[0]).resolve(r[1]).resolve("de.tsv"));
-            int hits = 0, found = 0, falses = 0;
-            for (String[] x : de.subList(1, de.size())) {
-                if (x[5].equals("NA") || Double.parseDouble(x[5]) >= c.alpha) continue;
-                hits++;
-                if (p.contains(x[0])) found++;
-                if (!anywhere.contains(x[0])) falses++;
+                .append(c.alpha).append(" within set. A DEG of a cell-type set counts as true only if it was planted in that cell type")
+                .append(" (power = planted found / planted; FDP = DEGs not planted there / DEGs; wrong cell type = DEGs planted in another")
+                .append(" type of the region); a bulk DEG is true if planted in any type of the region. Mirroring index: Jaccard of a")
+                .append(" cell-type set's DEGs with the region's bulk DEGs (near 1: the set repeats the bulk). Oracle: DE on the true")
+                .append(" cell-type expression with the true confounders. Method: ").append(esc(c.cellTypeTest)).append(".</p>");
+        if (t.size() <= 1) return s.append("<p>No scores (truth_scores.tsv missing).</p>").toString();
+        List<String[]> shown = new ArrayList<>();
+        shown.add(t.get(0));
+        for (String[] r : t.subList(1, t.size())) if (!(r[3].equals("0") && r[4].equals("0"))) shown.add(r);
+        s.append(htmlTable(shown, 10_000, List.of(), false));
+        List<String[]> lk = table(out.resolve("truth_leakage.tsv"));
+        if (lk.size() > 1) {
+            s.append("<h3>Leakage: genes planted in a cell type (rows) called in each cell type (columns)</h3><div class=grid>");
+            Map<String, Map<String, Map<String, String>>> m = new TreeMap<>();
+            for (String[] r : lk.subList(1, lk.size())) {
+                m.computeIfAbsent(r[0] + " / " + r[1], x -> new TreeMap<>()).computeIfAbsent(r[2], x -> new TreeMap<>()).put(r[3], r[4]);
             }
-            if (p.isEmpty() && hits == 0) continue;
-            s.append("<tr><td class=l>").append(esc(r[0])).append("</td><td class=l>").append(esc(r[1])).append("</td><td>")
-                    .append(p.size()).append("</td><td>")
-                    .append(hits).append("</td><td>").append(found).append("</td><td>").append(p.isEmpty() ? "-" : String.format("%.2f",
-                            (double) found / p.size()))
-                    .append("</td><td>").append(falses).append("</td><td>").append(hits == 0 ? "-" : String.format("%.2f",
-                            (double) falses / hits)).append("</td></tr>");
+            m.forEach((title, rows) -> {
+                TreeSet<String> cols = new TreeSet<>();
+                rows.values().forEach(x -> cols.addAll(x.keySet()));
+                s.append("<table><tr><th class=l>").append(esc(title)).append("</th>");
+                for (String col : cols) s.append("<th>").append(esc(col)).append("</th>");
+                s.append("</tr>");
+                rows.forEach((tt, row) -> {
+                    s.append("<tr><th class=l>").append(esc(tt)).append("</th>");
+                    for (String col : cols) {
+                        String v = row.getOrDefault(col, "0");
+                        s.append(tt.equals(col) ? "<td style=\"background:#dfd\">" : v.equals("0")
+                                ? "<td>" : "<td style=\"background:#fdd\">")
+                                .append(v).append("</td>");
+                    }
+                    s.append("</tr>");
+                });
+                s.append("</table>");
+            });
+            s.append("</div>");
         }
-        return s.append("</table>").toString();
+        return s.toString();
     }
 
     private static String barChart(String region, ExpressionMatrix m) {

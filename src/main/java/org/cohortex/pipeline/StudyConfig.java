@@ -62,6 +62,8 @@ public final class StudyConfig {
     public final List<String> exclude;
     public final List<String> covariates;
     public final String deconvolution, imputation;
+    /** How cell-type sets are tested: interaction (the direct test on bulk), bmind (bMIND's test), imputed (the paper's path). */
+    public final String cellTypeTest;
     /** Markers per cell type scanned when a signature is built from a panel (CIBERSORTx's G.min, G.max). */
     public final int minMarkers, maxMarkers;
     public final double alpha;
@@ -98,7 +100,7 @@ public final class StudyConfig {
         for (String l : strings(em, "lists", "enrichment.lists", false)) lists.add(existing(dir.resolve(l), "enrichment.lists"));
         Map<String, Object> a = map(m, "analysis", "analysis", false);
         check(a, "analysis.", Set.of("cell_types", "num_sv", "select_covariates", "exclude", "covariates", "deconvolution", "imputation",
-                "min_markers", "max_markers", "alpha", "permutations", "de_permutations", "seed", "backend"));
+                "min_markers", "max_markers", "alpha", "permutations", "de_permutations", "seed", "backend", "cell_type_test"));
         cellTypes = a.containsKey("cell_types") ? names(a, "cell_types", "analysis.cell_types", false) : null;
         numSv = numSv(a);
         selectCovariates = !a.containsKey("select_covariates") || bool(a, "select_covariates", "analysis.select_covariates");
@@ -113,6 +115,8 @@ public final class StudyConfig {
                     + maxMarkers);
         }
         imputation = a.containsKey("imputation") ? oneOf(a, "imputation", "analysis.imputation", "eb", "gibbs") : "eb";
+        cellTypeTest = a.containsKey("cell_type_test")
+                ? oneOf(a, "cell_type_test", "analysis.cell_type_test", "interaction", "bmind", "imputed") : "interaction";
         alpha = fraction(a, "alpha", "analysis.alpha", 0.05);
         permutations = (int) integer(a, "permutations", "analysis.permutations", 20, 1);
         dePermutations = (int) integer(a, "de_permutations", "analysis.de_permutations", 0, 0);
@@ -172,7 +176,7 @@ public final class StudyConfig {
             case "method":
                 return "analysis.deconvolution";
             case "covariates": case "num_sv": case "min_markers": case "max_markers": case "alpha": case "seed": case "cell_types":
-            case "exclude": case "select_covariates": case "imputation":
+            case "exclude": case "select_covariates": case "imputation": case "cell_type_test":
                 return "analysis." + setting;
             default:
                 return "the setting '" + setting + "' (fixed in a run)";

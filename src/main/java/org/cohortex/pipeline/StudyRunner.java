@@ -14,6 +14,9 @@ import org.cohortex.Log;
 import org.cohortex.UserException;
 import org.cohortex.Version;
 import org.cohortex.backend.ComputeBackend;
+import org.cohortex.celltype.CellTypeDe;
+import org.cohortex.celltype.CellTypeDeRequest;
+import org.cohortex.celltype.InteractionModel;
 import org.cohortex.de.DeRequest;
 import org.cohortex.de.DifferentialExpression;
 import org.cohortex.deconv.Deconvolution;
@@ -121,6 +124,7 @@ public final class StudyRunner {
             case DECONVOLVE -> runner.run(u, () -> deconvolve((Unit.Deconvolve) u));
             case IMPUTE -> runner.run(u, () -> impute((Unit.Impute) u));
             case DE -> runner.run(u, () -> de((Unit.De) u));
+            case CELLTYPE -> runner.run(u, () -> cellType((Unit.CellType) u));
             default -> throw new IllegalArgumentException("unit kind " + u.kind() + " runs in the finish step");
         }
         for (Path p : u.outputs()) runner.invalidate(p);
@@ -170,6 +174,30 @@ public final class StudyRunner {
         }
     }
 
+    /** One trait in every cell type of a region; a model that cannot be fitted is recorded in each cell type's folder. */
+    private void cellType(Unit.CellType u) {
+        SvaAnalysis.Settings sva = new SvaAnalysis.Settings(c.numSv, c.permutations, SvaAnalysis.Settings.DEFAULT.iterations(), c.seed);
+        List<String> exclude = c.exclude != null ? c.exclude : c.traits;
+        DeRequest.Selection sel = c.selectCovariates ? new DeRequest.Selection(null, Set.copyOf(exclude),
+                CovariateSelection.Options.DEFAULT) : null;
+        CellTypeDeRequest.Method method = CellTypeDeRequest.Method.valueOf(c.cellTypeTest.toUpperCase(Locale.ROOT));
+        CellTypeDeRequest r = new CellTypeDeRequest(u.counts(), Scale.COUNTS, u.proportions(), u.phenotypes(), c.sampleColumn, u.trait(),
+                c.covariates, Set.of(), false, method, Scale.LINEAR, InteractionModel.Variance.CLASSICAL, sva, sel, null, null,
+                c.imputation.equals("gibbs"), c.seed, u.region(), u.cellTypes(), u.imputed());
+        try {
+            CellTypeDe.run(r, new CellTypeDe.Folders(u.joint(), u.typeRoot(), true), backend, Log.WARNINGS);
+            for (String t : u.cellTypes()) deleteQuietly(u.setDir(t).resolve("not_fitted.txt"));
+        } catch (UserException e) {
+            String why = e.render(StudyConfig::settingKey);
+            Log.warn("%s: not fitted: %s", u.id(), why);
+            for (String t : u.cellTypes()) {
+                AtomicFile.writeString(u.setDir(t).resolve("not_fitted.txt"), why + "\n");
+                deleteQuietly(u.setDir(t).resolve("de.tsv"));
+                deleteQuietly(u.setDir(t).resolve("model.json"));
+            }
+        }
+    }
+
     /** The DE request of a grid analysis: the configuration's settings, the other traits never covariates. */
     private DeRequest deRequest(Unit.De u) {
         List<String> exclude = c.exclude != null ? c.exclude : c.traits;
@@ -195,11 +223,11 @@ public final class StudyRunner {
         List<Path> fitted = new ArrayList<>();
         Map<String, String> notFitted = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
-        for (Unit.De u : plan.deUnits()) {
-            if (Files.isRegularFile(u.dir().resolve("de.tsv"))) fitted.add(u.dir());
-            else if (Files.isRegularFile(u.dir().resolve("not_fitted.txt"))) notFitted.put(out.resolve("de").relativize(u.dir()).toString(),
-                    readOr(u.dir().resolve("not_fitted.txt"), "no output"));
-            else missing.add(u.id());
+        for (Plan.SetRef set : plan.sets()) {
+            if (Files.isRegularFile(set.dir().resolve("de.tsv"))) fitted.add(set.dir());
+            else if (Files.isRegularFile(set.dir().resolve("not_fitted.txt"))) {
+                notFitted.put(out.resolve("de").relativize(set.dir()).toString(), readOr(set.dir().resolve("not_fitted.txt"), "no output"));
+            } else if (!missing.contains(set.unitId())) missing.add(set.unitId());
         }
         if (!missing.isEmpty()) {
             throw new UserException(missing.size() + " analyses have not run in " + out + " (" + String.join(", ", missing.subList(0,
@@ -209,7 +237,7 @@ public final class StudyRunner {
         manifest.put("not_fitted", notFitted);
         if (!notFitted.isEmpty()) {
             Log.warn("run: %d of %d analyses could not be fitted (listed in manifest.json and the report)", notFitted.size(),
-                    plan.deUnits().size());
+                    plan.sets().size());
         }
         manifest.put("experiment_wise_tests", ExperimentWise.write(fitted, c.alpha, out));
         Unit.Enrich enrich = enrichUnit(fitted);
@@ -223,6 +251,7 @@ public final class StudyRunner {
                 if (record != null) runner.units().put(u.id(), record);
             }
         }
+        if (TruthScores.available(c)) TruthScores.write(out, c, plan, backend);
         Json.write(out.resolve("manifest.json"), manifest);
         Report.write(out, c, plan.regionTypes());
     }
@@ -234,7 +263,7 @@ public final class StudyRunner {
         inputs.addAll(c.lists);
         Path dir = out.resolve("enrich");
         return new Unit.Enrich("enrich", List.of("enrich", Double.toString(c.alpha)), inputs, List.of(dir.resolve("overlap.tsv")),
-                plan.deUnits().stream().map(Unit::id).toList(), fitted, dir);
+                plan.setUnitIds(), fitted, dir);
     }
 
     private static String readOr(Path f, String dflt) {

@@ -10,9 +10,9 @@ import org.cohortex.io.Scale;
  * settings its key hashes and the units it needs first. A unit is done when its recorded key (a
  * SHA-256 over its settings and the SHA-256 of each input) is unchanged and its outputs exist.
  */
-public sealed interface Unit permits Unit.Prs, Unit.Deconvolve, Unit.Impute, Unit.De, Unit.Enrich {
+public sealed interface Unit permits Unit.Prs, Unit.Deconvolve, Unit.Impute, Unit.De, Unit.CellType, Unit.Enrich {
     /** Unit kinds, as the plan names them. */
-    enum Kind { PRS, DECONVOLVE, IMPUTE, DE, ENRICH }
+    enum Kind { PRS, DECONVOLVE, IMPUTE, DE, CELLTYPE, ENRICH }
 
     String id();
 
@@ -71,6 +71,20 @@ public sealed interface Unit permits Unit.Prs, Unit.Deconvolve, Unit.Impute, Uni
               boolean gpu, long memoryMb, String trait, String set, Path expression, Scale scale, Path phenotypes,
                       Path dir) implements Unit {
         public Kind kind() { return Kind.DE; }
+    }
+
+    /**
+     * One trait in every cell type of a region at once (the interaction model, or bMIND's test on the region's
+     * imputation): the analysis' own files in {@code joint}, a set folder per reported type under {@code typeRoot}
+     * ({@code <region>.<type>}).
+     */
+    record CellType(String id, List<String> settings, List<Path> inputs, List<Path> outputs, List<Path> alternativeOutputs,
+                    List<String> upstream, boolean gpu, long memoryMb, String trait, String region, List<String> cellTypes, Path counts,
+                    Path proportions, Path phenotypes, Path imputed, Path joint, Path typeRoot) implements Unit {
+        public Kind kind() { return Kind.CELLTYPE; }
+
+        /** The set folder of cell type {@code type}. */
+        public Path setDir(String type) { return typeRoot.resolve(region + "." + type); }
     }
 
     /** Enrichment over every fitted DE analysis; part of the finish step. */

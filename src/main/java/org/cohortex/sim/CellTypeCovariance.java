@@ -32,8 +32,13 @@ import org.cohortex.random.Variates;
  */
 final class CellTypeCovariance {
     static final int K = CohortSimulator.CELL_TYPES.length;
-    /** Median SD (log2) per type: astrocyte, endothelial, excitatory, inhibitory, microglia, oligodendrocyte, OPC. */
-    static final double[] SD_MEDIAN = {0.30, 0.38, 0.24, 0.26, 0.42, 0.28, 0.30};
+    /**
+     * Median SD (log2) per type: astrocyte, endothelial, excitatory, inhibitory, microglia, oligodendrocyte, OPC. Scaled so
+     * that the root mean square SD over genes and types is the previous simulator's 0.2 (its iid noise per gene, donor and
+     * type): the difficulty this model adds is structure (type- and gene-specific variances, correlations across types, a
+     * reference from the same population), not more noise (microglia RMS 0.26, neurons 0.15).
+     */
+    static final double[] SD_MEDIAN = {0.14, 0.17, 0.11, 0.12, 0.19, 0.13, 0.14};
     static final double SD_TYPE_SPREAD = 0.35, SD_GENE_SPREAD = 0.2, LOW_EXPRESSION_BOOST = 0.7, SD_MAX = 1.5;
     static final int WISHART_DF = 25;
     /**

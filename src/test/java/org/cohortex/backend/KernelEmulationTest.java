@@ -302,14 +302,17 @@ class KernelEmulationTest {
     void gibbsKernelReproducesTheJavaSampler(@TempDir Path dir) throws Exception {
         Random r = new Random(8);
         int genes = 70, n = 41, k = 5, offset = 1000;
-        double[] w = new double[n * k], y = new double[genes * n], mu0 = new double[genes * k], pv = new double[genes * k];
+        double[] w = new double[n * k], y = new double[genes * n], mu0 = new double[genes * k], pv = new double[genes * k * k];
         for (int i = 0; i < n; i++) {
             double tot = 0;
             for (int c = 0; c < k; c++) { w[i * k + c] = 0.1 + r.nextDouble(); tot += w[i * k + c]; }
             for (int c = 0; c < k; c++) w[i * k + c] /= tot;
         }
         for (int g = 0; g < genes; g++) {
-            for (int c = 0; c < k; c++) { mu0[g * k + c] = 1 + 5 * r.nextDouble(); pv[g * k + c] = 0.05 + 0.5 * r.nextDouble(); }
+            // a full prior covariance per gene (Sigma0 = D R D, correlations 0.3 between every pair), as a reference gives
+            double[] sd = new double[k];
+            for (int c = 0; c < k; c++) { mu0[g * k + c] = 1 + 5 * r.nextDouble(); sd[c] = Math.sqrt(0.05 + 0.5 * r.nextDouble()); }
+            for (int a = 0; a < k; a++) for (int c = 0; c < k; c++) pv[(g * k + a) * k + c] = sd[a] * sd[c] * (a == c ? 1 : 0.3);
             for (int i = 0; i < n; i++) {
                 double v = 0;
                 for (int c = 0; c < k; c++) v += w[i * k + c] * (mu0[g * k + c] + 0.4 * r.nextGaussian());
@@ -321,15 +324,14 @@ class KernelEmulationTest {
         s.iterations = 80;
         s.burnin = 30;
         s.seed = 99;
-        s.priorVariance = pv;
         // the Java sampler on genes [offset, offset + genes) of a larger matrix: the Philox gene index is global
-        double[] yBig = new double[(offset + genes) * n], muBig = new double[(offset + genes) * k], pvBig = new double[(offset
-                + genes) * k];
+        double[] yBig = new double[(offset + genes) * n], muBig = new double[(offset + genes) * k];
+        double[] pvBig = new double[(offset + genes) * k * k];
         Arrays.fill(yBig, Double.NaN);
         System.arraycopy(y, 0, yBig, offset * n, y.length);
         System.arraycopy(mu0, 0, muBig, offset * k, mu0.length);
-        System.arraycopy(pv, 0, pvBig, offset * k, pv.length);
-        s.priorVariance = pvBig;
+        System.arraycopy(pv, 0, pvBig, offset * k * k, pv.length);
+        s.priorCovariance = pvBig;
         CellTypeImputation.Result java = CellTypeImputation.gibbs(yBig, offset + genes, n, w, k, muBig, s);
 
         int[] status = new int[genes];

@@ -77,12 +77,13 @@ class CellTypeImputationTest {
     void perGenePriorVariancesDecideWhichCellTypeCarriesTheResidual() {
         Synthetic d = new Synthetic();
         CellTypeImputation.Settings s = new CellTypeImputation.Settings();
-        s.priorVariance = new double[d.genes * d.k];
+        double[] variances = new double[d.genes * d.k];
         for (int g = 0; g < d.genes; g++) {
-            s.priorVariance[g * d.k] = 1e-6;
-            s.priorVariance[g * d.k + 1] = 1.0; // only type 1 may vary
-            s.priorVariance[g * d.k + 2] = 1e-6;
+            variances[g * d.k] = 1e-6;
+            variances[g * d.k + 1] = 1.0; // only type 1 may vary
+            variances[g * d.k + 2] = 1e-6;
         }
+        s.priorCovariance = CellTypeImputation.Settings.diagonal(variances, d.genes, d.k);
         CellTypeImputation.Result r = CellTypeImputation.empiricalBayes(d.y, d.genes, d.n, d.w, d.k, d.mu0, s);
         double sd0 = 0, sd1 = 0, m0 = 0, m1 = 0;
         for (int i = 0; i < d.n; i++) { m0 += r.imputed()[0][i * d.k] / d.n; m1 += r.imputed()[0][i * d.k + 1] / d.n; }

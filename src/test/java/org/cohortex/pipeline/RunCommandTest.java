@@ -92,7 +92,7 @@ class RunCommandTest {
         assertEquals(0, cli("run", config.toString(), "--out", clean.toString()));
         for (String f : new String[] {"manifest.json", "report.html", "de_summary.tsv", "experimentwise_degs.tsv", "enrich/overlap.tsv",
                 "enrich/ora.tsv",
-            "deconvolution/BLA/proportions.tsv", "imputation/BLA/microglia.tsv.gz", "de/chronic_pain/BLA.microglia/de.tsv",
+            "deconvolution/BLA/proportions.tsv", "celltype/chronic_pain/BLA/joint.tsv", "de/chronic_pain/BLA.microglia/de.tsv",
                     "de/mcp_prs/dACC/de.tsv",
             "prs/qc/qc_steps.tsv", "prs/qc/pcs.tsv", "prs/score/r2.tsv", "prs/score/clumped.tsv"}) {
             assertTrue(Files.isRegularFile(clean.resolve(f)), f);
@@ -152,6 +152,33 @@ class RunCommandTest {
         assertEquals(finalTables(clean), finalTables(killed));
     }
 
+    /** The paper's path (imputation, then DE per cell type) and bMIND's test run from the same grid, by one key. */
+    @Test
+    void cellTypeTestsOfTheGridByKey() throws Exception {
+        for (String method : new String[] {"imputed", "bmind"}) {
+            Path cfg = cohort.resolve("grid-" + method + ".yaml");
+            Files.writeString(cfg, String.join("\n",
+                    "cohort: {phenotypes: pheno.tsv, sample_column: donor_id}",
+                    "regions: {BLA: {counts: expr/BLA.counts.tsv.gz, panel: amygdala}}",
+                    "panels: {amygdala: {counts: reference/amygdala.counts.tsv.gz, labels: reference/amygdala.labels.tsv}}",
+                    "traits: [chronic_pain]",
+                    "analysis: {cell_types: [microglia, endothelial], num_sv: 2, select_covariates: false, cell_type_test: " + method
+                            + "}", ""));
+            Path out = dir.resolve("ct-" + method);
+            assertEquals(0, cli("run", cfg.toString(), "--out", out.toString()), method);
+            assertTrue(Files.isRegularFile(out.resolve("imputation/BLA/microglia.tsv.gz")), method + ": the region is imputed once");
+            for (String set : new String[] {"BLA", "BLA.microglia", "BLA.endothelial"}) {
+                assertTrue(Files.isRegularFile(out.resolve("de/chronic_pain").resolve(set).resolve("de.tsv")), method + " " + set);
+            }
+            String summary = Files.readString(out.resolve("de_summary.tsv"));
+            assertTrue(summary.contains("chronic_pain\tBLA.microglia\t") && summary.contains("chronic_pain\tBLA.endothelial\t"), summary);
+            if (method.equals("bmind")) {
+                assertTrue(Files.readString(out.resolve("celltype/chronic_pain/BLA/joint.tsv")).startsWith("gene\tpillai\tp\t"),
+                        "bMIND's joint test");
+            }
+        }
+    }
+
     /** The report opens in headless Chromium (Debian's chromium; skipped where it is not installed). */
     @Test
     void reportRendersInHeadlessChromium() throws Exception {
@@ -192,8 +219,7 @@ class RunCommandTest {
             assertTrue(m2.contains("\"status\" : \"ran\""), "the DE units rerun when the phenotypes change");
             var units = Json.mapper().readTree(m2).path("units");
             assertEquals("reused", units.path("deconvolve/BLA").path("status").asText(), "deconvolution does not depend on the phenotypes");
-            assertEquals("reused", units.path("impute/BLA").path("status").asText());
-            assertEquals("ran", units.path("de/chronic_pain/BLA.microglia").path("status").asText());
+            assertEquals("ran", units.path("celltype/chronic_pain/BLA").path("status").asText(), "the cell-type units rerun too");
         } finally {
             Files.writeString(pheno, original);
         }
