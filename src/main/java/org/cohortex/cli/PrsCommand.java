@@ -1,6 +1,7 @@
 package org.cohortex.cli;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -14,19 +15,22 @@ import org.cohortex.prs.SummaryStatistics;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 @Command(name = "prs", mixinStandardHelpOptions = true, description = {"Polygenic risk score pipeline (SPEC 4.8), in two stages:",
         "`prs qc` (genotype and summary-statistics QC, pruning, het, sex check, relatedness, PCA) then",
         "`prs score` (clumping, scores at p thresholds, regression on the trait, best score as a trait for `de`)."},
         subcommands = {PrsCommand.Qc.class, PrsCommand.Score.class})
 final class PrsCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing stage: `cohortex prs qc ...` then `cohortex prs score ...`");
+        throw new ParameterException(spec.commandLine(), "missing stage: `cohortex prs qc ...` then `cohortex prs score ...`");
     }
 
     @Command(name = "qc", mixinStandardHelpOptions = true, sortOptions = false,
@@ -35,30 +39,46 @@ final class PrsCommand implements Runnable {
                     "step), removed/*.txt (every removed sample or variant), samples.qc.txt, variants.qc.txt, prune.in,",
                     "het.tsv, sexcheck.tsv, pcs.tsv, sumstats_qc.tsv and sumstats.matched.tsv."})
     static final class Qc implements Runnable {
+        @Spec
+        CommandSpec spec;
         @Option(names = "--bfile", required = true, paramLabel = "PREFIX", description = "PLINK 1 binary fileset (PREFIX.bed/.bim/.fam).")
         Path bfile;
-        @Option(names = "--sumstats", required = true, paramLabel = "FILE", description = "GWAS summary statistics (SNP CHR BP A1 A2 BETA|OR P [MAF] [INFO]; .gz ok).")
+        @Option(names = "--sumstats", required = true, paramLabel = "FILE",
+                description = "GWAS summary statistics (SNP CHR BP A1 A2 BETA|OR P [MAF] [INFO]; .gz ok).")
         Path sumstats;
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
         Path out;
-        @Option(names = "--maf", defaultValue = "0.01", description = "Minimum minor allele frequency, genotypes and GWAS (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--maf", defaultValue = "0.01",
+                description = "Minimum minor allele frequency, genotypes and GWAS (default: ${DEFAULT-VALUE}).")
         double maf;
         @Option(names = "--geno", defaultValue = "0.01", description = "Maximum variant missing-call rate (default: ${DEFAULT-VALUE}).")
         double geno;
         @Option(names = "--mind", defaultValue = "0.01", description = "Maximum sample missing-call rate (default: ${DEFAULT-VALUE}).")
         double mind;
-        @Option(names = "--hwe", defaultValue = "1e-6", description = "Hardy-Weinberg exact test p below which a variant goes (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--hwe", defaultValue = "1e-6",
+                description = {"Hardy-Weinberg exact test p below which a variant goes (default: ${DEFAULT-VALUE}); tested in control",
+                        "founders when the .fam has a case/control status (plink 1.9), else in all founders."})
         double hwe;
-        @Option(names = "--indep-pairwise", arity = "3", paramLabel = "W S R2", description = "LD pruning window (variants), step, r2 (default: 200 25 0.25).")
+        @Option(names = "--hwe-all-samples", description = "Test HWE in all founders even with a case/control status (plink 1.9's "
+                + "--hwe include-nonctrl; plink2's rule).")
+        boolean hweAllSamples;
+        @Option(names = "--indep-pairwise", arity = "3", paramLabel = "W S R2",
+                description = "LD pruning window (variants), step, r2 (default: 200 25 0.25).")
         List<String> prune = List.of("200", "25", "0.25");
-        @Option(names = "--het-sd", defaultValue = "3", description = "Heterozygosity F outliers beyond this many SDs go (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--het-sd", defaultValue = "3",
+                description = "Heterozygosity F outliers beyond this many SDs go (default: ${DEFAULT-VALUE}).")
         double hetSd;
-        @Option(names = "--rel-cutoff", defaultValue = "0.125", description = "Relatedness (GRM) above which one of a pair goes (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--rel-cutoff", defaultValue = "0.125",
+                description = "Relatedness (GRM) above which one of a pair goes (default: ${DEFAULT-VALUE}).")
         double rel;
         @Option(names = "--pcs", defaultValue = "20", description = "Genetic principal components (default: ${DEFAULT-VALUE}).")
         int pcs;
         @Option(names = "--min-info", defaultValue = "0.8", description = "Minimum GWAS imputation INFO (default: ${DEFAULT-VALUE}).")
         double info;
+        @Option(names = "--gwas-duplicates", defaultValue = "exclude-all", paramLabel = "RULE",
+                description = {"GWAS rows sharing a SNP id: exclude-all (every copy, PRSice-2's outcome) or keep-first",
+                        "(the first row, as the tutorial's R) (default: ${DEFAULT-VALUE})."})
+        String gwasDuplicates;
         @Mixin
         BackendOptions backend = new BackendOptions();
 
@@ -73,8 +93,13 @@ final class PrsCommand implements Runnable {
             } catch (NumberFormatException e) {
                 throw new UserException("--indep-pairwise needs WINDOW STEP R2 (two integers and a number), got " + prune);
             }
-            PrsPipeline.QcSettings s = new PrsPipeline.QcSettings(new GenotypeQc.Settings(maf, geno, mind, hwe), w, st, r2, hetSd, 0.2, 0.8, rel, pcs,
-                    new SummaryStatistics.Settings(maf, info));
+            SummaryStatistics.Duplicates dup = SummaryStatistics.Duplicates.of(gwasDuplicates);
+            if (dup == null) {
+                throw new ParameterException(spec.commandLine(),
+                        "--gwas-duplicates must be exclude-all or keep-first, got '" + gwasDuplicates + "'");
+            }
+            PrsPipeline.QcSettings s = new PrsPipeline.QcSettings(new GenotypeQc.Settings(maf, geno, mind, hwe, hweAllSamples), w, st, r2,
+                    hetSd, 0.2, 0.8, rel, pcs, new SummaryStatistics.Settings(maf, info, dup));
             try (ComputeBackend b = backend.create()) {
                 PrsPipeline.qc(bfile, sumstats, s, b, out);
             }
@@ -92,7 +117,8 @@ final class PrsCommand implements Runnable {
         Path qc;
         @Option(names = "--pheno", required = true, paramLabel = "FILE", description = "Phenotype table (samples = .fam IIDs).")
         Path pheno;
-        @Option(names = "--sample-column", paramLabel = "ID", description = "Phenotype column holding sample ids (default: the first column).")
+        @Option(names = "--sample-column", paramLabel = "ID",
+                description = "Phenotype column holding sample ids (default: the first column).")
         String sampleColumn;
         @Option(names = "--trait", required = true, paramLabel = "NAME", description = "Target trait for choosing the threshold.")
         String trait;
@@ -104,8 +130,9 @@ final class PrsCommand implements Runnable {
         int clumpKb;
         @Option(names = "--clump-p", defaultValue = "1", description = "Index variant p threshold (default: ${DEFAULT-VALUE}).")
         double clumpP;
-        @Option(names = "--thresholds", split = ",", paramLabel = "P", description = "p-value thresholds (default: 5e-8,1e-5,1e-3,0.01,0.05,0.1,0.5,1).")
-        double[] thresholds = PrsPipeline.ScoreSettings.DEFAULT_THRESHOLDS;
+        @Option(names = "--thresholds", split = ",", paramLabel = "P",
+                description = "p-value thresholds (default: 5e-8,1e-5,1e-3,0.01,0.05,0.1,0.5,1).")
+        double[] thresholds = PrsPipeline.ScoreSettings.defaultThresholds();
         @Mixin
         BackendOptions backend = new BackendOptions();
 
@@ -114,9 +141,10 @@ final class PrsCommand implements Runnable {
             var table = PhenotypeReader.read(pheno, sampleColumn, Set.of());
             if (!table.has(trait)) throw new UserException(pheno + ": no column '" + trait + "'");
             double[] t = thresholds.clone();
-            java.util.Arrays.sort(t);
+            Arrays.sort(t);
             try (ComputeBackend b = backend.create()) {
-                PrsPipeline.score(bfile, qc, table, trait, new PrsPipeline.ScoreSettings(new Clumping.Settings(clumpP, 1, clumpR2, clumpKb), t), b, out);
+                var settings = new PrsPipeline.ScoreSettings(new Clumping.Settings(clumpP, 1, clumpR2, clumpKb), t);
+                PrsPipeline.score(bfile, qc, table, trait, settings, b, out);
             }
         }
     }

@@ -85,19 +85,24 @@ public final class StudyConfig {
         check(geno, "genotypes.", Set.of("plink", "gwas"));
         if (m.containsKey("prs")) {
             Map<String, Object> pm = map(m, "prs", "prs", false);
-            check(pm, "prs.", Set.of("name", "target", "maf", "geno", "mind", "hwe", "indep_pairwise", "het_sd", "rel_cutoff", "pcs", "min_info",
-                    "clump_r2", "clump_kb", "clump_p", "thresholds"));
+            check(pm, "prs.", Set.of("name", "target", "maf", "geno", "mind", "hwe", "hwe_all_samples", "indep_pairwise", "het_sd", "rel_cutoff",
+                    "pcs", "min_info", "gwas_duplicates", "clump_r2", "clump_kb", "clump_p", "thresholds"));
             if (!geno.containsKey("plink") || !geno.containsKey("gwas")) throw new UserException(file + ": 'prs' needs genotypes.plink and genotypes.gwas");
             var d = org.cohortex.prs.PrsPipeline.QcSettings.paper();
             List<String> ip = pm.containsKey("indep_pairwise") ? strings(pm, "indep_pairwise", "prs.indep_pairwise", false) : List.of("200", "25", "0.25");
             if (ip.size() != 3) throw new UserException(file + ": 'prs.indep_pairwise' must be [window, step, r2], got " + ip);
             double maf = opt(pm, "maf", d.genotype().maf());
+            boolean hweAll = pm.containsKey("hwe_all_samples") && bool(pm, "hwe_all_samples", "prs.hwe_all_samples");
+            var dup = pm.containsKey("gwas_duplicates")
+                    ? org.cohortex.prs.SummaryStatistics.Duplicates.of(oneOf(pm, "gwas_duplicates", "prs.gwas_duplicates", "exclude-all", "keep-first"))
+                    : d.sumstats().duplicates();
             var qc = new org.cohortex.prs.PrsPipeline.QcSettings(
-                    new org.cohortex.prs.GenotypeQc.Settings(maf, opt(pm, "geno", d.genotype().geno()), opt(pm, "mind", d.genotype().mind()), opt(pm, "hwe", d.genotype().hwe())),
+                    new org.cohortex.prs.GenotypeQc.Settings(maf, opt(pm, "geno", d.genotype().geno()), opt(pm, "mind", d.genotype().mind()),
+                            opt(pm, "hwe", d.genotype().hwe()), hweAll),
                     (int) Double.parseDouble(ip.get(0)), (int) Double.parseDouble(ip.get(1)), Double.parseDouble(ip.get(2)), opt(pm, "het_sd", d.hetSd()),
                     d.sexFemaleMax(), d.sexMaleMin(), opt(pm, "rel_cutoff", d.relCutoff()), (int) opt(pm, "pcs", d.pcs()),
-                    new org.cohortex.prs.SummaryStatistics.Settings(maf, opt(pm, "min_info", d.sumstats().minInfo())));
-            double[] th = org.cohortex.prs.PrsPipeline.ScoreSettings.DEFAULT_THRESHOLDS;
+                    new org.cohortex.prs.SummaryStatistics.Settings(maf, opt(pm, "min_info", d.sumstats().minInfo()), dup));
+            double[] th = org.cohortex.prs.PrsPipeline.ScoreSettings.defaultThresholds();
             if (pm.containsKey("thresholds")) {
                 List<String> t = strings(pm, "thresholds", "prs.thresholds", false);
                 th = new double[t.size()];

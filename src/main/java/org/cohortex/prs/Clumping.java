@@ -2,6 +2,7 @@ package org.cohortex.prs;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -40,7 +41,7 @@ public final class Clumping {
         }
         int words = (fs.n() + 63) >>> 6;
         long[] keepMask = fs.keepMask(samples);
-        List<Integer> indexList = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Integer> indexList = Collections.synchronizedList(new ArrayList<>());
         blocks.parallelStream().forEach(blk -> {
             int from = blk[0], to = blk[1], len = to - from;
             // per variant three bitsets over the samples: hom A1, het, hom A2 (a missing call in none)
@@ -131,8 +132,8 @@ public final class Clumping {
             double[] sol = new double[3];
             int start = 0, end;
             if (p1122 != 0 || p1221 != 0) {
-                end = cubicRealRoots(0.5 * (f11 + f22 - f12 - f21 - 3 * half), 0.5 * (p1122 + p1221 + half * (f12 + f21 - f11 - f22 + half)),
-                        -0.5 * half * p1122, sol);
+                end = cubicRealRoots(0.5 * (f11 + f22 - f12 - f21 - 3 * half),
+                        0.5 * (p1122 + p1221 + half * (f12 + f21 - f11 - f22 + half)), -0.5 * half * p1122, sol);
                 while (end > 0 && sol[end - 1] > half + SMALLISH_EPSILON) end--;
                 while (start < end && sol[start] < -SMALLISH_EPSILON) start++;
                 if (start == end) {
@@ -173,8 +174,8 @@ public final class Clumping {
         return new double[] {freq1x, freq2x, freqx1, freqx2, f11};
     }
 
-    private static double lnlike(double k11, double k12, double k21, double k22, double center, double f11, double f12, double f21, double f22,
-            double half, double incr) {
+    private static double lnlike(double k11, double k12, double k21, double k22, double center, double f11, double f12, double f21,
+            double f22, double half, double incr) {
         f11 += incr;
         f22 += incr;
         f12 += half - incr;

@@ -1,8 +1,11 @@
 package org.cohortex.prs;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
+
+import org.cohortex.UserException;
 
 /**
  * Pairwise LD pruning, plink 1.9's --indep-pairwise WINDOW STEP R2 with a window counted in
@@ -21,8 +24,8 @@ public final class LdPruning {
     private final double r2Threshold;
 
     public LdPruning(int window, int step, double r2) {
-        if (window < 2) throw new org.cohortex.UserException("LD pruning window must be at least 2 variants (got " + window + ")");
-        if (step < 1 || step > window) throw new org.cohortex.UserException("LD pruning step must be between 1 and the window (got " + step + ")");
+        if (window < 2) throw new UserException("LD pruning window must be at least 2 variants (got " + window + ")");
+        if (step < 1 || step > window) throw new UserException("LD pruning step must be between 1 and the window (got " + step + ")");
         this.window = window;
         this.step = step;
         this.r2Threshold = r2;
@@ -38,7 +41,7 @@ public final class LdPruning {
             int chr = fs.variants.get(variants[cs]).chr();
             int ce = cs;
             while (ce < m && fs.variants.get(variants[ce]).chr() == chr) ce++;
-            boolean[] local = pruneOne(fs, java.util.Arrays.copyOfRange(variants, cs, ce), samples);
+            boolean[] local = pruneOne(fs, Arrays.copyOfRange(variants, cs, ce), samples);
             System.arraycopy(local, 0, pruned, cs, ce - cs);
             cs = ce;
         }
@@ -52,7 +55,9 @@ public final class LdPruning {
         // three bit planes per variant over all samples (samples not analysed cleared):
         // a = (x >= 1), b = (x == 2), c = called; x = a + b and x^2 = a + 3b
         int words = (fs.n() + 63) >>> 6;
-        if ((long) m * words * 3 > Integer.MAX_VALUE) throw new org.cohortex.UserException("LD pruning: " + m + " variants of one chromosome x " + fs.n() + " samples do not fit one array");
+        if ((long) m * words * 3 > Integer.MAX_VALUE) {
+            throw new UserException("LD pruning: " + m + " variants of one chromosome x " + fs.n() + " samples do not fit one array");
+        }
         long[] geno = new long[m * words * 3];
         long[] keepMask = fs.keepMask(samples);
         double[] maf = new double[m], sum = new double[m], ssq = new double[m];
@@ -77,7 +82,8 @@ public final class LdPruning {
         return pruned;
     }
 
-    private void pruneChromosome(int cs, int ce, int n, int words, long[] geno, double[] maf, double[] sum, double[] ssq, int[] miss, boolean[] pruned) {
+    private void pruneChromosome(int cs, int ce, int n, int words, long[] geno, double[] maf, double[] sum, double[] ssq, int[] miss,
+            boolean[] pruned) {
         double thr = r2Threshold * (1 + EPS);
         int[] live = new int[window + step], startArr = new int[window + step];
         int start = cs, end = cs + 1, size;

@@ -1,5 +1,6 @@
 package org.cohortex.prs;
 
+import java.util.Arrays;
 import java.util.List;
 
 import org.cohortex.linalg.ComputeBackend;
@@ -19,14 +20,15 @@ public final class PolygenicScore {
 
     private PolygenicScore() {}
 
-    public static Scores compute(PlinkFileset fs, List<SummaryStatistics.Matched> snps, int[] samples, double[] thresholds, ComputeBackend backend) {
+    public static Scores compute(PlinkFileset fs, List<SummaryStatistics.Matched> snps, int[] samples, double[] thresholds,
+            ComputeBackend backend) {
         int n = samples.length, m = snps.size(), t = thresholds.length;
         int[] variants = new int[m];
         for (int k = 0; k < m; k++) variants[k] = snps.get(k).bimIndex();
         // order by .bim index for streaming; remember where each goes
         Integer[] ord = new Integer[m];
         for (int k = 0; k < m; k++) ord[k] = k;
-        java.util.Arrays.sort(ord, (a, b) -> Integer.compare(variants[a], variants[b]));
+        Arrays.sort(ord, (a, b) -> Integer.compare(variants[a], variants[b]));
         int[] sorted = new int[m];
         for (int k = 0; k < m; k++) sorted[k] = variants[ord[k]];
         int[] counts = new int[t];
@@ -37,8 +39,8 @@ public final class PolygenicScore {
         Runnable flush = () -> {
             int b = filled[0];
             if (b == 0) return;
-            Mat x = new Mat(b, n, java.util.Arrays.copyOf(xb, b * n));
-            Mat w = new Mat(b, t, java.util.Arrays.copyOf(wb, b * t));
+            Mat x = new Mat(b, n, Arrays.copyOf(xb, b * n));
+            Mat w = new Mat(b, t, Arrays.copyOf(wb, b * t));
             Mat s = backend.gemm(x, true, w, false);
             for (int i = 0; i < sums.data.length; i++) sums.data[i] += s.data[i];
             filled[0] = 0;
