@@ -83,7 +83,8 @@ class GenotypeQcTest {
         assertEquals(List.of("y1", "mt1", "a1", "x1"), ids(r));
         assertEquals(1, r.steps().get(2).removed().length);
         String hwe = r.steps().get(3).criterion();
-        assertEquals("Hardy-Weinberg exact p < 0.05 in the 6 control founders (.fam case/control status); chrX: the 3 of them not male", hwe);
+        assertEquals("Hardy-Weinberg exact p < 0.05 in the 6 control founders (.fam case/control status); chrX: the 3 of them not male",
+                hwe);
         // include-nonctrl: a1 fails in all 8 (p 0.025)
         GenotypeQc.Result all = run(CASE_CONTROL, true);
         assertEquals(List.of("y1", "mt1", "x1"), ids(all));

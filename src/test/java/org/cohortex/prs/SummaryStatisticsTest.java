@@ -43,7 +43,8 @@ class SummaryStatisticsTest {
             assertEquals(-0.2, prsice.matched().get(0).beta(), 0);
             assertArrayEquals(new int[] {0, 2, 3, 4}, prsice.removedRows());
             assertEquals(4, prsice.counts().get("duplicate"));
-            var first = SummaryStatistics.qc(ROWS, fs, all, new SummaryStatistics.Settings(0.01, 0.8, SummaryStatistics.Duplicates.KEEP_FIRST));
+            var keepFirst = new SummaryStatistics.Settings(0.01, 0.8, SummaryStatistics.Duplicates.KEEP_FIRST);
+            var first = SummaryStatistics.qc(ROWS, fs, all, keepFirst);
             // the first rs1 row fails INFO, its second copy is a duplicate: rs1 is lost either way; rs3 keeps its first row
             assertEquals(List.of("rs1", "rs3"), first.removed().get("duplicate"));
             assertEquals(List.of("rs1"), first.removed().get("low_info"));
