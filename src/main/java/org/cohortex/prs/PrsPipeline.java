@@ -327,7 +327,7 @@ public final class PrsPipeline {
             double[] pc = pcs.get(sampleId(fs, samples[k]));
             for (int c = 0; c < nPc; c++) cov[c][u] = pc[c];
         }
-        ScoreRegression.Fit nul = ScoreRegression.fit(y, cov, null, binary);
+        ScoreRegression.Fit nul = fit(y, cov, null, binary, pheno, trait, "the " + nPc + " PCs");
         int nt = thresholds.length;
         ScoreRegression.Fit[] fits = new ScoreRegression.Fit[nt];
         int best = -1;
@@ -335,7 +335,8 @@ public final class PrsPipeline {
             if (sc.variantCounts()[t] == 0) continue;
             double[] x = new double[n];
             for (int u = 0; u < n; u++) x[u] = sc.avg(use.get(u), t);
-            fits[t] = ScoreRegression.fit(y, cov, x, binary);
+            String what = "the score at p <= " + label(thresholds[t]) + " (" + sc.variantCounts()[t] + " variants) with the PCs";
+            fits[t] = fit(y, cov, x, binary, pheno, trait, what);
             if (best < 0 || fits[t].r2() - nul.r2() > fits[best].r2() - nul.r2()) best = t;
         }
         writeR2(file, thresholds, sc.variantCounts(), n, binary, nul, fits, best);
@@ -347,6 +348,17 @@ public final class PrsPipeline {
             p[t] = fits[t] == null ? Double.NaN : fits[t].p();
         }
         return new ScoreResult(thresholds, sc.variantCounts(), r2, inc, p, best);
+    }
+
+    /** ScoreRegression.fit, a separated logistic fit explained to the user (what: the predictors, in words). */
+    private static ScoreRegression.Fit fit(double[] y, double[][] cov, double[] score, boolean binary, PhenotypeTable pheno, String trait,
+            String what) {
+        try {
+            return ScoreRegression.fit(y, cov, score, binary);
+        } catch (ScoreRegression.SeparationException e) {
+            throw new UserException(pheno.source + ": " + what + " separate " + trait + " = 1 from " + trait + " = 0 perfectly, so the "
+                    + "logistic regression has no estimate (is the GWAS from these same samples?)");
+        }
     }
 
     private static void writeR2(Path file, double[] thresholds, int[] snps, int n, boolean binary, ScoreRegression.Fit nul,
