@@ -37,7 +37,8 @@ bim <- read.table(paste0(Sys.getenv("B"), ".bim"), stringsAsFactors=FALSE, colCl
 names(bim) <- c("CHR","SNP","CM","BP","B1","B2")
 bim <- bim[bim$SNP %in% readLines("qc.snplist"), ]
 comp <- function(a) chartr("ACGT", "TGCA", a)
-ss <- ss[!(ss$SNP %in% ss$SNP[duplicated(ss$SNP)]), ]  # every copy of a duplicated id, as PRSice-2; ss <- ss[comp(ss$A1) != ss$A2, ]
+# every copy of a duplicated id goes (PRSice-2's rule), then A/T and C/G
+ss <- ss[!(ss$SNP %in% ss$SNP[duplicated(ss$SNP)]), ]; ss <- ss[comp(ss$A1) != ss$A2, ]
 if (!is.null(ss$MAF)) ss <- ss[pmin(ss$MAF, 1 - ss$MAF) >= 0.01, ]
 if (!is.null(ss$INFO)) ss <- ss[ss$INFO >= 0.8, ]
 m <- merge(ss, bim, by="SNP")
