@@ -1,5 +1,8 @@
 package org.cohortex.prs;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -26,7 +29,9 @@ import org.cohortex.prs.QcStep.Unit;
  * chrY: males' homozygous calls; MT: homozygous calls), 0.5 when none is called; removed when the
  * minor allele frequency &lt; maf (1 - 2^-44).
  * </ul>
- * Each filter sees only what the previous ones kept, in that order. Two passes over the .bed.
+ * Each filter sees only what the previous ones kept, in that order. Two passes over the .bed; the
+ * second counts genotype classes within each sample set by popcounts over the packed two-bit codes
+ * (32 samples per word, about 12 operations per word and set).
  */
 public final class GenotypeQc {
     /** hweAllSamples: test every founder even when the .fam has controls (plink 1.9's --hwe include-nonctrl). */
@@ -51,14 +56,14 @@ public final class GenotypeQc {
         int[] v = dup.kept();
         // per variant, the first filter it fails (KEPT when none), then one step per filter
         byte[] fate = new byte[v.length];
-        long[] planes = new long[3 * ((fs.n() + 63) >>> 6)];
+        long[] codes = new long[(fs.n() + 31) >>> 5];
         int[] c = new int[3];
         fs.streamPacked(v, (pos, buf, off) -> {
             int chr = fs.variants.get(v[pos]).chr();
-            fs.bitPlanes(buf, off, masks.kept, planes, 0, 3);
-            if (failsCallRate(planes, masks, chr, s.geno())) fate[pos] = GENO;
-            else if (failsHwe(planes, masks, chr, s.hwe(), c)) fate[pos] = HWE;
-            else if (failsMaf(planes, masks, chr, s.maf(), c)) fate[pos] = MAF;
+            load(buf, off, fs.bytesPerVariant, codes);
+            if (failsCallRate(codes, masks, chr, s.geno())) fate[pos] = GENO;
+            else if (failsHwe(codes, masks, chr, s.hwe(), c)) fate[pos] = HWE;
+            else if (failsMaf(codes, masks, chr, s.maf(), c)) fate[pos] = MAF;
         });
         String mafWhy = "minor allele frequency < " + s.maf()
                 + (masks.founders < samples.length ? " (in the " + masks.founders + " founders)" : "");
@@ -121,37 +126,37 @@ public final class GenotypeQc {
                 "missing call rate > " + mind);
     }
 
-    private static boolean failsCallRate(long[] planes, SampleMasks m, int chr, double geno) {
+    private static boolean failsCallRate(long[] codes, SampleMasks m, int chr, double geno) {
         if (geno >= 1) return false;
         double rate;
         if (chr == CHR_Y) {
-            rate = m.maleCount == 0 ? 0 : called(planes, m.males) * (1.0 / m.maleCount);
+            rate = m.maleCount == 0 ? 0 : called(codes, m.males) * (1.0 / m.maleCount);
         } else {
-            rate = called(planes, m.kept) * (1.0 / m.keptCount);
+            rate = called(codes, m.kept) * (1.0 / m.keptCount);
         }
         return rate < (1 - geno) * (1 - SMALL_EPSILON);
     }
 
-    private static boolean failsHwe(long[] planes, SampleMasks m, int chr, double hwe, int[] c) {
+    private static boolean failsHwe(long[] codes, SampleMasks m, int chr, double hwe, int[] c) {
         if (!(hwe > 0) || chr == CHR_Y || chr == CHR_MT) return false;
-        count(planes, chr == CHR_X ? m.hweNonMales : m.hwe, c);
+        count(codes, chr == CHR_X ? m.hweNonMales : m.hwe, c);
         return HardyWeinberg.exactP(c[1], c[0], c[2]) < hwe * (1 - SMALL_EPSILON);
     }
 
-    private static boolean failsMaf(long[] planes, SampleMasks m, int chr, double maf, int[] c) {
+    private static boolean failsMaf(long[] codes, SampleMasks m, int chr, double maf, int[] c) {
         double a1, total;
         if (chr == CHR_X || chr == CHR_Y || chr == CHR_MT) {
             // haploid calls: homozygous ones count once, heterozygous ones not at all
-            count(planes, chr == CHR_MT ? m.founderMask : m.founderMales, c);
+            count(codes, chr == CHR_MT ? m.founderMask : m.founderMales, c);
             a1 = c[0];
             total = c[0] + c[2];
             if (chr == CHR_X) {
-                count(planes, m.founderNonMales, c);
+                count(codes, m.founderNonMales, c);
                 a1 += 2.0 * c[0] + c[1];
                 total += 2.0 * (c[0] + c[1] + c[2]);
             }
         } else {
-            count(planes, m.founderMask, c);
+            count(codes, m.founderMask, c);
             a1 = 2.0 * c[0] + c[1];
             total = 2.0 * (c[0] + c[1] + c[2]);
         }
@@ -159,21 +164,41 @@ public final class GenotypeQc {
         return AlleleCounts.maf(f) < maf * (1 - SMALL_EPSILON);
     }
 
-    /** Called genotypes among mask's samples. */
-    private static int called(long[] planes, long[] mask) {
+    private static final long EVEN = 0x5555_5555_5555_5555L;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * One variant's packed .bed bytes as 64-bit words of 32 two-bit codes, sample i at bits 2(i % 32)
+     * of word i / 32 (the .bed's own order read little-endian; bytes past the variant are 0).
+     */
+    static void load(byte[] buf, int off, int bytes, long[] codes) {
+        int full = bytes >>> 3;
+        for (int w = 0; w < full; w++) codes[w] = (long) LONGS.get(buf, off + 8 * w);
+        if (full < codes.length) {
+            long x = 0;
+            for (int b = 8 * full; b < bytes; b++) x |= (buf[off + b] & 0xffL) << (8 * (b - 8 * full));
+            codes[full] = x;
+        }
+    }
+
+    /** Called genotypes among mask's samples (mask: a 1 at the low bit of each chosen sample's code). */
+    private static int called(long[] codes, long[] mask) {
         int n = 0;
-        for (int w = 0; w < mask.length; w++) n += Long.bitCount(planes[3 * w + 2] & mask[w]);
+        for (int w = 0; w < mask.length; w++) {
+            long x = codes[w];
+            n += Long.bitCount((~x | x >>> 1) & mask[w]); // not code 01 (missing): low bit clear or high bit set
+        }
         return n;
     }
 
-    /** c = {hom A1, het, hom A2} among mask's samples, from one variant's bit planes (PlinkFileset.bitPlanes). */
-    static void count(long[] planes, long[] mask, int[] c) {
+    /** c = {hom A1, het, hom A2} among mask's samples: .bed codes 00, 10, 11. */
+    static void count(long[] codes, long[] mask, int[] c) {
         int h1 = 0, he = 0, h2 = 0;
         for (int w = 0; w < mask.length; w++) {
-            long a = planes[3 * w], b = planes[3 * w + 1], called = planes[3 * w + 2], m = mask[w];
-            h1 += Long.bitCount(b & m);
-            he += Long.bitCount(a & ~b & m);
-            h2 += Long.bitCount(called & ~a & m);
+            long lo = codes[w], hi = codes[w] >>> 1, m = mask[w];
+            h1 += Long.bitCount(~(lo | hi) & m);
+            he += Long.bitCount(hi & ~lo & m);
+            h2 += Long.bitCount(hi & lo & m);
         }
         c[0] = h1;
         c[1] = he;
@@ -188,15 +213,15 @@ public final class GenotypeQc {
         final boolean allFounders;
 
         SampleMasks(PlinkFileset fs, int[] samples, boolean hweAllSamples) {
-            kept = fs.keepMask(samples);
-            males = and(kept, fs.keepMask(males(fs)), false);
-            long[] founderBits = fs.keepMask(filter(fs, samples, x -> x.founder()));
+            kept = mask(fs, samples);
+            males = and(kept, mask(fs, males(fs)), false);
+            long[] founderBits = mask(fs, filter(fs, samples, x -> x.founder()));
             founderMask = and(kept, founderBits, false);
             founderMales = and(founderMask, males, false);
             founderNonMales = and(founderMask, males, true);
             int[] ctrl = filter(fs, samples, x -> x.status() == PlinkFileset.Sample.CONTROL);
             boolean controls = !hweAllSamples && fs.caseControl && ctrl.length > 0;
-            hwe = controls ? and(founderMask, fs.keepMask(ctrl), false) : founderMask;
+            hwe = controls ? and(founderMask, mask(fs, ctrl), false) : founderMask;
             hweNonMales = and(hwe, males, true);
             keptCount = samples.length;
             maleCount = bits(males);
@@ -212,6 +237,13 @@ public final class GenotypeQc {
         String hweDescription() {
             return String.format(Locale.ROOT, "in %s%d %s; chrX: the %d of them not male", allFounders ? "all " : "the ", hweCount, hweWho,
                     hweNonMaleCount);
+        }
+
+        /** The samples as bits at the low bit of their two-bit codes (the layout of {@link #load}). */
+        private static long[] mask(PlinkFileset fs, int[] samples) {
+            long[] m = new long[(fs.n() + 31) >>> 5];
+            for (int i : samples) m[i >>> 5] |= 1L << (2 * (i & 31));
+            return m;
         }
 
         private static long[] and(long[] a, long[] b, boolean notB) {

@@ -53,7 +53,7 @@ public final class PlinkFileset implements AutoCloseable {
 
     /** A1 count per 2-bit code, and per whole byte (4 samples). */
     private static final byte[] CODE = {2, -1, 1, 0};
-    static final byte[][] BYTE = new byte[256][4];
+    private static final byte[][] BYTE = new byte[256][4];
     static {
         for (int b = 0; b < 256; b++) for (int k = 0; k < 4; k++) BYTE[b][k] = CODE[(b >> (2 * k)) & 3];
     }
