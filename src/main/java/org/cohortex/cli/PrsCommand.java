@@ -56,8 +56,8 @@ final class PrsCommand implements Runnable {
         @Option(names = "--mind", defaultValue = "0.01", description = "Maximum sample missing-call rate (default: ${DEFAULT-VALUE}).")
         double mind;
         @Option(names = "--hwe", defaultValue = "1e-6",
-                description = {"Hardy-Weinberg exact test p below which a variant goes (default: ${DEFAULT-VALUE}); tested in control",
-                        "founders when the .fam has a case/control status (plink 1.9), else in all founders."})
+                description = "Hardy-Weinberg exact test p below which a variant goes (default: ${DEFAULT-VALUE}); tested in control "
+                        + "founders when the .fam has a case/control status (plink 1.9), else in all founders.")
         double hwe;
         @Option(names = "--hwe-all-samples", description = "Test HWE in all founders even with a case/control status (plink 1.9's "
                 + "--hwe include-nonctrl; plink2's rule).")
@@ -76,8 +76,8 @@ final class PrsCommand implements Runnable {
         @Option(names = "--min-info", defaultValue = "0.8", description = "Minimum GWAS imputation INFO (default: ${DEFAULT-VALUE}).")
         double info;
         @Option(names = "--gwas-duplicates", defaultValue = "exclude-all", paramLabel = "RULE",
-                description = {"GWAS rows sharing a SNP id: exclude-all (every copy, PRSice-2's outcome) or keep-first",
-                        "(the first row, as the tutorial's R) (default: ${DEFAULT-VALUE})."})
+                description = "GWAS rows sharing a SNP id: exclude-all (every copy, PRSice-2's outcome) or keep-first (the first "
+                        + "row, as the tutorial's R) (default: ${DEFAULT-VALUE}).")
         String gwasDuplicates;
         @Mixin
         BackendOptions backend = new BackendOptions();
