@@ -3,7 +3,11 @@
 # het rule and the allele matching plink has no command for), on the same files, in one run: wall
 # times, their ratio, peak memory, and whether every kept list is identical.
 #   bash benchmarks/prs-vs-plink.sh BFILE SUMSTATS PHENO TRAIT WORKDIR [THREADS]
-# Needs target/cohortex.jar, plink1.9, plink2, Rscript, /usr/bin/time.
+# Needs target/cohortex.jar, plink1.9, plink2, Rscript, /usr/bin/time. Debian's plink2 takes its BLAS
+# from the system (reference BLAS unless OpenBLAS is installed; its --pca then takes minutes at 3,000
+# samples): PLINK_BLAS_DIR=DIR runs plink2 with LD_LIBRARY_PATH=DIR, e.g. Debian's OpenBLAS unpacked
+# without installing it (apt-get download libopenblas0-pthread; dpkg -x *.deb x; DIR =
+# x/usr/lib/x86_64-linux-gnu/openblas-pthread).
 set -euo pipefail
 export B=$(realpath "$1") SS=$(realpath "$2"); PH=$(realpath "$3"); TRAIT=$4; W=$5; T=${6:-$(nproc)}
 JAR=$(realpath "$(dirname "$0")/../target/cohortex.jar")
@@ -17,7 +21,7 @@ t1=$(now)
 echo "== plink 1.9 / plink2 ($T threads)"
 cd plink
 P1="plink1.9 --silent --allow-no-sex --threads $T"
-P2="plink2 --silent --threads $T"
+P2="${PLINK_BLAS_DIR:+env LD_LIBRARY_PATH=$PLINK_BLAS_DIR} plink2 --silent --threads $T"
 t2=$(now)
 cut -f2 "$B.bim" | sort | uniq -d > dupids.txt
 /usr/bin/time -f "   qc step peak RSS %M KB" $P1 --bfile "$B" --exclude dupids.txt --mind 0.01 --geno 0.01 --hwe 1e-6 --maf 0.01 --write-snplist --make-just-fam --out qc
@@ -37,7 +41,8 @@ bim <- read.table(paste0(Sys.getenv("B"), ".bim"), stringsAsFactors=FALSE, colCl
 names(bim) <- c("CHR","SNP","CM","BP","B1","B2")
 bim <- bim[bim$SNP %in% readLines("qc.snplist"), ]
 comp <- function(a) chartr("ACGT", "TGCA", a)
-ss <- ss[!duplicated(ss$SNP), ]; ss <- ss[comp(ss$A1) != ss$A2, ]
+# every copy of a duplicated id goes (PRSice-2's rule), then A/T and C/G
+ss <- ss[!(ss$SNP %in% ss$SNP[duplicated(ss$SNP)]), ]; ss <- ss[comp(ss$A1) != ss$A2, ]
 if (!is.null(ss$MAF)) ss <- ss[pmin(ss$MAF, 1 - ss$MAF) >= 0.01, ]
 if (!is.null(ss$INFO)) ss <- ss[ss$INFO >= 0.8, ]
 m <- merge(ss, bim, by="SNP")

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Set;
 
 import org.cohortex.UserException;
-import org.cohortex.backend.ComputeBackend;
 import org.cohortex.io.PhenotypeReader;
+import org.cohortex.backend.ComputeBackend;
 import org.cohortex.prs.Clumping;
 import org.cohortex.prs.GenotypeQc;
 import org.cohortex.prs.PrsPipeline;
@@ -15,20 +15,22 @@ import org.cohortex.prs.SummaryStatistics;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-@Command(name = "prs", mixinStandardHelpOptions = true, description = {"Polygenic risk score pipeline, in two stages:",
+@Command(name = "prs", mixinStandardHelpOptions = true, description = {"Polygenic risk score pipeline (SPEC 4.8), in two stages:",
         "`prs qc` (genotype and summary-statistics QC, pruning, het, sex check, relatedness, PCA) then",
         "`prs score` (clumping, scores at p thresholds, regression on the trait, best score as a trait for `de`)."},
         subcommands = {PrsCommand.Qc.class, PrsCommand.Score.class})
 final class PrsCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing stage: `cohortex prs qc ...` then `cohortex prs score ...`");
+        throw new ParameterException(spec.commandLine(), "missing stage: `cohortex prs qc ...` then `cohortex prs score ...`");
     }
 
     @Command(name = "qc", mixinStandardHelpOptions = true, sortOptions = false,
@@ -37,6 +39,8 @@ final class PrsCommand implements Runnable {
                     "step), removed/*.txt (every removed sample or variant), samples.qc.txt, variants.qc.txt, prune.in,",
                     "het.tsv, sexcheck.tsv, pcs.tsv, sumstats_qc.tsv and sumstats.matched.tsv."})
     static final class Qc implements Runnable {
+        @Spec
+        CommandSpec spec;
         @Option(names = "--bfile", required = true, paramLabel = "PREFIX", description = "PLINK 1 binary fileset (PREFIX.bed/.bim/.fam).")
         Path bfile;
         @Option(names = "--sumstats", required = true, paramLabel = "FILE",
@@ -52,8 +56,12 @@ final class PrsCommand implements Runnable {
         @Option(names = "--mind", defaultValue = "0.01", description = "Maximum sample missing-call rate (default: ${DEFAULT-VALUE}).")
         double mind;
         @Option(names = "--hwe", defaultValue = "1e-6",
-                description = "Hardy-Weinberg exact test p below which a variant goes (default: ${DEFAULT-VALUE}).")
+                description = "Hardy-Weinberg exact test p below which a variant goes (default: ${DEFAULT-VALUE}); tested in control "
+                        + "founders when the .fam has a case/control status (plink 1.9), else in all founders.")
         double hwe;
+        @Option(names = "--hwe-all-samples", description = "Test HWE in all founders even with a case/control status (plink 1.9's "
+                + "--hwe include-nonctrl; plink2's rule).")
+        boolean hweAllSamples;
         @Option(names = "--indep-pairwise", arity = "3", paramLabel = "W S R2",
                 description = "LD pruning window (variants), step, r2 (default: 200 25 0.25).")
         List<String> prune = List.of("200", "25", "0.25");
@@ -67,6 +75,10 @@ final class PrsCommand implements Runnable {
         int pcs;
         @Option(names = "--min-info", defaultValue = "0.8", description = "Minimum GWAS imputation INFO (default: ${DEFAULT-VALUE}).")
         double info;
+        @Option(names = "--gwas-duplicates", defaultValue = "exclude-all", paramLabel = "RULE",
+                description = "GWAS rows sharing a SNP id: exclude-all (every copy, PRSice-2's outcome) or keep-first (the first "
+                        + "row, as the tutorial's R) (default: ${DEFAULT-VALUE}).")
+        String gwasDuplicates;
         @Mixin
         BackendOptions backend = new BackendOptions();
 
@@ -81,9 +93,13 @@ final class PrsCommand implements Runnable {
             } catch (NumberFormatException e) {
                 throw new UserException("--indep-pairwise needs WINDOW STEP R2 (two integers and a number), got " + prune);
             }
-            PrsPipeline.QcSettings s = new PrsPipeline.QcSettings(new GenotypeQc.Settings(maf, geno, mind, hwe), w, st, r2, hetSd, 0.2,
-                    0.8, rel, pcs,
-                    new SummaryStatistics.Settings(maf, info));
+            SummaryStatistics.Duplicates dup = SummaryStatistics.Duplicates.of(gwasDuplicates);
+            if (dup == null) {
+                throw new ParameterException(spec.commandLine(),
+                        "--gwas-duplicates must be exclude-all or keep-first, got '" + gwasDuplicates + "'");
+            }
+            PrsPipeline.QcSettings s = new PrsPipeline.QcSettings(new GenotypeQc.Settings(maf, geno, mind, hwe, hweAllSamples), w, st, r2,
+                    hetSd, 0.2, 0.8, rel, pcs, new SummaryStatistics.Settings(maf, info, dup));
             try (ComputeBackend b = backend.create()) {
                 PrsPipeline.qc(bfile, sumstats, s, b, out);
             }
@@ -116,7 +132,7 @@ final class PrsCommand implements Runnable {
         double clumpP;
         @Option(names = "--thresholds", split = ",", paramLabel = "P",
                 description = "p-value thresholds (default: 5e-8,1e-5,1e-3,0.01,0.05,0.1,0.5,1).")
-        double[] thresholds = PrsPipeline.ScoreSettings.DEFAULT_THRESHOLDS;
+        double[] thresholds = PrsPipeline.ScoreSettings.defaultThresholds();
         @Mixin
         BackendOptions backend = new BackendOptions();
 
@@ -127,8 +143,8 @@ final class PrsCommand implements Runnable {
             double[] t = thresholds.clone();
             Arrays.sort(t);
             try (ComputeBackend b = backend.create()) {
-                PrsPipeline.score(bfile, qc, table, trait, new PrsPipeline.ScoreSettings(new Clumping.Settings(clumpP, 1, clumpR2,
-                        clumpKb), t), b, out);
+                var settings = new PrsPipeline.ScoreSettings(new Clumping.Settings(clumpP, 1, clumpR2, clumpKb), t);
+                PrsPipeline.score(bfile, qc, table, trait, settings, b, out);
             }
         }
     }

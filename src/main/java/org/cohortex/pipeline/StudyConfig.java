@@ -210,9 +210,9 @@ public final class StudyConfig {
 
     private Prs readPrs(Map<String, Object> geno, Map<String, Object> pm) {
         check(geno, "genotypes.", Set.of("plink", "gwas"));
-        check(pm, "prs.", Set.of("name", "target", "maf", "geno", "mind", "hwe", "indep_pairwise", "het_sd", "rel_cutoff", "pcs",
-                "min_info",
-                "clump_r2", "clump_kb", "clump_p", "thresholds"));
+        check(pm, "prs.", Set.of("name", "target", "maf", "geno", "mind", "hwe", "hwe_all_samples", "indep_pairwise", "het_sd",
+                "rel_cutoff",
+                "pcs", "min_info", "gwas_duplicates", "clump_r2", "clump_kb", "clump_p", "thresholds"));
         if (!geno.containsKey("plink") || !geno.containsKey("gwas")) problem("prs", "needs genotypes.plink and genotypes.gwas");
         PrsPipeline.QcSettings d = PrsPipeline.QcSettings.paper();
         List<String> ip = pm.containsKey("indep_pairwise") ? strings(pm, "indep_pairwise", "prs.indep_pairwise", false) : List.of("200",
@@ -229,12 +229,17 @@ public final class StudyConfig {
                     "needs window >= 2, step >= 1, 0 < r2 <= 1");
         }
         double maf = range(pm, "maf", "prs.maf", d.genotype().maf(), 0, 0.5, false);
+        boolean hweAll = pm.containsKey("hwe_all_samples") && bool(pm, "hwe_all_samples", "prs.hwe_all_samples");
+        SummaryStatistics.Duplicates dup = pm.containsKey("gwas_duplicates")
+                ? SummaryStatistics.Duplicates.of(oneOf(pm, "gwas_duplicates", "prs.gwas_duplicates", "exclude-all", "keep-first"))
+                : d.sumstats().duplicates();
         GenotypeQc.Settings gq = new GenotypeQc.Settings(maf, range(pm, "geno", "prs.geno", d.genotype().geno(), 0, 1, false),
-                range(pm, "mind", "prs.mind", d.genotype().mind(), 0, 1, false), fraction(pm, "hwe", "prs.hwe", d.genotype().hwe()));
+                range(pm, "mind", "prs.mind", d.genotype().mind(), 0, 1, false), fraction(pm, "hwe", "prs.hwe", d.genotype().hwe()),
+                        hweAll);
         PrsPipeline.QcSettings qc = new PrsPipeline.QcSettings(gq, window, step, pruneR2, positive(pm, "het_sd", "prs.het_sd", d.hetSd()),
                 d.sexFemaleMax(), d.sexMaleMin(), fraction(pm, "rel_cutoff", "prs.rel_cutoff", d.relCutoff()),
                 (int) integer(pm, "pcs", "prs.pcs", d.pcs(), 0), new SummaryStatistics.Settings(maf, range(pm, "min_info", "prs.min_info",
-                        d.sumstats().minInfo(), 0, 1, false)));
+                        d.sumstats().minInfo(), 0, 1, false), dup));
         PrsPipeline.ScoreSettings sc = new PrsPipeline.ScoreSettings(new Clumping.Settings(fraction(pm, "clump_p", "prs.clump_p", 1), 1,
                 fraction(pm, "clump_r2", "prs.clump_r2", 0.1), (int) integer(pm, "clump_kb", "prs.clump_kb", 250, 1)), thresholds(pm));
         String name = pm.containsKey("name") ? str(pm, "name", "prs.name", "prs") : "prs";
@@ -246,7 +251,7 @@ public final class StudyConfig {
     }
 
     private double[] thresholds(Map<String, Object> pm) {
-        if (!pm.containsKey("thresholds")) return PrsPipeline.ScoreSettings.DEFAULT_THRESHOLDS;
+        if (!pm.containsKey("thresholds")) return PrsPipeline.ScoreSettings.defaultThresholds();
         List<String> t = strings(pm, "thresholds", "prs.thresholds", false);
         double[] th = new double[t.size()];
         for (int k = 0; k < th.length; k++) {

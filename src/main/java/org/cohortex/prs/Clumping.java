@@ -132,9 +132,8 @@ public final class Clumping {
             double[] sol = new double[3];
             int start = 0, end;
             if (p1122 != 0 || p1221 != 0) {
-                end = cubicRealRoots(0.5 * (f11 + f22 - f12 - f21 - 3 * half), 0.5 * (p1122 + p1221 + half * (f12 + f21 - f11 - f22
-                        + half)),
-                        -0.5 * half * p1122, sol);
+                end = cubicRealRoots(0.5 * (f11 + f22 - f12 - f21 - 3 * half),
+                        0.5 * (p1122 + p1221 + half * (f12 + f21 - f11 - f22 + half)), -0.5 * half * p1122, sol);
                 while (end > 0 && sol[end - 1] > half + SMALLISH_EPSILON) end--;
                 while (start < end && sol[start] < -SMALLISH_EPSILON) start++;
                 if (start == end) {
@@ -176,8 +175,7 @@ public final class Clumping {
     }
 
     private static double lnlike(double k11, double k12, double k21, double k22, double center, double f11, double f12, double f21,
-            double f22,
-            double half, double incr) {
+            double f22, double half, double incr) {
         f11 += incr;
         f22 += incr;
         f12 += half - incr;

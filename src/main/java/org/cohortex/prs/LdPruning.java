@@ -55,8 +55,9 @@ public final class LdPruning {
         // three bit planes per variant over all samples (samples not analysed cleared):
         // a = (x >= 1), b = (x == 2), c = called; x = a + b and x^2 = a + 3b
         int words = (fs.n() + 63) >>> 6;
-        if ((long) m * words * 3 > Integer.MAX_VALUE) throw new UserException("LD pruning: " + m + " variants of one chromosome x "
-                + fs.n() + " samples do not fit one array");
+        if ((long) m * words * 3 > Integer.MAX_VALUE) {
+            throw new UserException("LD pruning: " + m + " variants of one chromosome x " + fs.n() + " samples do not fit one array");
+        }
         long[] geno = new long[m * words * 3];
         long[] keepMask = fs.keepMask(samples);
         double[] maf = new double[m], sum = new double[m], ssq = new double[m];

@@ -10,6 +10,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.cohortex.UserException;
 
@@ -26,8 +28,14 @@ public final class PlinkFileset implements AutoCloseable {
         public boolean x() { return chr == 23; }
     }
 
-    /** sex: 1 male, 2 female, 0 unknown (.fam column 5); founder: both parent ids are 0. */
-    public record Sample(String fid, String iid, int sex, boolean founder) {
+    /**
+     * sex: 1 male, 2 female, 0 unknown (.fam column 5); founder: both parent ids are 0; status (.fam
+     * column 6 read as plink 1.9 does, see {@link #caseControl}): 1 control, 2 case, 0 missing or not
+     * case/control.
+     */
+    public record Sample(String fid, String iid, int sex, boolean founder, int status) {
+        public static final int CONTROL = 1, CASE = 2;
+
         public String key() { return fid + "\t" + iid; }
     }
 
@@ -35,11 +43,17 @@ public final class PlinkFileset implements AutoCloseable {
     public final List<Variant> variants;
     public final List<Sample> samples;
     public final int bytesPerVariant;
+    /**
+     * Whether .fam column 6 is a case/control status by plink 1.9's rule (its eval_affection, default
+     * missing code -9, no --1: every value is 0, 1, 2, -9 or not a number) and some sample is a case
+     * or a control. Otherwise column 6 is a quantitative trait or all missing, and every status is 0.
+     */
+    public final boolean caseControl;
     private final FileChannel bed;
 
     /** A1 count per 2-bit code, and per whole byte (4 samples). */
     private static final byte[] CODE = {2, -1, 1, 0};
-    static final byte[][] BYTE = new byte[256][4];
+    private static final byte[][] BYTE = new byte[256][4];
     static {
         for (int b = 0; b < 256; b++) for (int k = 0; k < 4; k++) BYTE[b][k] = CODE[(b >> (2 * k)) & 3];
     }
@@ -49,6 +63,7 @@ public final class PlinkFileset implements AutoCloseable {
         this.variants = variants;
         this.samples = samples;
         this.bytesPerVariant = (samples.size() + 3) / 4;
+        this.caseControl = samples.stream().anyMatch(x -> x.status() != 0);
         this.bed = bed;
     }
 
@@ -56,8 +71,9 @@ public final class PlinkFileset implements AutoCloseable {
     public static PlinkFileset open(Path prefix) {
         Path bim = Path.of(prefix + ".bim"), fam = Path.of(prefix + ".fam"), bedPath = Path.of(prefix + ".bed");
         for (Path p : List.of(bedPath, bim, fam)) {
-            if (!Files.isRegularFile(p)) throw new UserException(p
-                    + ": not found (a PLINK 1 binary fileset needs .bed, .bim and .fam with the same prefix)");
+            if (!Files.isRegularFile(p)) {
+                throw new UserException(p + ": not found (a PLINK 1 binary fileset needs .bed, .bim and .fam with the same prefix)");
+            }
         }
         List<Sample> samples = readFam(fam);
         List<Variant> variants = readBim(bim);
@@ -89,7 +105,7 @@ public final class PlinkFileset implements AutoCloseable {
     }
 
     static List<Sample> readFam(Path fam) {
-        List<Sample> out = new ArrayList<>();
+        List<String[]> rows = new ArrayList<>();
         try (BufferedReader r = Files.newBufferedReader(fam)) {
             String line;
             int ln = 0;
@@ -97,17 +113,42 @@ public final class PlinkFileset implements AutoCloseable {
                 ln++;
                 if (line.isBlank()) continue;
                 String[] f = line.trim().split("\\s+");
-                if (f.length < 6) throw new UserException(fam + " line " + ln + ": " + f.length
-                        + " fields; a .fam line has 6 (FID IID father mother sex phenotype)");
-                int sex = switch (f[4]) { case "1" -> 1; case "2" -> 2; default -> 0; };
-                out.add(new Sample(f[0], f[1], sex, f[2].equals("0") && f[3].equals("0")));
+                if (f.length < 6) {
+                    throw new UserException(fam + " line " + ln + ": " + f.length
+                            + " fields; a .fam line has 6 (FID IID father mother sex phenotype)");
+                }
+                rows.add(f);
             }
         } catch (IOException e) {
             throw new UserException(fam + ": cannot be read (" + e.getMessage() + ")");
         }
-        if (out.isEmpty()) throw new UserException(fam + ": no samples");
+        if (rows.isEmpty()) throw new UserException(fam + ": no samples");
+        boolean caseControl = rows.stream().allMatch(f -> caseControlValue(f[5]));
+        List<Sample> out = new ArrayList<>(rows.size());
+        for (String[] f : rows) {
+            int sex = switch (f[4]) { case "1" -> 1; case "2" -> 2; default -> 0; };
+            int status = !caseControl ? 0 : f[5].equals("1") ? Sample.CONTROL : f[5].equals("2") ? Sample.CASE : 0;
+            out.add(new Sample(f[0], f[1], sex, f[2].equals("0") && f[3].equals("0"), status));
+        }
         return out;
     }
+
+    /**
+     * plink 1.9's eval_affection (plink_common.c) for one .fam phenotype: true when the value leaves
+     * the column case/control, i.e. it is exactly 0, 1 or 2, or reads as the missing code -9 (strtod:
+     * a numeric prefix equal to -9), or has no numeric prefix at all (missing, e.g. NA).
+     */
+    static boolean caseControlValue(String v) {
+        Matcher m = NUMERIC_PREFIX.matcher(v);
+        if (!m.lookingAt()) return true;
+        String num = m.group().toLowerCase(Locale.ROOT);
+        if (!num.contains("inf") && !num.contains("nan") && Double.parseDouble(num) == -9) return true;
+        return v.equals("0") || v.equals("1") || v.equals("2");
+    }
+
+    /** What C's strtod reads from the start of a token (decimal, exponent, inf, nan). */
+    private static final Pattern NUMERIC_PREFIX =
+            Pattern.compile("[+-]?((\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|(?i:inf(inity)?|nan))");
 
     static List<Variant> readBim(Path bim) {
         List<Variant> out = new ArrayList<>();
@@ -118,8 +159,9 @@ public final class PlinkFileset implements AutoCloseable {
                 ln++;
                 if (line.isBlank()) continue;
                 String[] f = line.trim().split("\\s+");
-                if (f.length != 6) throw new UserException(bim + " line " + ln + ": " + f.length
-                        + " fields; a .bim line has 6 (chr id cM bp A1 A2)");
+                if (f.length != 6) {
+                    throw new UserException(bim + " line " + ln + ": " + f.length + " fields; a .bim line has 6 (chr id cM bp A1 A2)");
+                }
                 long bp;
                 double cm;
                 try {

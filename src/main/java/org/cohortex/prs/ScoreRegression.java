@@ -2,6 +2,7 @@ package org.cohortex.prs;
 
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.CholeskyDecomposition;
+import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.cohortex.stats.Normal;
 import org.cohortex.stats.StudentT;
@@ -14,6 +15,13 @@ import org.cohortex.stats.StudentT;
  */
 public final class ScoreRegression {
     public record Fit(double r2, double coefficient, double se, double p) {}
+
+    /** The logistic fit has no finite maximum: some combination of the predictors separates the 0s from the 1s. */
+    public static final class SeparationException extends RuntimeException {
+        SeparationException(Throwable cause) {
+            super("the predictors separate the two classes; the logistic fit has no finite maximum", cause);
+        }
+    }
 
     private ScoreRegression() {}
 
@@ -71,7 +79,12 @@ public final class ScoreRegression {
                 }
             }
             for (int k = 0; k < p; k++) for (int l = 0; l < k; l++) xtwx[l][k] = xtwx[k][l];
-            inv = new CholeskyDecomposition(new Array2DRowRealMatrix(xtwx, false), 1e-14, 1e-14).getSolver().getInverse();
+            try {
+                inv = new CholeskyDecomposition(new Array2DRowRealMatrix(xtwx, false), 1e-14, 1e-14).getSolver().getInverse();
+            } catch (NonPositiveDefiniteMatrixException e) {
+                // the weights mu(1 - mu) underflow only as |eta| grows without bound: (quasi-)complete separation
+                throw new SeparationException(e);
+            }
             double[] step = inv.operate(grad);
             for (int k = 0; k < p; k++) b[k] += step[k];
             boolean done = Math.abs(llNew - ll) < 1e-10 * (Math.abs(llNew) + 0.1);
@@ -79,11 +92,15 @@ public final class ScoreRegression {
             if (done) break;
         }
         ll = 0;
+        double worst = 0;
         for (int i = 0; i < n; i++) {
             double eta = 0;
             for (int k = 0; k < p; k++) eta += x[i][k] * b[k];
             ll += y[i] > 0.5 ? -Math.log1p(Math.exp(-eta)) : -Math.log1p(Math.exp(eta));
+            worst = Math.max(worst, Math.abs(y[i] - 1 / (1 + Math.exp(-eta))));
         }
+        // complete separation: every fitted probability has run off to its observed 0 or 1
+        if (worst < 1e-6) throw new SeparationException(null);
         double cases = 0;
         for (double v : y) cases += v;
         double pi = cases / n;

@@ -18,8 +18,9 @@ import org.cohortex.io.TextFiles;
 
 /**
  * GWAS summary statistics (whitespace- or tab-separated, optionally gzipped, with a header) and
- * their QC as the PRS tutorial the paper follows (Choi, Mak and O'Reilly 2020): duplicate ids
- * (first row kept), strand-ambiguous A/T and C/G variants, MAF < 0.01, INFO < 0.8, then allele
+ * their QC as the PRS tutorial the paper follows (Choi, Mak and O'Reilly 2020): duplicate ids (by
+ * default every copy, as PRSice-2; or the first row kept, as the tutorial's R), strand-ambiguous A/T
+ * and C/G variants, MAF < 0.01, INFO < 0.8, then allele
  * matching with the target .bim: same alleles, swapped (beta re-signed), strand-flipped, or
  * flipped and swapped; anything else is a mismatch and removed. Every step is counted and every
  * removed id is kept with its reason.
@@ -30,11 +31,33 @@ public final class SummaryStatistics {
     /** A variant that survived QC, matched to the .bim: beta is per copy of the .bim A1 allele. */
     public record Matched(int bimIndex, String id, double beta, double p, String how) {}
 
-    public record Settings(double minMaf, double minInfo) {
-        public static Settings paper() { return new Settings(0.01, 0.8); }
+    public record Settings(double minMaf, double minInfo, Duplicates duplicates) {
+        public static Settings paper() { return new Settings(0.01, 0.8, Duplicates.EXCLUDE_ALL); }
     }
 
-    public record Result(List<Matched> matched, Map<String, Integer> counts, Map<String, List<String>> removed) {}
+    /**
+     * What happens to rows whose SNP id occurs more than once in the file. EXCLUDE_ALL: every copy
+     * goes. That is PRSice-2's outcome (2.3.5, Genotype::transverse_base_file / print_base_stat):
+     * a duplicated base id, counted before any other filter, stops the run with an error and writes
+     * PREFIX.valid without any copy of it, for the user to rerun with --extract PREFIX.valid.
+     * KEEP_FIRST: the first row stays (the tutorial's R: !duplicated(SNP)).
+     */
+    public enum Duplicates {
+        EXCLUDE_ALL("exclude-all"), KEEP_FIRST("keep-first");
+
+        public final String label;
+
+        Duplicates(String label) { this.label = label; }
+
+        /** The rule named by its label, or null. */
+        public static Duplicates of(String label) {
+            for (Duplicates d : values()) if (d.label.equals(label)) return d;
+            return null;
+        }
+    }
+
+    /** removedRows: indices into the rows of every row removed, in file order. */
+    public record Result(List<Matched> matched, Map<String, Integer> counts, Map<String, List<String>> removed, int[] removedRows) {}
 
     private static final String[][] NAMES = {
         {"snp", "id", "rsid", "markername", "variant_id", "snpid"},
@@ -67,8 +90,9 @@ public final class SummaryStatistics {
             for (int k = 0; k < need.length; k++) {
                 if (col[k] < 0) throw new UserException(file + ": no " + need[k] + " column in the header (" + String.join(" ", h) + ")");
             }
-            if (col[5] < 0 && col[6] < 0) throw new UserException(file + ": neither a BETA nor an OR column in the header ("
-                    + String.join(" ", h) + ")");
+            if (col[5] < 0 && col[6] < 0) {
+                throw new UserException(file + ": neither a BETA nor an OR column in the header (" + String.join(" ", h) + ")");
+            }
             if (col[7] < 0) throw new UserException(file + ": no P column in the header (" + String.join(" ", h) + ")");
             String line;
             int ln = 1;
@@ -76,8 +100,9 @@ public final class SummaryStatistics {
                 ln++;
                 if (line.isBlank()) continue;
                 String[] f = fields(line, h.length);
-                if (f.length != h.length) throw new UserException(file + " line " + ln + ": " + f.length + " fields, the header has "
-                        + h.length);
+                if (f.length != h.length) {
+                    throw new UserException(file + " line " + ln + ": " + f.length + " fields, the header has " + h.length);
+                }
                 double beta = col[5] >= 0 ? num(file, ln, h[col[5]], f[col[5]]) : Math.log(num(file, ln, h[col[6]], f[col[6]]));
                 double p = num(file, ln, h[col[7]], f[col[7]]);
                 if (!(p >= 0 && p <= 1)) throw new UserException(file + " line " + ln + ": P = " + f[col[7]] + " is not a probability");
@@ -89,8 +114,8 @@ public final class SummaryStatistics {
                 }
                 double maf = col[8] >= 0 ? num(file, ln, h[col[8]], f[col[8]]) : Double.NaN;
                 double info = col[9] >= 0 ? num(file, ln, h[col[9]], f[col[9]]) : Double.NaN;
-                rows.add(new Row(f[col[0]], f[col[1]], bp, f[col[3]].toUpperCase(Locale.ROOT), f[col[4]].toUpperCase(Locale.ROOT), beta,
-                        p, maf, info, ln));
+                rows.add(new Row(f[col[0]], f[col[1]], bp, f[col[3]].toUpperCase(Locale.ROOT), f[col[4]].toUpperCase(Locale.ROOT), beta, p,
+                        maf, info, ln));
             }
         } catch (IOException e) {
             throw new UserException(file + ": cannot be read (" + e.getMessage() + ")");
@@ -135,37 +160,60 @@ public final class SummaryStatistics {
 
     /** QC and allele matching against the variants of the target fileset that passed genotype QC. */
     public static Result qc(List<Row> rows, PlinkFileset fs, int[] targetVariants, Settings s) {
-        Map<String, Integer> counts = new LinkedHashMap<>();
         Map<String, List<String>> removed = new LinkedHashMap<>();
-        for (String k : new String[] {"duplicate", "ambiguous", "low_maf", "low_info", "not_in_target", "allele_mismatch"}) removed.put(k,
-                new ArrayList<>());
-        counts.put("input", rows.size());
+        for (String k : new String[] {"duplicate", "ambiguous", "low_maf", "low_info", "not_in_target", "allele_mismatch"}) {
+            removed.put(k, new ArrayList<>());
+        }
         Map<String, Integer> bim = new HashMap<>();
         for (int j : targetVariants) bim.put(fs.variants.get(j).id(), j);
+        Map<String, Integer> copies = new HashMap<>();
+        for (Row r : rows) copies.merge(r.id(), 1, Integer::sum);
         Map<String, Boolean> seen = new HashMap<>();
         List<Matched> out = new ArrayList<>();
-        for (Row r : rows) {
-            if (seen.putIfAbsent(r.id(), Boolean.TRUE) != null) { removed.get("duplicate").add(r.id()); continue; }
-            if (ambiguous(r.a1(), r.a2())) { removed.get("ambiguous").add(r.id()); continue; }
-            if (!Double.isNaN(r.maf()) && Math.min(r.maf(), 1 - r.maf()) < s.minMaf()) { removed.get("low_maf").add(r.id()); continue; }
-            if (!Double.isNaN(r.info()) && r.info() < s.minInfo()) { removed.get("low_info").add(r.id()); continue; }
-            Integer j = bim.get(r.id());
-            if (j == null) { removed.get("not_in_target").add(r.id()); continue; }
-            PlinkFileset.Variant v = fs.variants.get(j);
-            String b1 = v.a1().toUpperCase(Locale.ROOT), b2 = v.a2().toUpperCase(Locale.ROOT);
-            String c1 = complement(r.a1()), c2 = complement(r.a2());
-            if (r.a1().equals(b1) && r.a2().equals(b2)) out.add(new Matched(j, r.id(), r.beta(), r.p(), "same"));
-            else if (r.a1().equals(b2) && r.a2().equals(b1)) out.add(new Matched(j, r.id(), -r.beta(), r.p(), "swapped"));
-            else if (c1.equals(b1) && c2.equals(b2)) out.add(new Matched(j, r.id(), r.beta(), r.p(), "strand_flipped"));
-            else if (c1.equals(b2) && c2.equals(b1)) out.add(new Matched(j, r.id(), -r.beta(), r.p(), "flipped_and_swapped"));
-            else removed.get("allele_mismatch").add(r.id());
+        List<Integer> removedRows = new ArrayList<>();
+        for (int k = 0; k < rows.size(); k++) {
+            Row r = rows.get(k);
+            boolean first = seen.putIfAbsent(r.id(), Boolean.TRUE) == null;
+            boolean duplicate = s.duplicates() == Duplicates.EXCLUDE_ALL ? copies.get(r.id()) > 1 : !first;
+            String why = duplicate ? "duplicate" : rejection(r, s, bim);
+            Matched m = why == null ? match(r, fs, bim.get(r.id())) : null;
+            if (why == null && m == null) why = "allele_mismatch";
+            if (why != null) {
+                removed.get(why).add(r.id());
+                removedRows.add(k);
+            } else {
+                out.add(m);
+            }
         }
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        counts.put("input", rows.size());
         for (var e : removed.entrySet()) counts.put(e.getKey(), e.getValue().size());
         for (String how : new String[] {"same", "swapped", "strand_flipped", "flipped_and_swapped"}) {
             counts.put("matched_" + how, (int) out.stream().filter(mm -> mm.how().equals(how)).count());
         }
         counts.put("kept", out.size());
         out.sort((a, b) -> Integer.compare(a.bimIndex(), b.bimIndex()));
-        return new Result(out, counts, removed);
+        return new Result(out, counts, removed, removedRows.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** The first of the tutorial's filters a (non-duplicate) row fails, or null. */
+    private static String rejection(Row r, Settings s, Map<String, Integer> bim) {
+        if (ambiguous(r.a1(), r.a2())) return "ambiguous";
+        if (!Double.isNaN(r.maf()) && Math.min(r.maf(), 1 - r.maf()) < s.minMaf()) return "low_maf";
+        if (!Double.isNaN(r.info()) && r.info() < s.minInfo()) return "low_info";
+        if (!bim.containsKey(r.id())) return "not_in_target";
+        return null;
+    }
+
+    /** The row matched to .bim variant j with beta per copy of the .bim A1 allele, or null when the alleles disagree. */
+    private static Matched match(Row r, PlinkFileset fs, int j) {
+        PlinkFileset.Variant v = fs.variants.get(j);
+        String b1 = v.a1().toUpperCase(Locale.ROOT), b2 = v.a2().toUpperCase(Locale.ROOT);
+        String c1 = complement(r.a1()), c2 = complement(r.a2());
+        if (r.a1().equals(b1) && r.a2().equals(b2)) return new Matched(j, r.id(), r.beta(), r.p(), "same");
+        if (r.a1().equals(b2) && r.a2().equals(b1)) return new Matched(j, r.id(), -r.beta(), r.p(), "swapped");
+        if (c1.equals(b1) && c2.equals(b2)) return new Matched(j, r.id(), r.beta(), r.p(), "strand_flipped");
+        if (c1.equals(b2) && c2.equals(b1)) return new Matched(j, r.id(), -r.beta(), r.p(), "flipped_and_swapped");
+        return null;
     }
 }

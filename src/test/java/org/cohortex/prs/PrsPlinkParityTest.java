@@ -80,8 +80,8 @@ class PrsPlinkParityTest {
         try (PlinkFileset fs = PlinkFileset.open(fx.resolve("cohort"))) {
             Set<String> kept = new LinkedHashSet<>(column(fx.resolve("plink/qc.fam"), 1, false));
             int[] samples = IntStream.range(0, fs.n()).filter(i -> kept.contains(fs.samples.get(i).iid())).toArray();
-            int[] vars = IntStream.range(0, fs.m()).filter(j -> fs.variants.get(j).autosome() && plink.containsKey(fs.variants.get(j)
-                    .id())).toArray();
+            int[] vars = IntStream.range(0, fs.m())
+                    .filter(j -> fs.variants.get(j).autosome() && plink.containsKey(fs.variants.get(j).id())).toArray();
             AlleleCounts c = new AlleleCounts();
             boolean[] male = GenotypeQc.maleMask(fs, samples);
             int[] checked = {0};
@@ -155,8 +155,8 @@ class PrsPlinkParityTest {
             String[] f = l.get(k + 1).split("\\s+");
             assertEquals(f[1], ours.get(k).get("IID"));
             assertEquals(f[4], ours.get(k).get("STATUS"), f[1]);
-            assertEquals(Double.parseDouble(f[5]), Double.parseDouble(ours.get(k).get("F")), 6e-5 * Math.max(1,
-                    Math.abs(Double.parseDouble(f[5]))), f[1]);
+            double want = Double.parseDouble(f[5]);
+            assertEquals(want, Double.parseDouble(ours.get(k).get("F")), 6e-5 * Math.max(1, Math.abs(want)), f[1]);
         }
     }
 
@@ -165,38 +165,34 @@ class PrsPlinkParityTest {
         try (PlinkFileset fs = PlinkFileset.open(fx.resolve("cohort")); ComputeBackend b = Backends.create("cpu", 2)) {
             int[] variants = IntStream.range(0, fs.m()).filter(v -> !fs.variants.get(v).x() && v % 3 == 0).toArray();
             int[] samples = IntStream.range(0, fs.n()).toArray();
-            Mat sparse = GeneticRelationship.compute(fs, variants, samples, b, true);
-            long limit = GeneticRelationship.SPARSE_PAIR_LIMIT;
-            GeneticRelationship.SPARSE_PAIR_LIMIT = 0; // force the bitset popcounts
-            Mat bits;
-            try {
-                bits = GeneticRelationship.compute(fs, variants, samples, b, true);
-            } finally {
-                GeneticRelationship.SPARSE_PAIR_LIMIT = limit;
-            }
+            Mat sparse = GeneticRelationship.compute(fs, variants, samples, b);
+            Mat bits = GeneticRelationship.compute(fs, variants, samples, b, 0); // the bitset popcounts from the first pair
             for (int i = 0; i < sparse.data.length; i++) assertEquals(bits.data[i], sparse.data[i], 1e-12 * Math.abs(bits.data[i]) + 1e-15);
-            // A_jk = mean over variants called in both of (x_j - 2p)(x_k - 2p) / (2p(1 - p)), p over everyone called
+            // A_jk = sum over variants called in both of (x_j - 2p)(x_k - 2p) / (2p(1 - p)), p over everyone called, divided
+            // by the variants called in both, monomorphic ones included (they add 0)
             int n = samples.length;
             double[] num = new double[n * n];
             int[] cnt = new int[n * n];
-            boolean[] anyMissing = {false};
+            int[] special = {0, 0};
             fs.stream(variants, samples, (pos, g) -> {
                 long sum = 0;
                 int c = 0;
                 for (byte v : g) if (v >= 0) { sum += v; c++; }
+                if (c == 0) return;
                 double p = sum / (2.0 * c);
-                if (c == 0 || p <= 0 || p >= 1) return;
+                boolean mono = p <= 0 || p >= 1;
                 double var = 2 * p * (1 - p);
                 for (int j = 0; j < n; j++) {
-                    if (g[j] < 0) { anyMissing[0] = true; continue; }
+                    if (g[j] < 0) { special[0]++; continue; }
                     for (int k = 0; k < n; k++) {
                         if (g[k] < 0) continue;
-                        num[j * n + k] += (g[j] - 2 * p) * (g[k] - 2 * p) / var;
+                        if (!mono) num[j * n + k] += (g[j] - 2 * p) * (g[k] - 2 * p) / var;
                         cnt[j * n + k]++;
                     }
                 }
+                if (mono) special[1]++;
             });
-            assertTrue(anyMissing[0], "the fixture has missing calls, so the pairwise denominators matter");
+            assertTrue(special[0] > 0 && special[1] > 0, "missing calls and monomorphic variants: " + Arrays.toString(special));
             for (int j = 0; j < n; j++) for (int k = 0; k < n; k++) {
                 double want = num[j * n + k] / cnt[j * n + k];
                 assertEquals(want, sparse.get(j, k), 1e-10 * Math.max(1, Math.abs(want)), "GRM(" + j + "," + k + ")");
@@ -222,7 +218,13 @@ class PrsPlinkParityTest {
             }
         }
         double[] cc = CanonicalCorrelation.of(a, b);
-        for (double v : cc) assertTrue(v > 0.999, "canonical correlations " + Arrays.toString(cc));
+        for (double v : cc) assertTrue(v > 0.99999, "canonical correlations " + Arrays.toString(cc));
+        // eigenvalues as plink2 prints them (6 significant digits)
+        List<String> want = lines(fx.resolve("plink/qc.eigenval")), got = lines(qc.resolve("pcs.eigenval.txt"));
+        for (int c = 0; c < k; c++) {
+            double w = Double.parseDouble(want.get(c));
+            assertEquals(w, Double.parseDouble(got.get(c)), 5e-6 * w, "eigenvalue " + (c + 1));
+        }
         // the leading PCs individually, up to sign
         for (int c = 0; c < 3; c++) {
             double dot = 0;
