@@ -95,6 +95,11 @@ final class CellTypeDeCommand implements Runnable {
             description = "bmind, imputed: cell, cell_type[, donor] (donors give bMIND's prior).")
     Path scLabels;
 
+    @Option(names = "--imputed", paramLabel = "DIR",
+            description = "bmind, imputed: the folder of an earlier `impute` of this bulk (one <cell type>.tsv.gz each), instead of "
+                    + "imputing.")
+    Path imputed;
+
     @Option(names = "--imputation", defaultValue = "eb", paramLabel = "eb|gibbs",
             description = "bmind, imputed: EB or bMIND's sampler (default: ${DEFAULT-VALUE}).")
     String imputation;
@@ -133,7 +138,7 @@ final class CellTypeDeCommand implements Runnable {
             String prefix = region != null ? region : DifferentialExpression.setName(expr);
             return new CellTypeDeRequest(expr, Scale.named(exprScale.toLowerCase(Locale.ROOT)), proportions, pheno, sampleColumn, trait,
                     covariates, new LinkedHashSet<>(categorical), dropUnmatched, m, fit, v, sva, sel, scReference, scLabels,
-                    imputation.equals("gibbs"), seed, prefix, null, null);
+                    imputation.equals("gibbs"), seed, prefix, null, imputed);
         });
     }
 
