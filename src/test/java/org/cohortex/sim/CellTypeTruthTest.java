@@ -61,7 +61,7 @@ class CellTypeTruthTest {
     }
 
     /**
-     * MIND's get_prior formulas on a 200-donor panel: per donor and type the mean counts over its
+     * MIND's get_prior formulas on a 150-donor panel of 1,200 cells per donor: per donor and type the mean counts over its
      * cells, log2(CPM + 1); across donors the SDs and correlations approach Sigma_g where the
      * pseudo-bulk is deep enough for counting noise to be small.
      */
@@ -69,7 +69,7 @@ class CellTypeTruthTest {
     void referencePseudoBulkCovarianceApproachesSigma() {
         GeneModel gm = new GeneModel(300, 9);
         CellTypeCovariance cov = new CellTypeCovariance(gm, 9);
-        ReferencePanel p = ReferencePanel.simulate(9, "amygdala", gm, cov, 200, 300);
+        ReferencePanel p = ReferencePanel.simulate(9, "amygdala", gm, cov, 150, 1200);
         int donors = p.donorIds.length, k = p.types.length, cells = p.cells();
         double[] counts = p.counts();
         double[] sum = new double[gm.genes * donors * k]; // [gene][donor][type] summed counts
@@ -79,14 +79,15 @@ class CellTypeTruthTest {
             for (int c = 0; c < cells; c++) sum[(g * donors + p.donorOf[c]) * k + p.typeOf[c]] += counts[g * cells + c];
         }
         double[][] pb = pseudoBulk(sum, n, gm.genes, donors, k);
-        // (gene, type) pairs with at least 200 UMI per donor on average: counting noise well under Sigma_g
+        // (gene, type) pairs with at least 500 UMI per donor on average: counting noise well under Sigma_g (whose SDs are
+        // about 0.15 log2 units, so a shallower pseudo-bulk would measure mostly counting noise)
         boolean[] deep = new boolean[gm.genes * k];
         List<double[]> sds = new ArrayList<>();
         for (int g = 0; g < gm.genes; g++) {
             for (int t = 0; t < k; t++) {
                 double total = 0;
                 for (int j = 0; j < donors; j++) total += sum[(g * donors + j) * k + t] / donors;
-                deep[g * k + t] = total >= 200;
+                deep[g * k + t] = total >= 500;
                 double[] x = pb[g * k + t];
                 if (deep[g * k + t]) sds.add(new double[] {Math.sqrt(covariance(x, x)), cov.sd[g * K + p.types[t]]});
             }
