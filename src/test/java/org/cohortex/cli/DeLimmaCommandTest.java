@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * TMM factors, and the t and p of each workflow to 1e-6; and the settings that cannot go together
  * refused as usage errors before any input is read.
  */
-class DeCountsCommandTest {
+class DeLimmaCommandTest {
     @TempDir
     Path dir;
 
@@ -140,6 +140,54 @@ class DeCountsCommandTest {
         } else {
             for (double d : de.dfTotal()) assertEquals(scalars().get(dfTotal), d, 1e-9);
         }
+    }
+
+    /**
+     * eBayes on log-scale input (the imputed cell-type sets of a grid): genes with missing values have
+     * their own residual df, the constant gene stays NA and out of the prior, and an infinite df.prior
+     * (no variation between genes beyond sampling) is written as "Inf" (fixtures/lm/make_ebayes_fixture.R).
+     */
+    @ParameterizedTest(name = "trend {0}")
+    @CsvSource({"false, t, p, df_total", "true, t_trend, p_trend, df_total_trend"})
+    void moderatedOnLogScaleInputAsLimma(boolean trend, String tColumn, String pColumn, String dfColumn) throws IOException {
+        Path out = dir.resolve("log2-" + trend);
+        List<String> a = new ArrayList<>(List.of("de", "--expr", Fixtures.path("lm/expr.tsv").toString(), "--pheno",
+                Fixtures.path("lm/pheno.tsv").toString(), "--sample-column", "sample_id", "--trait", "status", "--covariates",
+                "age,sex,batch,rin", "--sv-file", Fixtures.path("lm/svs.tsv").toString(), "--moderated", "--out", out.toString()));
+        if (trend) a.add("--trend");
+        String[] r = run(a.toArray(String[]::new));
+        assertEquals("0", r[0], r[1]);
+        Map<String, Map<String, String>> want = new HashMap<>();
+        for (Map<String, String> m : Fixtures.table(Fixtures.path("lm/expected_ebayes.tsv"))) want.put(m.get("gene"), m);
+        DeTable de = DeTable.read(out.resolve("de.tsv"));
+        double[] t = de.column("t"), p = de.column("p"), df = de.dfTotal();
+        int compared = 0;
+        for (int g = 0; g < de.size(); g++) {
+            Map<String, String> w = want.get(de.genes()[g]);
+            if (w == null) {
+                assertEquals("G011", de.genes()[g]);
+                assertTrue(Double.isNaN(t[g]) && Double.isNaN(df[g]), "the constant gene is not tested");
+                continue;
+            }
+            assertTrue(Fixtures.close(t[g], Fixtures.num(w.get(tColumn)), 1e-8, 0), de.genes()[g] + " t " + t[g] + " vs " + w.get(tColumn));
+            assertTrue(Fixtures.close(p[g], Fixtures.num(w.get(pColumn)), 1e-8, 0), de.genes()[g] + " p " + p[g] + " vs " + w.get(pColumn));
+            assertEquals(Fixtures.num(w.get(dfColumn)), df[g], 1e-9, de.genes()[g]);
+            compared++;
+        }
+        assertEquals(39, compared);
+        Map<String, String> scalars = new HashMap<>();
+        for (Map<String, String> m : Fixtures.table(Fixtures.path("lm/expected_ebayes_scalars.tsv"))) {
+            scalars.put(m.get("name"), m.get("value"));
+        }
+        JsonNode model = Json.mapper().readTree(out.resolve("model.json").toFile());
+        if (trend) {
+            assertTrue(Fixtures.close(model.path("df_prior").asDouble(), Fixtures.num(scalars.get("df_prior_trend")), 1e-8, 0));
+            assertTrue(model.path("s2_prior").has("median"), "with trend, s2_prior is a summary of the per-gene prior");
+        } else {
+            assertEquals("Inf", model.path("df_prior").asText());
+            assertTrue(Fixtures.close(model.path("s2_prior").asDouble(), Fixtures.num(scalars.get("s2_prior")), 1e-10, 0));
+        }
+        assertFalse(Files.exists(out.resolve("normalization.tsv")), "no counts tables for log-scale input");
     }
 
     /** SVA inside `de` runs on the filtered, TMM-normalised log2-CPM: the genes it weighs are the kept genes. */
