@@ -99,6 +99,14 @@ public record DeRequest(Path expr, Path pheno, Path out, String trait, String sa
         /** limma's eBayes moderated t; {@code withTrend}: the prior variance a trend in the mean expression (limma-trend). */
         public Builder moderated(boolean m, boolean withTrend) { moderated = m; trend = withTrend; return this; }
 
+        /** All edgeR/limma settings at once (as a study configuration gives them). */
+        public Builder limma(LimmaVoom.Settings s) {
+            filterByExpr = s.filter();
+            normalize = s.normalize();
+            weights = s.weights();
+            return moderated(s.moderated(), s.trend());
+        }
+
         public DeRequest build() {
             if (inputScale == Scale.LINEAR) throw new IllegalArgumentException("DE fits log-scale values: give LOG2 or COUNTS");
             checkLimma();
