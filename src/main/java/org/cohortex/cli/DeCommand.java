@@ -6,6 +6,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 import org.cohortex.Log;
+import org.cohortex.counts.LimmaVoom.Normalization;
+import org.cohortex.counts.LimmaVoom.Weights;
 import org.cohortex.de.DeRequest;
 import org.cohortex.sva.CovariateSelection;
 import org.cohortex.sva.SvaAnalysis;
@@ -20,8 +22,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "de", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Differential expression: per gene, expr ~ trait + covariates + SVs by OLS on complete cases.",
-                "Writes DIR/de.tsv (gene beta se t p p_bonferroni q_bh mean_expr), DIR/model.json, DIR/svs.tsv",
-                "and, when some genes cannot be tested, DIR/gene_notes.tsv with the reason per gene."})
+                "Writes DIR/de.tsv (gene beta se t p p_bonferroni q_bh mean_expr [df_total]), DIR/model.json, DIR/svs.tsv",
+                "and, when some genes cannot be tested, DIR/gene_notes.tsv with the reason per gene. Counts: optionally",
+                "edgeR/limma's filterByExpr -> TMM -> log2-CPM (SVA sees this matrix) -> voom weights -> eBayes."})
 final class DeCommand implements Runnable {
     @Mixin
     AnalysisInputs in;
@@ -76,8 +79,30 @@ final class DeCommand implements Runnable {
 
     @Option(names = "--permutations", defaultValue = "0", paramLabel = "B",
             description = {"Freedman-Lane permutations of the trait: adds p_perm (empirical) and p_maxt (Westfall-Young",
-                    "step-down max-T) to de.tsv (default: ${DEFAULT-VALUE} = none)."})
+                    "step-down max-T) to de.tsv (default: ${DEFAULT-VALUE} = none). They permute the ordinary t, so not with",
+                    "--moderated or --weights voom."})
     int permutations;
+
+    @Option(names = "--filter-by-expr",
+            description = {"Counts (--transform log2cpm): edgeR's filterByExpr on the design of trait + covariates (+ --sv-file SVs);",
+                "genes filtered out are not tested (DIR/filter_by_expr.tsv lists every gene); library sizes recomputed."})
+    boolean filterByExpr;
+
+    @Option(names = "--normalize", defaultValue = "none", paramLabel = "tmm|none",
+            description = "Counts: TMM normalisation factors for the log2-CPM (DIR/normalization.tsv) (default: ${DEFAULT-VALUE}).")
+    String normalize;
+
+    @Option(names = "--weights", defaultValue = "none", paramLabel = "voom|none",
+            description = "Counts: voom precision weights and weighted least squares per gene (default: ${DEFAULT-VALUE}).")
+    String weights;
+
+    @Option(names = "--moderated",
+            description = {"limma's empirical-Bayes moderated t (eBayes): se t p and the adjusted p of de.tsv are the moderated ones,",
+                "with a df_total column; model.json has df_prior and s2_prior."})
+    boolean moderated;
+
+    @Option(names = "--trend", description = "With --moderated: the prior variance a trend in the mean expression (limma-trend).")
+    boolean trend;
 
     @Option(names = "--set", paramLabel = "NAME",
             description = "Label of this set, region or region.celltype (default: from the expression file name).")
@@ -101,7 +126,9 @@ final class DeCommand implements Runnable {
                             minComplete));
             return DeRequest.builder(in.expr, in.pheno, in.trait, out).sampleColumn(in.sampleColumn).covariates(in.covariates)
                     .categorical(new LinkedHashSet<>(in.categorical)).inputScale(in.scale()).dropSamplesWithoutPhenotype(in.dropUnmatched)
-                    .set(set).svFile(svFile).sva(sva).selection(sel).permutations(permutations, seed).build();
+                    .set(set).svFile(svFile).sva(sva).selection(sel).permutations(permutations, seed).filterByExpr(filterByExpr)
+                    .normalize(Parse.enumValue(Normalization.class, "--normalize", normalize))
+                    .weights(Parse.enumValue(Weights.class, "--weights", weights)).moderated(moderated, trend).build();
         });
     }
 

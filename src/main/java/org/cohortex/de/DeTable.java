@@ -18,10 +18,13 @@ import org.cohortex.io.AtomicFile;
 /**
  * de.tsv, the per-gene table of one DE analysis: written from a {@link DifferentialExpression.Result}
  * and read back by column name (NA = NaN), so that readers do not depend on column positions.
- * Columns: {@link #COLUMNS}, then {@code p_perm p_maxt} with permutations.
+ * Columns: {@link #COLUMNS}, then {@link #DF_TOTAL} with eBayes moderation (se t p and the adjusted p
+ * are then the moderated ones), then {@code p_perm p_maxt} with permutations.
  */
 public final class DeTable {
     public static final String[] COLUMNS = {"gene", "beta", "se", "t", "p", "p_bonferroni", "q_bh", "mean_expr"};
+    /** The moderated t's degrees of freedom, df.residual + df.prior capped at the pooled residual df (limma's df.total). */
+    public static final String DF_TOTAL = "df_total";
 
     private final Path file;
     private final String[] genes;
@@ -38,6 +41,9 @@ public final class DeTable {
     public int size() { return genes.length; }
 
     public boolean has(String column) { return columns.containsKey(column); }
+
+    /** The moderated t's df.total per gene, or null when the analysis was not moderated (no such column). */
+    public double[] dfTotal() { return columns.get(DF_TOTAL); }
 
     /** The values of a numeric column, NaN where the table says NA. */
     public double[] column(String name) {
@@ -69,12 +75,14 @@ public final class DeTable {
     public static void write(Path file, DifferentialExpression.Result res) {
         AtomicFile.write(file, w -> {
             StringBuilder sb = new StringBuilder(1 << 16);
-            boolean perm = res.pPerm != null;
-            sb.append(String.join("\t", COLUMNS)).append(perm ? "\tp_perm\tp_maxt" : "").append('\n');
+            boolean perm = res.pPerm != null, moderated = res.dfTotal != null;
+            sb.append(String.join("\t", COLUMNS)).append(moderated ? "\t" + DF_TOTAL : "").append(perm ? "\tp_perm\tp_maxt" : "")
+                    .append('\n');
             for (int g = 0; g < res.genes.length; g++) {
                 sb.append(res.genes[g]);
                 double[] row = {res.beta[g], res.se[g], res.t[g], res.p[g], res.pBonferroni[g], res.qBh[g], res.meanExpr[g]};
                 for (double v : row) append(sb, v);
+                if (moderated) append(sb, res.dfTotal[g]);
                 if (perm) {
                     append(sb, res.pPerm[g]);
                     append(sb, res.pMaxT[g]);

@@ -15,6 +15,10 @@ import java.util.stream.IntStream;
 import org.cohortex.Log;
 import org.cohortex.UserException;
 import org.cohortex.Version;
+import org.cohortex.counts.LimmaVoom;
+import org.cohortex.counts.LimmaVoom.Normalization;
+import org.cohortex.counts.LimmaVoom.Weights;
+import org.cohortex.counts.Voom;
 import org.cohortex.io.AnalysisData;
 import org.cohortex.io.AtomicFile;
 import org.cohortex.io.ExpressionMatrix;
@@ -26,9 +30,12 @@ import org.cohortex.io.PhenotypeTable;
 import org.cohortex.io.Scale;
 import org.cohortex.linalg.Mat;
 import org.cohortex.linalg.OlsFit;
+import org.cohortex.linalg.WeightedLeastSquares;
 import org.cohortex.stats.DesignBuilder;
 import org.cohortex.stats.DesignMatrix;
+import org.cohortex.stats.EmpiricalBayes;
 import org.cohortex.stats.MultipleTesting;
+import org.cohortex.stats.RSummary;
 import org.cohortex.stats.StudentT;
 import org.cohortex.sva.CovariateSelection;
 import org.cohortex.sva.SvaAnalysis;
@@ -36,9 +43,13 @@ import org.cohortex.sva.SvaAnalysis;
 /**
  * The DE engine, used by `de` and by every analysis of the study grid: per gene, expr ~ trait +
  * covariates + SVs by OLS on complete cases; beta/se/t/p of the trait term, Bonferroni and BH within
- * the set. Steps: prepare the data ({@link AnalysisData}), surrogate variables (estimated or given),
- * covariate selection, design, one batched OLS, statistics, optional Freedman-Lane permutations,
- * outputs (de.tsv, model.json, svs.tsv, gene_notes.tsv, and the SVA and selection tables).
+ * the set. Steps: prepare the data ({@link AnalysisData}; counts through filterByExpr, TMM and
+ * log2-CPM, {@link FilteredLogCpm}), surrogate variables (estimated or given), covariate selection,
+ * design, one batched OLS (or voom weights and a batched weighted least squares), statistics
+ * (optionally limma's eBayes moderated t), optional Freedman-Lane permutations, outputs (de.tsv,
+ * model.json, svs.tsv, gene_notes.tsv, the counts tables, and the SVA and selection tables). Genes
+ * that filterByExpr removes are not tested and not in de.tsv (as in limma's topTable); they are in
+ * filter_by_expr.tsv.
  */
 public final class DifferentialExpression {
     private DifferentialExpression() {}
@@ -52,6 +63,11 @@ public final class DifferentialExpression {
         /** Freedman-Lane empirical and max-T adjusted p-values; null without permutations. */
         public double[] pPerm, pMaxT;
         public FreedmanLane.Result permutation;
+        /** With eBayes moderation: df.total per gene (NaN where not tested), df.prior, s2.prior per gene; else null / NaN. */
+        public double[] dfTotal, s2Prior;
+        public double dfPrior = Double.NaN;
+        /** The counts steps (filterByExpr, TMM, log2-CPM) for counts input; null for log-scale input. */
+        public FilteredLogCpm counts;
 
         Result(String[] genes, int g, DesignMatrix design) {
             this.genes = genes;
@@ -77,15 +93,23 @@ public final class DifferentialExpression {
         return run(r, expr, backend, log);
     }
 
-    /** The analysis of {@code raw}, the matrix read from {@code r.expr()} (a grid reuses it for several traits). */
+    /**
+     * The analysis of {@code raw}, the matrix read from {@code r.expr()} (a grid reuses it for several
+     * traits). Counts go through {@link FilteredLogCpm} first, so SVA, covariate selection and the
+     * model all see the filtered, normalised log2-CPM.
+     */
     public static Result run(DeRequest r, ExpressionMatrix raw, DeKernels backend, Log.Sink log) {
         long t0 = System.nanoTime();
-        AnalysisData data = AnalysisData.prepare(raw, r.expr(), r.inputScale(), r.pheno(), r.sampleColumn(), r.categorical(),
-                r.dropSamplesWithoutPhenotype(), log);
-        ExpressionMatrix expr = data.expr();
+        boolean counts = r.inputScale() == Scale.COUNTS;
+        AnalysisData data = counts ? AnalysisData.matched(raw, r.expr(), r.pheno(), r.sampleColumn(), r.categorical(),
+                r.dropSamplesWithoutPhenotype(), log) : AnalysisData.prepare(raw, r.expr(), r.inputScale(), r.pheno(), r.sampleColumn(),
+                r.categorical(), r.dropSamplesWithoutPhenotype(), log);
+        PhenotypeTable givenSvs = r.svFile() == null ? null : PhenotypeReader.read(r.svFile(), null, Set.of());
+        FilteredLogCpm cpm = counts ? FilteredLogCpm.of(data, r, givenSvs, log) : null;
+        ExpressionMatrix expr = cpm != null ? cpm.logCpm() : data.expr();
         SvaAnalysis.Result sva = r.sva().estimates() ? SvaAnalysis.run(backend, expr, data.pheno(), r.trait(), r.covariates(), r.sva(),
                 log) : null;
-        PhenotypeTable svs = sva != null ? sva.asTable() : r.svFile() == null ? null : PhenotypeReader.read(r.svFile(), null, Set.of());
+        PhenotypeTable svs = sva != null ? sva.asTable() : givenSvs;
         List<String> covariates = new ArrayList<>(r.covariates());
         CovariateSelection.Selection selection = null;
         if (r.selection() != null) {
@@ -102,9 +126,9 @@ public final class DifferentialExpression {
                 design.columns.size())),
                 design.n(), design.p(), design.residualDf(), backend.name());
         long tFit = System.nanoTime();
-        OlsFit fit = backend.olsSharedDesign(design.x, y.values);
+        Result res = fit(r, design, y, cpm, backend, log);
+        res.counts = cpm;
         double fitSeconds = (System.nanoTime() - tFit) / 1e9;
-        Result res = statistics(y, design, fit);
         if (r.permutations() > 0) permute(res, design, y, r, backend, log);
         log.info("fitted %d genes in %.3f s; %d tested, %d not testable (gene_notes.tsv), %d with p_bonferroni < 0.05",
                 y.geneCount(), fitSeconds, res.tested(), y.geneCount() - res.tested(), countBelow(res.pBonferroni, 0.05));
@@ -113,6 +137,67 @@ public final class DifferentialExpression {
         writeSelection(r.out(), selection);
         log.info("wrote %s (%.2f s in all)", r.out(), (System.nanoTime() - t0) / 1e9);
         return res;
+    }
+
+    /**
+     * The trait's statistics from the model fit: OLS with one QR for all genes, or, with voom weights,
+     * limma's voom (the trend from an OLS fit of the same design) and a batched weighted least squares;
+     * then, when asked, eBayes moderation.
+     */
+    static Result fit(DeRequest r, DesignMatrix design, ExpressionMatrix y, FilteredLogCpm cpm, DeKernels backend, Log.Sink log) {
+        TraitFit tf;
+        if (r.limma().weights() == Weights.VOOM) {
+            if (design.residualDf() < 1) {
+                throw new UserException(design.n() + " complete samples for " + design.p() + " model columns: no residual degrees of"
+                        + " freedom for voom's mean-variance trend");
+            }
+            ExpressionMatrix c = cpm.counts().selectSamples(design.used);
+            Voom.Result v = Voom.compute(backend, c.values.data, c.geneCount(), c.sampleCount(), design.x,
+                    cpm.effectiveLibSizes(design.used));
+            tf = TraitFit.of(WeightedLeastSquares.fit(backend, design.x, y.values, v.weights(), new int[] {design.traitColumn}),
+                    design.traitColumn);
+            log.info("voom: precision weights from the lowess trend of %d genes; weighted least squares per gene", y.geneCount());
+        } else {
+            tf = TraitFit.of(backend.olsSharedDesign(design.x, y.values), design.traitColumn);
+        }
+        Result res = statistics(y, design, tf);
+        if (r.limma().moderated()) moderate(res, tf, r.limma().trend(), log);
+        adjust(res);
+        return res;
+    }
+
+    /**
+     * limma's eBayes over the tested genes (limma 3.54, robust = FALSE): the residual variances are
+     * squeezed towards the prior (a constant, or with trend a spline in the mean expression) and the
+     * trait's se, t and p replaced by the moderated ones on df.total degrees of freedom.
+     */
+    static void moderate(Result res, TraitFit tf, boolean trend, Log.Sink log) {
+        int genes = res.genes.length;
+        int[] idx = IntStream.range(0, genes).filter(g -> res.note[g] == null).toArray();
+        res.dfTotal = new double[genes];
+        res.s2Prior = new double[genes];
+        Arrays.fill(res.dfTotal, Double.NaN);
+        Arrays.fill(res.s2Prior, Double.NaN);
+        if (idx.length == 0) return;
+        double[] sigma = new double[idx.length], df = new double[idx.length], amean = trend ? new double[idx.length] : null;
+        for (int k = 0; k < idx.length; k++) {
+            sigma[k] = tf.sigma()[idx[k]];
+            df[k] = tf.df()[idx[k]];
+            if (trend) amean[k] = res.meanExpr[idx[k]];
+        }
+        EmpiricalBayes.Moderation m = EmpiricalBayes.moderate(sigma, df, amean);
+        for (int k = 0; k < idx.length; k++) {
+            int g = idx[k];
+            double unscaled = tf.se()[g] / tf.sigma()[g];
+            res.se[g] = unscaled * Math.sqrt(m.s2Post()[k]);
+            res.t[g] = res.beta[g] / res.se[g];
+            res.p[g] = StudentT.twoSidedP(res.t[g], m.dfTotal()[k]);
+            res.dfTotal[g] = m.dfTotal()[k];
+            res.s2Prior[g] = m.s2Prior()[k];
+        }
+        res.dfPrior = m.dfPrior();
+        log.info("eBayes%s: df.prior %s, s2.prior %s over %d genes", trend ? " (trend)" : "", MatrixWriter.format(m.dfPrior()),
+                trend ? "a trend in the mean expression" : MatrixWriter.format(m.s2Prior()[0]), idx.length);
     }
 
     /** Freedman-Lane over the genes with a t and no missing value (the others keep NA, with a log line). */
@@ -175,7 +260,7 @@ public final class DifferentialExpression {
     }
 
     /** A file an earlier run wrote and this one does not: removed so the folder describes this run only. */
-    private static void deleteStale(Path f) {
+    static void deleteStale(Path f) {
         try {
             Files.deleteIfExists(f);
         } catch (IOException e) {
@@ -183,9 +268,33 @@ public final class DifferentialExpression {
         }
     }
 
-    /** Trait statistics per gene from the fit, with the reason for every gene left NA. */
-    static Result statistics(ExpressionMatrix y, DesignMatrix design, OlsFit fit) {
-        int genes = y.geneCount(), n = y.sampleCount(), j = design.traitColumn, p = design.p();
+    /**
+     * The trait column of a fit, per gene: estimate, standard error, residual sd and residual df (NaN
+     * where the gene could not be fitted).
+     */
+    record TraitFit(double[] beta, double[] se, double[] sigma, double[] df) {
+        static TraitFit of(OlsFit fit, int j) {
+            int genes = fit.genes;
+            TraitFit t = new TraitFit(new double[genes], new double[genes], new double[genes], new double[genes]);
+            for (int g = 0; g < genes; g++) {
+                t.beta[g] = fit.beta(g, j);
+                t.se[g] = fit.se(g, j);
+                t.df[g] = fit.df[g];
+                t.sigma[g] = Math.sqrt(fit.rss[g] / fit.df[g]);
+            }
+            return t;
+        }
+
+        static TraitFit of(WeightedLeastSquares.Fit fit, int j) {
+            double[] beta = fit.column(fit.coefficients, j), su = fit.column(fit.stdevUnscaled, j), se = new double[fit.genes];
+            for (int g = 0; g < fit.genes; g++) se[g] = su[g] * fit.sigma[g];
+            return new TraitFit(beta, se, fit.sigma.clone(), fit.dfResidual.clone());
+        }
+    }
+
+    /** Trait statistics per gene from the fit, with the reason for every gene left NA; adjusted p-values by {@link #adjust}. */
+    static Result statistics(ExpressionMatrix y, DesignMatrix design, TraitFit fit) {
+        int genes = y.geneCount(), n = y.sampleCount(), p = design.p();
         Result res = new Result(y.genes, genes, design);
         double[] v = y.values.data;
         for (int g = 0; g < genes; g++) {
@@ -203,22 +312,27 @@ public final class DifferentialExpression {
             String note = null;
             if (obs - p < 1) note = "only " + obs + " observed samples for " + p + " model columns (no residual df)";
             else if (min == max) note = "constant expression (" + MatrixWriter.format(min) + ") in the " + obs + " samples used";
-            else if (Double.isNaN(fit.beta(g, j))) note = "design restricted to the " + obs + " observed samples is rank deficient";
-            else if (!(fit.se(g, j) > 0) || !(fit.rss[g] > 0)) note = "perfect fit: residual variance is zero";
+            else if (Double.isNaN(fit.beta()[g])) note = "design restricted to the " + obs + " observed samples is rank deficient";
+            else if (!(fit.se()[g] > 0) || !(fit.sigma()[g] > 0)) note = "perfect fit: residual variance is zero";
             if (note != null) {
                 res.beta[g] = res.se[g] = res.t[g] = res.p[g] = Double.NaN;
                 res.note[g] = note;
                 continue;
             }
-            res.beta[g] = fit.beta(g, j);
-            res.se[g] = fit.se(g, j);
+            res.beta[g] = fit.beta()[g];
+            res.se[g] = fit.se()[g];
             res.t[g] = res.beta[g] / res.se[g];
-            res.p[g] = StudentT.twoSidedP(res.t[g], fit.df[g]);
+            res.p[g] = StudentT.twoSidedP(res.t[g], fit.df()[g]);
         }
+        return res;
+    }
+
+    /** Bonferroni and Benjamini-Hochberg within the set over the genes with a p. */
+    static void adjust(Result res) {
+        int genes = res.genes.length;
         double[] bonf = MultipleTesting.bonferroni(res.p), bh = MultipleTesting.benjaminiHochberg(res.p);
         System.arraycopy(bonf, 0, res.pBonferroni, 0, genes);
         System.arraycopy(bh, 0, res.qBh, 0, genes);
-        return res;
     }
 
     private static int countBelow(double[] x, double thr) {
@@ -247,6 +361,8 @@ public final class DifferentialExpression {
             sb.append('\n');
         }
         AtomicFile.writeString(dir.resolve("svs.tsv"), sb.toString());
+        if (res.counts != null) res.counts.write(dir);
+        else FilteredLogCpm.removeStale(dir);
         Json.write(dir.resolve("model.json"), model(r, res, design, y, svNames.size(), data, backend));
     }
 
@@ -275,13 +391,16 @@ public final class DifferentialExpression {
         model.put("n_samples", design.n());
         model.put("df", design.residualDf());
         model.put("samples_used", Arrays.asList(y.samples));
-        model.put("samples_dropped_incomplete", design.dropped);
+        Map<String, String> dropped = new LinkedHashMap<>(res.counts == null ? Map.of() : res.counts.design().dropped);
+        dropped.putAll(design.dropped);
+        model.put("samples_dropped_incomplete", dropped);
         model.put("samples_without_phenotype", data.match().withoutPhenotype);
         model.put("phenotype_rows_without_expression", data.match().phenotypeOnly);
         model.put("genes", res.genes.length);
         model.put("genes_tested", res.tested());
         model.put("genes_not_tested", res.genes.length - res.tested());
         model.put("genes_bonferroni_0_05", countBelow(res.pBonferroni, 0.05));
+        limmaSettings(model, r, res);
         model.put("permutations", res.permutation == null ? "off"
                 : Map.of("method", "Freedman-Lane (residuals of the model without the trait), t statistic",
                         "permutations", res.permutation.permutations(), "seed", r.seed(),
@@ -290,6 +409,48 @@ public final class DifferentialExpression {
                         "genes_maxt_0_05", countBelow(res.pMaxT, 0.05)));
         model.put("backend", backend.describe());
         return model;
+    }
+
+    /**
+     * The edgeR/limma settings used and what they found: the counts steps (genes kept, the filter's
+     * design, the tables), and with moderation df_prior and s2_prior (a number; with trend a summary of
+     * the per-gene prior). An infinite df_prior (no variation between genes beyond sampling) is "Inf".
+     */
+    private static void limmaSettings(Map<String, Object> model, DeRequest r, Result res) {
+        LimmaVoom.Settings s = r.limma();
+        model.put("filter_by_expr", s.filter());
+        model.put("normalize", s.normalize().name().toLowerCase(Locale.ROOT));
+        model.put("weights", s.weights().name().toLowerCase(Locale.ROOT));
+        model.put("moderated", s.moderated());
+        model.put("trend", s.trend());
+        if (res.counts != null) {
+            FilteredLogCpm c = res.counts;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("genes_input", c.inputGenes().length);
+            m.put("genes_kept", c.genesKept());
+            m.put("genes_filtered_out", c.inputGenes().length - c.genesKept());
+            m.put("filter_design", "~ " + String.join(" + ", c.design().columns.subList(1, c.design().columns.size())));
+            m.put("samples_normalised", c.libSize().length);
+            m.put("order", "filterByExpr (design without estimated SVs) -> library sizes of kept genes -> "
+                    + (s.normalize() == Normalization.TMM ? "TMM" : "no normalisation") + " -> log2-CPM -> SVA -> "
+                    + (s.weights() == Weights.VOOM ? "voom weights + weighted least squares" : "least squares"));
+            m.put("tables", s.filter() ? List.of("filter_by_expr.tsv", "normalization.tsv") : List.of("normalization.tsv"));
+            model.put("counts", m);
+        }
+        if (s.moderated()) {
+            model.put("df_prior", Double.isInfinite(res.dfPrior) ? "Inf" : res.dfPrior);
+            double[] prior = Arrays.stream(res.s2Prior).filter(Double::isFinite).toArray();
+            if (!s.trend() || prior.length == 0) {
+                model.put("s2_prior", prior.length == 0 ? null : prior[0]);
+            } else {
+                Map<String, Object> summary = new LinkedHashMap<>();
+                summary.put("trend", "natural spline in mean_expr (limma-trend)");
+                summary.put("min", Arrays.stream(prior).min().getAsDouble());
+                summary.put("median", RSummary.median(prior));
+                summary.put("max", Arrays.stream(prior).max().getAsDouble());
+                model.put("s2_prior", summary);
+            }
+        }
     }
 
     /** "BLA" from expr/BLA.counts.tsv.gz; "BLA.microglia" from BLA.microglia.tsv. */

@@ -19,9 +19,18 @@ public record AnalysisData(ExpressionMatrix expr, PhenotypeTable pheno, SampleMa
      */
     public static AnalysisData prepare(ExpressionMatrix raw, Path exprPath, Scale scale, Path phenoPath, String sampleColumn,
                                        Set<String> categorical, boolean dropSamplesWithoutPhenotype, Log.Sink log) {
+        AnalysisData d = matched(raw, exprPath, phenoPath, sampleColumn, categorical, dropSamplesWithoutPhenotype, log);
+        return scale == Scale.COUNTS ? new AnalysisData(Scale.voomLog2Cpm(d.expr, exprPath.toString()), d.pheno, d.match) : d;
+    }
+
+    /**
+     * Reads the phenotypes and matches the samples, leaving the values as read: the DE engine
+     * normalises raw counts itself (filterByExpr and TMM need the counts and the design).
+     */
+    public static AnalysisData matched(ExpressionMatrix raw, Path exprPath, Path phenoPath, String sampleColumn, Set<String> categorical,
+                                       boolean dropSamplesWithoutPhenotype, Log.Sink log) {
         PhenotypeTable pheno = PhenotypeReader.read(phenoPath, sampleColumn, categorical);
         SampleMatch match = SampleMatch.of(exprPath.toString(), raw.samples, pheno, dropSamplesWithoutPhenotype, log);
-        ExpressionMatrix e = scale == Scale.COUNTS ? Scale.voomLog2Cpm(raw, exprPath.toString()) : raw;
-        return new AnalysisData(e.selectSamples(match.matched), pheno, match);
+        return new AnalysisData(raw.selectSamples(match.matched), pheno, match);
     }
 }

@@ -62,13 +62,21 @@ public enum Scale {
     public static ExpressionMatrix voomLog2Cpm(ExpressionMatrix m, String source) {
         int g = m.geneCount(), n = m.sampleCount();
         double[] v = m.values.data;
-        double[] lib = librarySizes(m, source, "log2-CPM needs non-negative counts (for log-scale input: "
-                + UserException.setting("transform") + " none)");
+        double[] lib = countLibrarySizes(m, source);
         double[] o = new double[g * n];
         for (int r = 0; r < g; r++) {
             for (int j = 0; j < n; j++) o[r * n + j] = Math.log((v[r * n + j] + 0.5) / (lib[j] + 1.0) * 1e6) / LN2;
         }
         return with(m, o);
+    }
+
+    /**
+     * Library sizes (column sums) of a matrix that must hold raw counts: a missing or negative value is
+     * a located error that points log-scale input to {@code transform none}.
+     */
+    public static double[] countLibrarySizes(ExpressionMatrix m, String source) {
+        return librarySizes(m, source, "log2-CPM needs non-negative counts (for log-scale input: " + UserException.setting("transform")
+                + " none)");
     }
 
     /** Column sums, after checking every value is a non-negative number (else a located error). */

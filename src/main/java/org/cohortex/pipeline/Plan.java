@@ -179,7 +179,8 @@ public final class Plan {
         List<String> exclude = config.exclude != null ? config.exclude : config.traits;
         List<String> settings = List.of("de", trait, scale == Scale.COUNTS ? "log2cpm" : "none", config.numSv,
                 Boolean.toString(config.selectCovariates), String.join(",", exclude), String.join(",", config.covariates),
-                Integer.toString(config.permutations), Integer.toString(config.dePermutations), Long.toString(config.seed));
+                Integer.toString(config.permutations), Integer.toString(config.dePermutations), Long.toString(config.seed),
+                config.limma(scale == Scale.COUNTS).toString());
         List<String> upstream = new ArrayList<>(imputation);
         if (config.prs != null) upstream.add(0, "prs");
         List<Path> inputs = List.of(matrix, phenotypes);

@@ -19,6 +19,9 @@ import java.util.TreeSet;
 
 import org.cohortex.UserException;
 import org.cohortex.backend.Backends;
+import org.cohortex.counts.LimmaVoom;
+import org.cohortex.counts.LimmaVoom.Normalization;
+import org.cohortex.counts.LimmaVoom.Weights;
 import org.cohortex.deconv.SignatureBuilder;
 import org.cohortex.io.SafeNames;
 import org.cohortex.io.TextFiles;
@@ -70,6 +73,9 @@ public final class StudyConfig {
     public final int permutations;
     /** Freedman-Lane permutations per DE analysis (0 = none). */
     public final int dePermutations;
+    /** edgeR/limma steps: filterByExpr, TMM ("tmm"/"none"), voom weights ("voom"/"none") on the bulk counts; eBayes on every set. */
+    public final boolean filterByExpr, moderated, trend;
+    public final String normalize, weights;
     public final long seed;
     public final String backend;
     public final Map<String, Object> raw;
@@ -100,7 +106,8 @@ public final class StudyConfig {
         for (String l : strings(em, "lists", "enrichment.lists", false)) lists.add(existing(dir.resolve(l), "enrichment.lists"));
         Map<String, Object> a = map(m, "analysis", "analysis", false);
         check(a, "analysis.", Set.of("cell_types", "num_sv", "select_covariates", "exclude", "covariates", "deconvolution", "imputation",
-                "min_markers", "max_markers", "alpha", "permutations", "de_permutations", "seed", "backend", "cell_type_test"));
+                "min_markers", "max_markers", "alpha", "permutations", "de_permutations", "seed", "backend", "cell_type_test", "normalize",
+                "filter_by_expr", "weights", "moderated", "trend"));
         cellTypes = a.containsKey("cell_types") ? names(a, "cell_types", "analysis.cell_types", false) : null;
         numSv = numSv(a);
         selectCovariates = !a.containsKey("select_covariates") || bool(a, "select_covariates", "analysis.select_covariates");
@@ -121,12 +128,39 @@ public final class StudyConfig {
         permutations = (int) integer(a, "permutations", "analysis.permutations", 20, 1);
         dePermutations = (int) integer(a, "de_permutations", "analysis.de_permutations", 0, 0);
         seed = integer(a, "seed", "analysis.seed", 1, Long.MIN_VALUE);
+        // counts are filtered and TMM-normalised by default (SPEC 4.1); the fit stays the paper's OLS unless asked
+        filterByExpr = !a.containsKey("filter_by_expr") || bool(a, "filter_by_expr", "analysis.filter_by_expr");
+        normalize = a.containsKey("normalize") ? oneOf(a, "normalize", "analysis.normalize", "tmm", "none") : "tmm";
+        weights = a.containsKey("weights") ? oneOf(a, "weights", "analysis.weights", "none", "voom") : "none";
+        moderated = a.containsKey("moderated") && bool(a, "moderated", "analysis.moderated");
+        trend = a.containsKey("trend") && bool(a, "trend", "analysis.trend");
+        checkLimma();
         backend = a.containsKey("backend") ? oneOf(a, "backend", "analysis.backend", Backends.NAMES) : "auto";
         checkAgainstInputs();
         if (!problems.isEmpty()) {
             throw new UserException(file + ": " + (problems.size() == 1 ? problems.get(0)
                     : problems.size() + " problems:\n  " + String.join("\n  ", problems)));
         }
+    }
+
+    /** The combinations of the edgeR/limma keys that `de` refuses, found before anything runs (as DeRequest's builder checks them). */
+    private void checkLimma() {
+        if (trend && !moderated) problem("analysis.trend", "needs analysis.moderated: true (limma-trend is a way of moderating the t)");
+        if (dePermutations > 0 && (moderated || weights.equals("voom"))) {
+            String other = moderated ? "analysis.moderated: true" : "analysis.weights: voom";
+            problem("analysis.de_permutations", "cannot be combined with " + other + ": the Freedman-Lane permutations test the"
+                    + " ordinary t of one unweighted design (set de_permutations: 0, or drop"
+                    + " moderation and voom weights)");
+        }
+    }
+
+    /**
+     * The edgeR/limma settings of one analysed set: the counts steps apply to the bulk counts only (an
+     * imputed cell-type set is log2 expression: no filter, TMM or voom there); moderation to every set.
+     */
+    public LimmaVoom.Settings limma(boolean counts) {
+        return new LimmaVoom.Settings(counts && filterByExpr, counts && normalize.equals("tmm") ? Normalization.TMM : Normalization.NONE,
+                counts && weights.equals("voom") ? Weights.VOOM : Weights.NONE, moderated, trend && moderated);
     }
 
     /** Reads and checks a configuration; every problem is in one message. */
@@ -176,7 +210,8 @@ public final class StudyConfig {
             case "method":
                 return "analysis.deconvolution";
             case "covariates": case "num_sv": case "min_markers": case "max_markers": case "alpha": case "seed": case "cell_types":
-            case "exclude": case "select_covariates": case "imputation": case "cell_type_test":
+            case "exclude": case "select_covariates": case "imputation": case "cell_type_test": case "normalize": case "filter_by_expr":
+            case "weights": case "moderated": case "trend":
                 return "analysis." + setting;
             default:
                 return "the setting '" + setting + "' (fixed in a run)";

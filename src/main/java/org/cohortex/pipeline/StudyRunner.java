@@ -205,7 +205,8 @@ public final class StudyRunner {
         DeRequest.Selection sel = c.selectCovariates ? new DeRequest.Selection(null, Set.copyOf(exclude),
                 CovariateSelection.Options.DEFAULT) : null;
         return DeRequest.builder(u.expression(), u.phenotypes(), u.trait(), u.dir()).sampleColumn(c.sampleColumn).covariates(c.covariates)
-                .inputScale(u.scale()).set(u.set()).sva(sva).selection(sel).permutations(c.dePermutations, c.seed).build();
+                .inputScale(u.scale()).set(u.set()).sva(sva).selection(sel).permutations(c.dePermutations, c.seed)
+                .limma(c.limma(u.scale() == Scale.COUNTS)).build();
     }
 
     private static void deleteQuietly(Path f) {

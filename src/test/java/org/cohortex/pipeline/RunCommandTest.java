@@ -42,7 +42,10 @@ class RunCommandTest {
     static void simulate() throws IOException {
         cohort = dir.resolve("cohort");
         CohortSimulator.run(CohortSimulator.Preset.SMALL, 51, cohort);
-        // a lighter grid for CI: two regions, three cell types, two traits
+        // a lighter grid for CI: two regions, three cell types, two traits. The bulk counts as before
+        // issue 17 (no filterByExpr, no TMM): with TMM, leek finds one SV for mcp_prs/dACC on these 80
+        // donors and the selection keeps 60 covariates for 61 samples (not fitted); RunLimmaSettingsTest
+        // runs the defaults
         config = cohort.resolve("grid.yaml");
         Files.writeString(config, String.join("\n",
                 "cohort: {phenotypes: pheno.tsv, sample_column: donor_id}",
@@ -56,7 +59,8 @@ class RunCommandTest {
                 "prs: {name: mcp_prs, target: chronic_pain}",
                 "traits: [chronic_pain, mcp_prs]",
                 "enrichment: {gmt: [genesets/simulated.gmt], lists: [genesets/mouse_microglia_pain.txt]}",
-                "analysis: {cell_types: [microglia, endothelial, oligodendrocyte], num_sv: leek}", ""));
+                "analysis: {cell_types: [microglia, endothelial, oligodendrocyte], num_sv: leek, normalize: none, filter_by_expr: false}",
+                ""));
     }
 
     /** What a kill looks like to the runner: the unit in progress never finishes. */
@@ -247,8 +251,8 @@ class RunCommandTest {
         Files.writeString(bad, Files.readString(config)
                 .replace("expr/BLA.counts.tsv.gz", "expr/BLA.count.tsv.gz")
                 .replace("traits: [chronic_pain, mcp_prs]", "traits: [chronic_pain, chronic_pain, no_such_trait, ../escape]")
-                .replace("analysis: {cell_types: [microglia, endothelial, oligodendrocyte], num_sv: leek}",
-                        "analysis: {cell_types: [microglia, neurons], num_sv: -3, alpha: 5, permutations: 2.5}"));
+                .replace("analysis: {cell_types: [microglia, endothelial, oligodendrocyte], num_sv: leek,",
+                        "analysis: {cell_types: [microglia, neurons], num_sv: -3, alpha: 5, permutations: 2.5,"));
         Path out = dir.resolve("never-written");
         UserException e = assertThrows(UserException.class, () -> StudyConfig.read(bad));
         String m = e.getMessage();
