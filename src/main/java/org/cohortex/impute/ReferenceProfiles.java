@@ -4,29 +4,24 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.cohortex.UserException;
+import org.cohortex.io.CellLabels;
 import org.cohortex.io.ExpressionMatrix;
-import org.cohortex.io.PhenotypeReader;
-import org.cohortex.io.PhenotypeTable;
 
 /** The prior profile of imputation: log2(mean CPM + 1) per gene and cell type of a single-cell reference. */
 public final class ReferenceProfiles {
     private ReferenceProfiles() {}
 
     public static double[] log2MeanCpm(ExpressionMatrix sc, Path labelsFile, String[] genes, List<String> types) {
-        PhenotypeTable labels = PhenotypeReader.read(labelsFile, null, Set.of());
-        PhenotypeTable.Column lab = labels.column(labels.columnNames().get(0));
+        String[] label = CellLabels.typesOf(labelsFile, sc.samples, "the reference counts");
         int cells = sc.sampleCount(), k = types.size();
         double[] lib = new double[cells];
         for (int g = 0; g < sc.geneCount(); g++) for (int c = 0; c < cells; c++) lib[c] += sc.values.data[g * cells + c];
         int[] typeOf = new int[cells];
         int[] size = new int[k];
         for (int c = 0; c < cells; c++) {
-            int row = labels.row(sc.samples[c]);
-            String t = row < 0 || lab.isMissing(row) ? null : lab.levels[row];
-            typeOf[c] = t == null ? -1 : types.indexOf(t);
+            typeOf[c] = types.indexOf(label[c]); // types the proportions do not have are not imputed (-1)
             if (typeOf[c] >= 0) size[typeOf[c]]++;
         }
         for (int t = 0; t < k; t++) if (size[t] == 0) throw new UserException(labelsFile + ": no reference cells of type '" + types.get(t)
