@@ -53,6 +53,8 @@ final class SvaCommand implements Runnable {
     public void run() {
         Scale scale = Parse.usage(spec, () -> {
             backend.check();
+            Check.atLeast("--permutations", permutations, 1); // the engine names them as `de` does (--sv-permutations)
+            Check.atLeast("--iterations", iterations, 1);
             return in.scale();
         });
         SvaAnalysis.Settings s = Parse.usage(spec, () -> new SvaAnalysis.Settings(numSv, permutations, iterations, seed));

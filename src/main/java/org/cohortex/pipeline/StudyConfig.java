@@ -261,7 +261,7 @@ public final class StudyConfig {
     private String numSv(Map<String, Object> a) {
         if (!a.containsKey("num_sv")) return "be";
         String v = String.valueOf(a.get("num_sv"));
-        if (!v.equals("be") && !v.equals("leek") && !v.matches("[0-9]+")) problem("analysis.num_sv",
+        if (!v.equals("be") && !v.equals("leek") && !v.matches("[0-9]{1,6}")) problem("analysis.num_sv",
                 "must be be, leek or a number of SVs (0 or more), got '" + v + "'");
         return v;
     }

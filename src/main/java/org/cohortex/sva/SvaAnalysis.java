@@ -33,7 +33,7 @@ public final class SvaAnalysis {
         public static final Settings DEFAULT = new Settings("be", 20, 5, 1);
 
         public Settings {
-            if (!numSv.equals("be") && !numSv.equals("leek") && !numSv.matches("[0-9]+")) {
+            if (!numSv.equals("be") && !numSv.equals("leek") && !numSv.matches("[0-9]{1,6}")) {
                 throw new UserException(UserException.setting("num_sv") + " " + numSv + ": give be, leek or a number of SVs");
             }
             if (permutations < 1) throw new UserException(UserException.setting("sv_permutations") + " " + permutations
