@@ -35,7 +35,9 @@ public final class CellLabels {
                 continue;
             }
             type[c] = lab.type == PhenotypeTable.Type.CATEGORICAL ? lab.levels[row] : Double.toString(lab.numeric[row]);
-            SafeNames.require(type[c], labelsFile + ": cell '" + cells[c] + "' has cell type");
+            String bad = SafeNames.problem(type[c]);
+            if (bad != null) throw new UserException(labelsFile + ": cell '" + cells[c] + "': cell type '" + type[c]
+                    + "' cannot name a file or folder: " + bad);
         }
         if (!unlabelled.isEmpty()) {
             throw new UserException(labelsFile + ": " + unlabelled.size() + " of the " + cells.length + " cells of " + countsSource
