@@ -286,7 +286,7 @@ public final class StudyConfig {
         }
         Set<String> panelTypes = new TreeSet<>();
         for (Panel p : panels.values()) {
-            if (!Files.isRegularFile(p.labels())) continue;
+            if (p.labels() == null || !Files.isRegularFile(p.labels())) continue; // missing: already a problem
             try {
                 for (String t : SignatureBuilder.cellTypes(p.labels())) {
                     panelTypes.add(t);
