@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -297,6 +299,25 @@ class InputValidationTest {
         }
         fails(out, new String[] {"prs", "qc", "--bfile", simf("genotypes/cohort"), "--sumstats", s(write("alleles.tsv", swapped)), "--pcs",
             "4", "--out", s(out)}, "GWAS summary statistics: none of the", "has alleles matching the .bim's");
+        // a third of the variants with alleles that match neither way: the rest are scored, with a warning
+        List<String> some = lines(sim.resolve("gwas/mcp_sumstats.tsv.gz"));
+        for (int i = 1; i < some.size(); i += 3) {
+            String[] f = some.get(i).split("\t");
+            f[3] = "AC";
+            f[4] = "AG";
+            some.set(i, String.join("\t", f));
+        }
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        PrintStream err = System.err;
+        try {
+            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+            Cli.run("prs", "qc", "--bfile", simf("genotypes/cohort"), "--sumstats", s(write("some.tsv", some)), "--pcs", "4", "--out",
+                    s(dir.resolve("prs-some"))).expect(0);
+        } finally {
+            System.setErr(err);
+        }
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("GWAS variants found in the .bim have alleles matching neither way"),
+                log.toString(StandardCharsets.UTF_8));
     }
 
     /** A constant gene crashed sva's spline ("x must be strictly increasing"); it is now left out, as an R user must do by hand. */
