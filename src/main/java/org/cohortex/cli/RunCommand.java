@@ -60,7 +60,8 @@ final class RunCommand implements Runnable {
         if (threads != null && threads < 1) throw new ParameterException(spec.commandLine(),
                 "--threads " + threads + ": must be 1 or more");
         if (backend != null && !Arrays.asList(Backends.NAMES).contains(backend)) {
-            throw new ParameterException(spec.commandLine(), "--backend " + backend + ": choose one of " + String.join(", ", Backends.NAMES));
+            throw new ParameterException(spec.commandLine(), "--backend " + backend + ": choose one of "
+                    + String.join(", ", Backends.NAMES));
         }
         try {
             StudyConfig c = StudyConfig.read(config);

@@ -138,7 +138,8 @@ public final class SummaryStatistics {
     static void checkMatches(int input, int matched, int mismatched, int notInTarget) {
         if (matched == 0 && mismatched > 0) {
             throw new UserException("GWAS summary statistics: none of the " + mismatched + " variants found in the target's .bim (by id) "
-                    + "has alleles matching the .bim's (same, swapped, strand-flipped or both): are A1/A2 other columns, or another build?");
+                    + "has alleles matching the .bim's (same, swapped, strand-flipped or both): are A1/A2 other columns, or another "
+                    + "build?");
         }
         if (matched == 0 && notInTarget > 0) {
             throw new UserException("GWAS summary statistics: none of the " + input + " variants is among the target's QC'd variants ("

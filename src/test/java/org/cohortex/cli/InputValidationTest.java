@@ -347,8 +347,8 @@ class InputValidationTest {
         List<String> pheno = lines(Fixtures.path("lm/pheno.tsv"));
         pheno.replaceAll(l -> l + "\t" + l.split("\t")[1].replace("status", "status_copy"));
         Path out = dir.resolve("alias");
-        Cli.run("de", "--expr", lm("expr.tsv"), "--pheno", s(write("pheno-copy.tsv", pheno)), "--trait", "status", "--sv-file", lm("svs.tsv"),
-                "--select-covariates", "--out", s(out)).expect(0);
+        Cli.run("de", "--expr", lm("expr.tsv"), "--pheno", s(write("pheno-copy.tsv", pheno)), "--trait", "status", "--sv-file",
+                lm("svs.tsv"), "--select-covariates", "--out", s(out)).expect(0);
         String sel = Files.readString(out.resolve("covariate_selection.tsv"));
         String row = sel.lines().filter(l -> l.startsWith("status_copy\t")).findFirst().orElse("");
         assertTrue(row.contains("\tdropped\taliased in the design") && row.contains("status"), sel);

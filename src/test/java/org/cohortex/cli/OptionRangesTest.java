@@ -38,8 +38,8 @@ class OptionRangesTest {
         String[] sva = {"sva", "--expr", "nope.tsv", "--pheno", "nope.tsv", "--trait", "t", "--out", o};
         String[] dc = {"deconvolve", "--bulk", "nope.tsv", "--signature", "nope.tsv", "--out", o};
         String[] dcPanel = {"deconvolve", "--bulk", "nope.tsv", "--sc-reference", "nope.tsv", "--sc-labels", "nope.tsv", "--out", o};
-        String[] imp = {"impute", "--bulk", "nope.tsv", "--proportions", "nope.tsv", "--sc-reference", "nope.tsv", "--sc-labels", "nope.tsv",
-            "--out", o};
+        String[] imp = {"impute", "--bulk", "nope.tsv", "--proportions", "nope.tsv", "--sc-reference", "nope.tsv", "--sc-labels",
+            "nope.tsv", "--out", o};
         String[] en = {"enrich", "--de", "nope", "--out", o};
         String[] qc = {"prs", "qc", "--bfile", "nope", "--sumstats", "nope.tsv", "--out", o};
         String[] sc = {"prs", "score", "--bfile", "nope", "--qc", "nope", "--pheno", "nope.tsv", "--trait", "t", "--out", o};
@@ -84,7 +84,10 @@ class OptionRangesTest {
                 c("--cells-per-donor 0", with(sim, "--cells-per-donor", "0")),
                 c("--threads 0", "run", "nope.yaml", "--out", o, "--threads", "0"),
                 c("--backend gpu", "run", "nope.yaml", "--out", o, "--backend", "gpu"),
-                c("--preset huge", "demo", "--preset", "huge", "--out", o), c("--threads 0", "demo", "--threads", "0", "--out", o));
+                c("--preset huge", "demo", "--preset", "huge", "--out", o), c("--threads 0", "demo", "--threads", "0", "--out", o),
+                c("--genes 0", "bench", "--genes", "0", "--out", o), c("--samples 20", "bench", "--samples", "20", "--out", o),
+                c("--workloads svd", "bench", "--workloads", "svd", "--out", o), c("--backends gpu", "bench", "--backends", "gpu", "--out",
+                        o));
     }
 
     @Test

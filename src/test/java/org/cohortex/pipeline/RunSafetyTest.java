@@ -58,7 +58,8 @@ class RunSafetyTest {
         Path cfg = config("lock.yaml", ""), out = dir.resolve("locked");
         long pid = ProcessHandle.current().pid();
         try (RunLock held = RunLock.exclusive(out)) {
-            Cli.run("run", cfg.toString(), "--out", out.toString()).expect(1, out + " is in use by another cohortex run (pid " + pid + " on",
+            Cli.run("run", cfg.toString(), "--out", out.toString()).expect(1, out + " is in use by another cohortex run (pid " + pid
+                    + " on",
                     "wait for it to finish, or give another --out");
             Cli.run("run", cfg.toString(), "--out", out.toString(), "--finish").expect(1, "in use by another cohortex run (pid " + pid);
             Cli.run("run", cfg.toString(), "--out", out.toString(), "--unit", "deconvolve/BLA").expect(1, "in use by another cohortex run");
