@@ -1,6 +1,7 @@
 package org.cohortex.celltype;
 
 import org.cohortex.Log;
+import org.cohortex.UserException;
 import org.cohortex.linalg.DenseOps;
 import org.cohortex.linalg.Mat;
 import org.cohortex.linalg.QrDecomposition;
@@ -46,6 +47,10 @@ final class InteractionSva {
             default -> {
                 nsv = Integer.parseInt(s.numSv());
                 method = "given";
+                if (nsv > maxSv) { // as bulk sva: a given number is never silently lowered
+                    throw new UserException(UserException.setting("num_sv") + " " + nsv + ": must be between 0 and " + maxSv + " for " + n
+                            + " samples and " + mod.cols + " model columns of the interaction model");
+                }
             }
         }
         nsv = Math.max(0, Math.min(nsv, maxSv));

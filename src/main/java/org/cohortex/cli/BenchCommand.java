@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.cohortex.UserException;
 import org.cohortex.backend.BackendBench;
 import org.cohortex.backend.Backends;
 import org.cohortex.backend.ComputeBackend;
@@ -12,7 +13,9 @@ import org.cohortex.backend.CudaProbe;
 import org.cohortex.io.AtomicFile;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs the same workloads on every available backend and prints one table.",
@@ -44,8 +47,37 @@ final class BenchCommand implements Runnable {
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all cores).") Integer threads;
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the table here.") Path out;
 
+    @Spec
+    CommandSpec spec;
+
+    /** Sizes, counts and names before anything runs: a usage error (exit 2) names the option. */
+    private void check() {
+        Parse.usage(spec, () -> {
+            Check.atLeast("--genes", genes, 1);
+            Check.atLeast("--covariates", covariates, 1);
+            Check.atLeast("--permutations", permutations, 1);
+            Check.atLeast("--cpu-permutations", cpuPermutations, 1);
+            Check.atLeast("--gibbs-genes", gibbsGenes, 1);
+            Check.atLeast("--cpu-gibbs-genes", cpuGibbsGenes, 1);
+            Check.atLeast("--gibbs-iterations", gibbsIterations, 1);
+            Check.atLeast("--gemm-size", gemmSize, 1);
+            Check.atLeast("--samples", samples, covariates + 2L); // an OLS needs residual degrees of freedom
+            if (threads != null) Check.atLeast("--threads", threads, 1);
+            for (String b : backends == null ? List.<String>of() : backends) {
+                if (!List.of(Backends.NAMES).contains(b)) throw new UserException("--backends " + b + ": choose among "
+                        + String.join(", ", Backends.NAMES));
+            }
+            List<String> known = List.of("gemm", "ols", "sva", "permutations", "gibbs");
+            for (String w : workloads == null ? List.<String>of() : workloads) {
+                if (!known.contains(w)) throw new UserException("--workloads " + w + ": choose among " + String.join(", ", known));
+            }
+            return null;
+        });
+    }
+
     @Override
     public void run() {
+        check();
         List<String> names = backends;
         if (names == null) {
             names = new ArrayList<>();

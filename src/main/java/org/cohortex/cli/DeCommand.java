@@ -8,6 +8,7 @@ import java.util.List;
 import org.cohortex.Log;
 import org.cohortex.counts.LimmaVoom.Normalization;
 import org.cohortex.counts.LimmaVoom.Weights;
+import org.cohortex.io.OutputFolder;
 import org.cohortex.de.DeRequest;
 import org.cohortex.sva.CovariateSelection;
 import org.cohortex.sva.SvaAnalysis;
@@ -120,10 +121,12 @@ final class DeCommand implements Runnable {
     /** The request from the options; a setting out of range is a usage error (exit 2) before anything is read. */
     DeRequest request() {
         return Parse.usage(spec, () -> {
+            backend.check();
             SvaAnalysis.Settings sva = new SvaAnalysis.Settings(numSv, svPermutations, SvaAnalysis.Settings.DEFAULT.iterations(), seed);
-            DeRequest.Selection sel = !selectCovariates ? null : new DeRequest.Selection(candidates, new LinkedHashSet<>(exclude),
-                    new CovariateSelection.Options(maxMissing, svAlpha, CovariateSelection.Options.rule(selectionRule), maxCorrelation,
-                            minComplete));
+            // the selection's options are checked even when --select-covariates is off: a value out of range is a mistake either way
+            CovariateSelection.Options options = new CovariateSelection.Options(maxMissing, svAlpha, CovariateSelection.Options.rule(
+                    selectionRule), maxCorrelation, minComplete);
+            DeRequest.Selection sel = !selectCovariates ? null : new DeRequest.Selection(candidates, new LinkedHashSet<>(exclude), options);
             return DeRequest.builder(in.expr, in.pheno, in.trait, out).sampleColumn(in.sampleColumn).covariates(in.covariates)
                     .categorical(new LinkedHashSet<>(in.categorical)).inputScale(in.scale()).dropSamplesWithoutPhenotype(in.dropUnmatched)
                     .set(set).svFile(svFile).sva(sva).selection(sel).permutations(permutations, seed).filterByExpr(filterByExpr)
@@ -132,11 +135,16 @@ final class DeCommand implements Runnable {
         });
     }
 
+    /** What `de` may write: a file an earlier run in the same folder left and this run does not write is removed. */
+    static final String[] OUTPUTS = {"de.tsv", "model.json", "svs.tsv", "gene_notes.tsv", "covariate_selection.tsv", "num_sv.json",
+        "sva_pprob.tsv"};
+
     @Override
     public void run() {
         DeRequest r = request();
-        try (ComputeBackend b = backend.create()) {
-            DifferentialExpression.run(r, b, Log.STDERR);
+        try (OutputFolder folder = OutputFolder.open(out); ComputeBackend b = backend.create()) {
+            DifferentialExpression.run(r.withOut(folder.path()), b, Log.STDERR);
+            folder.commit(OUTPUTS);
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.Set;
 import org.cohortex.Log;
 import org.cohortex.UserException;
 import org.cohortex.deconv.Deconvolution;
+import org.cohortex.io.OutputFolder;
 import org.cohortex.io.Scale;
 
 import org.cohortex.backend.ComputeBackend;
@@ -86,6 +87,7 @@ final class DeconvolveCommand implements Runnable {
     public void run() {
         // every option is checked before the (large) bulk matrix is read
         DeconvolutionRequest r = Parse.usage(spec, () -> {
+            backend.check();
             Deconvolution.Method m = Parse.enumValue(Deconvolution.Method.class, "--method", method);
             if (!Set.of("counts", "linear", "log2").contains(bulkScale)) throw new UserException("--bulk-scale " + bulkScale
                     + ": choose counts, linear or log2");
@@ -93,8 +95,9 @@ final class DeconvolveCommand implements Runnable {
                     reference.sc == null ? null : reference.sc.counts,
                     reference.sc == null ? null : reference.sc.labels, minMarkers, maxMarkers, m, permutations, seed, out);
         });
-        try (ComputeBackend be = backend.create()) {
-            DeconvolutionEngine.run(r, be, Log.STDERR);
+        try (OutputFolder folder = OutputFolder.open(out); ComputeBackend be = backend.create()) {
+            DeconvolutionEngine.run(r.withOut(folder.path()), be, Log.STDERR);
+            folder.commit();
         }
     }
 }

@@ -10,7 +10,9 @@ import org.cohortex.sim.CohortSimulator;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Simulates the paper-shaped cohort (once) and runs the paper's grid on it (cohortex run); ends with where the "
@@ -32,10 +34,17 @@ final class DemoCommand implements Runnable {
     @Mixin
     BackendOptions backend;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public void run() {
+        CohortSimulator.Preset p = Parse.usage(spec, () -> {
+            backend.check();
+            return CohortSimulator.Preset.named(preset);
+        });
         try (ComputeBackend b = backend.create()) {
-            Demo.run(out, CohortSimulator.Preset.named(preset), seed, b, resume);
+            Demo.run(out, p, seed, b, resume);
         } catch (UserException e) {
             throw new UserException(e.render(StudyConfig::settingKey), e);
         }

@@ -10,6 +10,7 @@ import org.cohortex.Log;
 import org.cohortex.UserException;
 import org.cohortex.enrich.EnrichmentEngine;
 import org.cohortex.enrich.EnrichmentRequest;
+import org.cohortex.io.OutputFolder;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -71,9 +72,11 @@ final class EnrichCommand implements Runnable {
     @Override
     public void run() {
         EnrichmentRequest r = Parse.usage(spec, () -> new EnrichmentRequest(de, gmt, lists, universe, idMap, proportionFiles(), pColumn,
-                alpha,
-                minDegs, minSetSize, minOverlap, out));
-        EnrichmentEngine.run(r, Log.STDERR);
+                alpha, minDegs, minSetSize, minOverlap, out));
+        try (OutputFolder folder = OutputFolder.open(out)) {
+            EnrichmentEngine.run(r.withOut(folder.path()), Log.STDERR);
+            folder.commit("ora.tsv", "lists.tsv");
+        }
     }
 
     /** --proportions REGION=FILE, in the order given. */

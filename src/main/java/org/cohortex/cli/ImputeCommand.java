@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import org.cohortex.Log;
 import org.cohortex.UserException;
+import org.cohortex.io.OutputFolder;
 import org.cohortex.io.Scale;
 
 import org.cohortex.backend.ComputeBackend;
@@ -78,6 +79,7 @@ final class ImputeCommand implements Runnable {
     @Override
     public void run() {
         ImputationRequest r = Parse.usage(spec, () -> {
+            backend.check();
             if (!mode.equals("eb") && !mode.equals("gibbs")) throw new UserException("--mode " + mode + ": choose gibbs or eb");
             if (!bulkScale.equals("counts") && !bulkScale.equals("log2")) throw new UserException("--bulk-scale " + bulkScale
                     + ": choose counts or log2");
@@ -85,8 +87,9 @@ final class ImputeCommand implements Runnable {
             return new ImputationRequest(bulk, Scale.named(bulkScale), proportions, scReference, scLabels, p, priorVariance, priorSd,
                     mode.equals("gibbs"), iterations, burnin, seed, out);
         });
-        try (ComputeBackend be = backend.create()) {
-            ImputationEngine.run(r, be, Log.STDERR);
+        try (OutputFolder folder = OutputFolder.open(out); ComputeBackend be = backend.create()) {
+            ImputationEngine.run(r.withOut(folder.path()), be, Log.STDERR);
+            folder.commit();
         }
     }
 }

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 
 import org.cohortex.UserException;
 import org.cohortex.Version;
+import org.cohortex.io.Numbers;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -48,14 +49,22 @@ public final class Main implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        // numbers in options as R writes them: not Java's 5f, 0x1p3, NaN or Infinity
+        CommandLine.ITypeConverter<Double> number = s -> {
+            double v = Numbers.isDecimal(s.strip()) ? Numbers.parse(s) : Double.NaN;
+            if (!Double.isFinite(v)) throw new CommandLine.TypeConversionException("'" + s + "' is not a number");
+            return v;
+        };
+        cl.registerConverter(Double.class, number);
+        cl.registerConverter(Double.TYPE, number);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             if (ex instanceof UserException) {
-                err.println("cohortex " + cmd.getCommandName() + ": error: " + ex.getMessage());
+                err.println(cmd.getCommandSpec().qualifiedName() + ": error: " + ex.getMessage());
                 err.flush();
                 return 1;
             }
-            err.println("cohortex " + cmd.getCommandName() + ": internal error (please report, with the command line): " + ex);
+            err.println(cmd.getCommandSpec().qualifiedName() + ": internal error (please report, with the command line): " + ex);
             ex.printStackTrace(err);
             err.flush();
             return EXIT_INTERNAL;

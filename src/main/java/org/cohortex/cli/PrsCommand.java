@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Set;
 
 import org.cohortex.UserException;
-import org.cohortex.io.PhenotypeReader;
 import org.cohortex.backend.ComputeBackend;
+import org.cohortex.io.Numbers;
+import org.cohortex.io.OutputFolder;
+import org.cohortex.io.PhenotypeReader;
 import org.cohortex.prs.Clumping;
 import org.cohortex.prs.GenotypeQc;
 import org.cohortex.prs.PrsPipeline;
@@ -82,26 +84,46 @@ final class PrsCommand implements Runnable {
         @Mixin
         BackendOptions backend = new BackendOptions();
 
+        /** The settings from the options, each checked as `run` checks its prs section; out of range is a usage error. */
+        PrsPipeline.QcSettings settings() {
+            return Parse.usage(spec, () -> {
+                backend.check();
+                int w, st;
+                double r2;
+                try {
+                    w = Integer.parseInt(prune.get(0));
+                    st = Integer.parseInt(prune.get(1));
+                    r2 = Numbers.parse(prune.get(2));
+                } catch (NumberFormatException e) {
+                    throw new UserException("--indep-pairwise needs WINDOW STEP R2 (two whole numbers and an r2), got "
+                            + String.join(" ", prune));
+                }
+                Check.atLeast("--indep-pairwise window", w, 2);
+                Check.atLeast("--indep-pairwise step", st, 1);
+                Check.between("--indep-pairwise r2", r2, 0, 1, true);
+                Check.between("--maf", maf, 0, 0.5, false);
+                Check.between("--geno", geno, 0, 1, false);
+                Check.between("--mind", mind, 0, 1, false);
+                Check.between("--hwe", hwe, 0, 1, true);
+                Check.positive("--het-sd", hetSd);
+                Check.between("--rel-cutoff", rel, 0, 1, true);
+                Check.atLeast("--pcs", pcs, 0);
+                Check.between("--min-info", info, 0, 1, false);
+                SummaryStatistics.Duplicates dup = SummaryStatistics.Duplicates.of(gwasDuplicates);
+                if (dup == null) {
+                    throw new UserException("--gwas-duplicates must be exclude-all or keep-first, got '" + gwasDuplicates + "'");
+                }
+                return new PrsPipeline.QcSettings(new GenotypeQc.Settings(maf, geno, mind, hwe, hweAllSamples), w, st, r2, hetSd, 0.2, 0.8,
+                        rel, pcs, new SummaryStatistics.Settings(maf, info, dup));
+            });
+        }
+
         @Override
         public void run() {
-            int w, st;
-            double r2;
-            try {
-                w = Integer.parseInt(prune.get(0));
-                st = Integer.parseInt(prune.get(1));
-                r2 = Double.parseDouble(prune.get(2));
-            } catch (NumberFormatException e) {
-                throw new UserException("--indep-pairwise needs WINDOW STEP R2 (two integers and a number), got " + prune);
-            }
-            SummaryStatistics.Duplicates dup = SummaryStatistics.Duplicates.of(gwasDuplicates);
-            if (dup == null) {
-                throw new ParameterException(spec.commandLine(),
-                        "--gwas-duplicates must be exclude-all or keep-first, got '" + gwasDuplicates + "'");
-            }
-            PrsPipeline.QcSettings s = new PrsPipeline.QcSettings(new GenotypeQc.Settings(maf, geno, mind, hwe, hweAllSamples), w, st, r2,
-                    hetSd, 0.2, 0.8, rel, pcs, new SummaryStatistics.Settings(maf, info, dup));
-            try (ComputeBackend b = backend.create()) {
-                PrsPipeline.qc(bfile, sumstats, s, b, out);
+            PrsPipeline.QcSettings s = settings();
+            try (OutputFolder folder = OutputFolder.open(out); ComputeBackend b = backend.create()) {
+                PrsPipeline.qc(bfile, sumstats, s, b, folder.path());
+                folder.commit();
             }
         }
     }
@@ -136,15 +158,32 @@ final class PrsCommand implements Runnable {
         @Mixin
         BackendOptions backend = new BackendOptions();
 
+        @Spec
+        CommandSpec spec;
+
+        /** The settings from the options, each checked as `run` checks its prs section; out of range is a usage error. */
+        PrsPipeline.ScoreSettings settings() {
+            return Parse.usage(spec, () -> {
+                backend.check();
+                Check.between("--clump-r2", clumpR2, 0, 1, true);
+                Check.atLeast("--clump-kb", clumpKb, 1);
+                Check.between("--clump-p", clumpP, 0, 1, true);
+                if (thresholds.length == 0) throw new UserException("--thresholds: give at least one p-value threshold");
+                for (double t : thresholds) Check.between("--thresholds", t, 0, 1, true);
+                double[] t = thresholds.clone();
+                Arrays.sort(t);
+                return new PrsPipeline.ScoreSettings(new Clumping.Settings(clumpP, 1, clumpR2, clumpKb), t);
+            });
+        }
+
         @Override
         public void run() {
+            PrsPipeline.ScoreSettings s = settings();
             var table = PhenotypeReader.read(pheno, sampleColumn, Set.of());
             if (!table.has(trait)) throw new UserException(pheno + ": no column '" + trait + "'");
-            double[] t = thresholds.clone();
-            Arrays.sort(t);
-            try (ComputeBackend b = backend.create()) {
-                var settings = new PrsPipeline.ScoreSettings(new Clumping.Settings(clumpP, 1, clumpR2, clumpKb), t);
-                PrsPipeline.score(bfile, qc, table, trait, settings, b, out);
+            try (OutputFolder folder = OutputFolder.open(out); ComputeBackend b = backend.create()) {
+                PrsPipeline.score(bfile, qc, table, trait, s, b, folder.path());
+                folder.commit();
             }
         }
     }

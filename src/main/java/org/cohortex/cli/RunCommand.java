@@ -1,6 +1,7 @@
 package org.cohortex.cli;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import org.cohortex.UserException;
 import org.cohortex.backend.Backends;
@@ -58,9 +59,14 @@ final class RunCommand implements Runnable {
         if (modes > 1) throw new ParameterException(spec.commandLine(), "--plan, --unit and --finish are exclusive");
         if (threads != null && threads < 1) throw new ParameterException(spec.commandLine(),
                 "--threads " + threads + ": must be 1 or more");
+        if (backend != null && !Arrays.asList(Backends.NAMES).contains(backend)) {
+            throw new ParameterException(spec.commandLine(), "--backend " + backend + ": choose one of "
+                    + String.join(", ", Backends.NAMES));
+        }
         try {
             StudyConfig c = StudyConfig.read(config);
             if (plan != null) {
+                StudyRunner.preflight(c, out); // a workflow manager learns of a bad input before it schedules anything
                 Json.write(plan, Plan.of(c, out).toJson());
                 return;
             }

@@ -2,10 +2,13 @@ package org.cohortex.cli;
 
 import java.nio.file.Path;
 
+import org.cohortex.io.OutputFolder;
 import org.cohortex.sim.CohortSimulator;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Writes a paper-shaped synthetic cohort with known truth (see README, 'The simulated cohort').",
@@ -33,12 +36,22 @@ final class SimulateCommand implements Runnable {
             description = "Cells per reference donor, types drawn from the donor's proportions (default: 120 for paper, 60 for small).")
     Integer cellsPerDonor;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public void run() {
-        CohortSimulator.Preset p = CohortSimulator.Preset.named(preset);
-        CohortSimulator.Settings d = CohortSimulator.Settings.of(p);
-        CohortSimulator.Settings s = new CohortSimulator.Settings(effectScale,
-                referenceDonors == null ? d.referenceDonors() : referenceDonors, cellsPerDonor == null ? d.cellsPerDonor() : cellsPerDonor);
-        CohortSimulator.run(p, seed, out, s);
+        CohortSimulator.Preset p = Parse.usage(spec, () -> CohortSimulator.Preset.named(preset));
+        CohortSimulator.Settings s = Parse.usage(spec, () -> {
+            // beyond 10x the planted log2 fold changes reach 2^15 and more: counts overflow, nothing is learnt
+            Check.between("--effect-scale", effectScale, 0, 10, false);
+            CohortSimulator.Settings d = CohortSimulator.Settings.of(p);
+            return new CohortSimulator.Settings(effectScale, referenceDonors == null ? d.referenceDonors() : referenceDonors,
+                    cellsPerDonor == null ? d.cellsPerDonor() : cellsPerDonor);
+        });
+        try (OutputFolder folder = OutputFolder.open(out)) {
+            CohortSimulator.run(p, seed, folder.path(), s);
+            folder.commit();
+        }
     }
 }

@@ -9,6 +9,8 @@ import org.cohortex.Log;
 import org.cohortex.backend.ComputeBackend;
 import org.cohortex.io.AnalysisData;
 import org.cohortex.io.MatrixReader;
+import org.cohortex.io.OutputFolder;
+import org.cohortex.io.Scale;
 import org.cohortex.sva.SvaAnalysis;
 
 import picocli.CommandLine.Command;
@@ -49,16 +51,23 @@ final class SvaCommand implements Runnable {
 
     @Override
     public void run() {
+        Scale scale = Parse.usage(spec, () -> {
+            backend.check();
+            Check.atLeast("--permutations", permutations, 1); // the engine names them as `de` does (--sv-permutations)
+            Check.atLeast("--iterations", iterations, 1);
+            return in.scale();
+        });
         SvaAnalysis.Settings s = Parse.usage(spec, () -> new SvaAnalysis.Settings(numSv, permutations, iterations, seed));
-        AnalysisData data = AnalysisData.prepare(MatrixReader.read(in.expr), in.expr, in.scale(), in.pheno, in.sampleColumn,
-                new LinkedHashSet<>(in.categorical), in.dropUnmatched, Log.STDERR);
-        try (ComputeBackend b = backend.create()) {
+        try (OutputFolder folder = OutputFolder.open(out); ComputeBackend b = backend.create()) {
+            AnalysisData data = AnalysisData.prepare(MatrixReader.read(in.expr), in.expr, scale, in.pheno, in.sampleColumn,
+                    new LinkedHashSet<>(in.categorical), in.dropUnmatched, Log.STDERR);
             SvaAnalysis.Result r = SvaAnalysis.run(b, data.expr(), data.pheno(), in.trait, in.covariates, s, Log.STDERR);
             Map<String, Object> extra = new LinkedHashMap<>();
             extra.put("expression", in.expr.toString());
             extra.put("trait", in.trait);
             extra.put("backend", b.describe());
-            SvaAnalysis.write(out, r, extra);
+            SvaAnalysis.write(folder.path(), r, extra);
+            folder.commit("sva_pprob.tsv");
         }
     }
 }

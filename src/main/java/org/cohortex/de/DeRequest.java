@@ -39,6 +39,12 @@ public record DeRequest(Path expr, Path pheno, Path out, String trait, String sa
 
     public static Builder builder(Path expr, Path pheno, String trait, Path out) { return new Builder(expr, pheno, trait, out); }
 
+    /** The same analysis writing into {@code dir} (a command stages its outputs before moving them into place). */
+    public DeRequest withOut(Path dir) {
+        return new DeRequest(expr, pheno, dir, trait, sampleColumn, covariates, categorical, inputScale, dropSamplesWithoutPhenotype, set,
+                svFile, sva, selection, permutations, seed, limma);
+    }
+
     /** The label of the analysed set: as given, else from the expression file name. */
     public String setName() { return set != null ? set : DifferentialExpression.setName(expr); }
 

@@ -14,6 +14,7 @@ import java.util.Map;
 
 import org.cohortex.UserException;
 import org.cohortex.io.AtomicFile;
+import org.cohortex.io.Numbers;
 
 /**
  * de.tsv, the per-gene table of one DE analysis: written from a {@link DifferentialExpression.Result}
@@ -138,14 +139,8 @@ public final class DeTable {
 
     private static double number(String s, Path file, int line, String column) {
         if (s.equals("NA")) return Double.NaN;
-        try {
-            double d = Double.parseDouble(s);
-            if (!Double.isNaN(d) && !Double.isInfinite(d) && !s.endsWith("d") && !s.endsWith("f") && !s.endsWith("D") && !s.endsWith("F")) {
-                return d;
-            }
-        } catch (NumberFormatException e) {
-            // located below
-        }
+        double d = Numbers.parseOrNaN(s); // R's syntax: not 5f, 5.0d or Infinity
+        if (Double.isFinite(d)) return d;
         throw new UserException(file + ": line " + line + ", column '" + column + "': '" + s + "' is not a number");
     }
 

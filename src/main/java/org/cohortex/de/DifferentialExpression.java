@@ -241,7 +241,9 @@ public final class DifferentialExpression {
         for (int i = 0; i < samples.size(); i++) {
             for (int j = 0; j < k; j++) sv.data[i * k + j] = svs.column(svs.columnNames().get(j)).numeric[svs.row(samples.get(i))];
         }
-        return CovariateSelection.select(pheno, samples, sv, candidates, r.selection().options());
+        List<String> fixed = new ArrayList<>(List.of(r.trait()));
+        fixed.addAll(r.covariates());
+        return CovariateSelection.select(pheno, samples, sv, candidates, r.selection().options(), fixed);
     }
 
     private static void writeSelection(Path dir, CovariateSelection.Selection sel) {

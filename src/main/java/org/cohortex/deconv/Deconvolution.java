@@ -55,6 +55,7 @@ public final class Deconvolution {
         double[] allValues = bulk.values.data;
         double[] mixtures = new double[n * m];
         for (int j = 0; j < n; j++) for (int i = 0; i < m; i++) mixtures[j * m + i] = bulk.values.data[bulkRows.get(i) * n + j];
+        checkMixtures(bulk, mixtures, m, sig.genes(), sigRows);
         NuSvr.Fit[] fits = fitAll(method, x, xs, m, k, mixtures, n, backend, seed, 0, FIT_STREAM);
         for (int j = 0; j < n; j++) {
             System.arraycopy(fits[j].w(), 0, props, j * k, k);
@@ -163,6 +164,29 @@ public final class Deconvolution {
             Log.warn("%s: one gene carries most of the signature, so the estimate follows that gene's noise;"
                     + " DWLS weighs every gene by its expected value (deconvolve --method dwls; in a run, analysis.deconvolution: dwls)",
                             few);
+        }
+    }
+
+    /**
+     * Every mixture must be finite and vary over the signature genes: CIBERSORT standardises each
+     * one, so a constant mixture (a sample with no reads on those genes, say) has no fit at all.
+     */
+    private static void checkMixtures(ExpressionMatrix bulk, double[] mixtures, int m, String[] sigGenes, List<Integer> sigRows) {
+        for (int j = 0; j < bulk.sampleCount(); j++) {
+            double first = mixtures[j * m];
+            boolean varies = false;
+            for (int i = 0; i < m; i++) {
+                double v = mixtures[j * m + i];
+                if (!Double.isFinite(v)) {
+                    throw new UserException("bulk sample '" + bulk.samples[j] + "', gene '" + sigGenes[sigRows.get(i)] + "': "
+                            + (Double.isNaN(v) ? "NA" : "not finite") + "; deconvolution needs a value for every signature gene");
+                }
+                varies |= v != first;
+            }
+            if (!varies) {
+                throw new UserException("bulk sample '" + bulk.samples[j] + "': all " + m + " signature genes have the same value ("
+                        + first + "), so it cannot be deconvolved (no reads on them?)");
+            }
         }
     }
 

@@ -27,4 +27,10 @@ public record DeconvolutionRequest(Path bulk, Scale bulkScale, Path signature, P
         }
         if (permutations < 0) throw new UserException(UserException.setting("permutations") + " " + permutations + ": must be 0 or more");
     }
+
+    /** The same deconvolution writing into {@code dir}. */
+    public DeconvolutionRequest withOut(Path dir) {
+        return new DeconvolutionRequest(bulk, bulkScale, signature, panelCounts, panelLabels, minMarkers, maxMarkers, method, permutations,
+                seed, dir);
+    }
 }

@@ -15,6 +15,7 @@ import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.SingularValueDecomposition;
 import org.cohortex.Log;
 import org.cohortex.UserException;
+import org.cohortex.io.CellLabels;
 import org.cohortex.io.ExpressionMatrix;
 import org.cohortex.io.PhenotypeReader;
 import org.cohortex.io.PhenotypeTable;
@@ -62,17 +63,8 @@ public final class SignatureBuilder {
         if (!validMarkerRange(minMarkers, maxMarkers)) {
             throw new UserException("markers per cell type: need 1 <= minimum <= maximum, got " + minMarkers + " and " + maxMarkers);
         }
-        PhenotypeTable labels = PhenotypeReader.read(labelsFile, null, Set.of());
-        List<String> cols = labels.columnNames();
-        if (cols.isEmpty()) throw new UserException(labelsFile + ": needs a second column with the cell type of each cell");
-        PhenotypeTable.Column lab = labels.column(cols.get(0));
         int n = counts.sampleCount(), g = counts.geneCount();
-        String[] type = new String[n];
-        for (int c = 0; c < n; c++) {
-            int row = labels.row(counts.samples[c]);
-            if (row < 0 || lab.isMissing(row)) throw new UserException(labelsFile + ": no cell type for cell '" + counts.samples[c] + "'");
-            type[c] = lab.type == PhenotypeTable.Type.CATEGORICAL ? lab.levels[row] : Double.toString(lab.numeric[row]);
-        }
+        String[] type = CellLabels.typesOf(labelsFile, counts.samples, "the reference counts");
         String[] types = new TreeSet<>(Arrays.asList(type)).toArray(new String[0]);
         int k = types.length;
         if (k < 2) throw new UserException(labelsFile + ": at least two cell types are needed");

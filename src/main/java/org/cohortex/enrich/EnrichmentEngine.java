@@ -9,8 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.cohortex.Log;
-import org.cohortex.io.ExpressionMatrix;
-import org.cohortex.io.MatrixReader;
+import org.cohortex.io.Proportions;
 
 /**
  * The enrichment stage, used by `enrich` and by the study grid, over DE result folders: gene-set
@@ -52,23 +51,23 @@ public final class EnrichmentEngine {
             Set<String> uni = r.universe() == null ? null : new LinkedHashSet<>(GeneSetFiles.readList(r.universe()).genes());
             Enrichment.write(r.out().resolve("lists.tsv"), Enrichment.lists(results, ls, uni, o), LISTS_HEADER);
         }
-        Enrichment.write(r.out().resolve("celltypes.tsv"), Enrichment.cellTypes(results, meanProportions(r.proportions())),
+        Enrichment.write(r.out().resolve("celltypes.tsv"), Enrichment.cellTypes(results, meanProportions(r.proportions(), log)),
                 CELLTYPES_HEADER);
         Enrichment.write(r.out().resolve("overlap.tsv"), Enrichment.overlaps(results), OVERLAP_HEADER);
         log.info("enrich: wrote %s", r.out());
     }
 
     /** region -> cell type -> mean proportion over the samples; null (uniform shares) when no tables are given. */
-    static Map<String, Map<String, Double>> meanProportions(Map<String, Path> files) {
+    static Map<String, Map<String, Double>> meanProportions(Map<String, Path> files, Log.Sink log) {
         if (files.isEmpty()) return null;
         Map<String, Map<String, Double>> props = new LinkedHashMap<>();
         files.forEach((region, file) -> {
-            ExpressionMatrix m = MatrixReader.read(file);
+            Proportions m = Proportions.read(file, log);
             Map<String, Double> mean = new LinkedHashMap<>();
-            for (int c = 0; c < m.sampleCount(); c++) {
+            for (int c = 0; c < m.cellTypes.length; c++) {
                 double s = 0;
-                for (int i = 0; i < m.geneCount(); i++) s += m.values.get(i, c);
-                mean.put(m.samples[c], s / m.geneCount());
+                for (int i = 0; i < m.samples.length; i++) s += m.get(i, c);
+                mean.put(m.cellTypes[c], s / m.samples.length);
             }
             props.put(region, mean);
         });

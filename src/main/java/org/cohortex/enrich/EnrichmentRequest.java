@@ -28,6 +28,12 @@ public record EnrichmentRequest(List<Path> deDirs, List<Path> gmt, List<Path> li
         proportions = Map.copyOf(proportions);
     }
 
+    /** The same enrichment writing into {@code dir}. */
+    public EnrichmentRequest withOut(Path dir) {
+        return new EnrichmentRequest(deDirs, gmt, lists, universe, idMap, proportions, pColumn, alpha, minDegs, minSetSize, minOverlap,
+                dir);
+    }
+
     /** The grid's enrichment: DEGs by Bonferroni within set, the paper's minimum of 10 DEGs per list. */
     public static EnrichmentRequest forGrid(List<Path> deDirs, List<Path> gmt, List<Path> lists, Map<String, Path> proportions,
             double alpha,

@@ -33,11 +33,14 @@ public final class GeneSetFiles {
             String[] f = line.split("\t");
             if (f.length < 3) throw new UserException(file + ": line " + ln
                     + ": a GMT line needs a name, a description and at least one gene (tab-separated)");
-            Integer prev = seen.put(f[0], ln);
-            if (prev != null) throw new UserException(file + ": gene set '" + f[0] + "' appears twice (lines " + prev + " and " + ln + ")");
+            String name = f[0].trim();
+            if (name.isEmpty()) throw new UserException(file + ": line " + ln + ": the gene set has no name (first field)");
+            Integer prev = seen.put(name, ln);
+            if (prev != null) throw new UserException(file + ": gene set '" + name + "' appears twice (lines " + prev + " and " + ln + ")");
             Set<String> g = new LinkedHashSet<>();
             for (int i = 2; i < f.length; i++) if (!f[i].isBlank()) g.add(f[i].trim());
-            out.add(new GeneSet(f[0], f[1], g));
+            if (g.isEmpty()) throw new UserException(file + ": line " + ln + ": gene set '" + name + "' lists no gene");
+            out.add(new GeneSet(name, f[1], g));
         }
         if (out.isEmpty()) throw new UserException(file + ": no gene sets");
         return out;
@@ -81,7 +84,10 @@ public final class GeneSetFiles {
         List<String> out = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(TextFiles.open(file), StandardCharsets.UTF_8))) {
             String l;
-            while ((l = r.readLine()) != null) out.add(l.endsWith("\r") ? l.substring(0, l.length() - 1) : l);
+            while ((l = r.readLine()) != null) {
+                if (out.isEmpty() && l.startsWith("\uFEFF")) l = l.substring(1); // byte-order mark of spreadsheet exports
+                out.add(l.endsWith("\r") ? l.substring(0, l.length() - 1) : l);
+            }
         } catch (IOException e) {
             throw new UserException(file + ": read failed (" + e.getMessage() + ")");
         }

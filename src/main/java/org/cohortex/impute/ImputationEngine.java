@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.IntStream;
 
 import org.cohortex.Log;
@@ -14,8 +13,7 @@ import org.cohortex.io.AtomicFile;
 import org.cohortex.io.ExpressionMatrix;
 import org.cohortex.io.MatrixReader;
 import org.cohortex.io.MatrixWriter;
-import org.cohortex.io.PhenotypeReader;
-import org.cohortex.io.PhenotypeTable;
+import org.cohortex.io.Proportions;
 
 /**
  * The imputation stage, used by `impute` and by the study grid: the bulk on bMIND's log2(CPM + 1)
@@ -42,10 +40,10 @@ public final class ImputationEngine {
 
     public static Imputed run(ImputationRequest r, GibbsKernel kernel, Log.Sink log) {
         ExpressionMatrix y = r.bulkScale().toLog2Cpm1(MatrixReader.read(r.bulk()), r.bulk().toString());
-        PhenotypeTable props = PhenotypeReader.read(r.proportions(), null, Set.of());
-        List<String> types = props.columnNames();
+        Proportions props = Proportions.read(r.proportions(), log);
+        List<String> types = List.of(props.cellTypes);
         int n = y.sampleCount(), k = types.size();
-        double[] w = proportions(r.proportions(), props, types, y.samples);
+        double[] w = proportions(r.proportions(), props, y.samples);
         ReferencePrior.Prior prior = prior(r, y, types, w, log);
         double[] mu0 = prior.mu0();
         CellTypeImputation.Settings s = new CellTypeImputation.Settings();
@@ -103,7 +101,7 @@ public final class ImputationEngine {
      * {@link Imputed} (genes and samples of the first file; every file must have the same).
      */
     public static Imputed read(Path dir, Path proportions) {
-        List<String> types = PhenotypeReader.read(proportions, null, Set.of()).columnNames();
+        List<String> types = List.of(Proportions.read(proportions, Log.WARNINGS).cellTypes);
         ExpressionMatrix first = null;
         double[][] imputed = null;
         for (int t = 0; t < types.size(); t++) {
@@ -123,19 +121,14 @@ public final class ImputationEngine {
         return new Imputed(first.genes, first.samples, types, new CellTypeImputation.Result(imputed, reason));
     }
 
-    /** The proportions of each bulk sample (n x k): every sample needs a row, every value a non-negative number. */
-    static double[] proportions(Path file, PhenotypeTable props, List<String> types, String[] samples) {
-        int n = samples.length, k = types.size();
+    /** The proportions of each bulk sample (n x k, checked by {@link Proportions}): every sample needs a row. */
+    static double[] proportions(Path file, Proportions props, String[] samples) {
+        int n = samples.length, k = props.cellTypes.length;
         double[] w = new double[n * k];
         for (int i = 0; i < n; i++) {
             int row = props.row(samples[i]);
             if (row < 0) throw new UserException(file + ": no proportions for bulk sample '" + samples[i] + "'");
-            for (int c = 0; c < k; c++) {
-                double v = props.column(types.get(c)).numeric == null ? Double.NaN : props.column(types.get(c)).numeric[row];
-                if (!(v >= 0)) throw new UserException(file + ": sample '" + samples[i] + "', cell type '" + types.get(c)
-                        + "': not a proportion");
-                w[i * k + c] = v;
-            }
+            for (int c = 0; c < k; c++) w[i * k + c] = props.get(row, c);
         }
         return w;
     }

@@ -33,6 +33,12 @@ public record ImputationRequest(Path bulk, Scale bulkScale, Path proportions, Pa
         }
     }
 
+    /** The same imputation writing into {@code dir}. */
+    public ImputationRequest withOut(Path dir) {
+        return new ImputationRequest(bulk, bulkScale, proportions, panelCounts, panelLabels, prior, priorVariance, priorSd, gibbs,
+                iterations, burnin, seed, dir);
+    }
+
     /** The grid's imputation: EB (or bMIND's sampler) with bMIND's defaults, from counts. */
     public static ImputationRequest forGrid(Path counts, Path proportions, Path panelCounts, Path panelLabels, boolean gibbs, long seed,
                                             Path out) {

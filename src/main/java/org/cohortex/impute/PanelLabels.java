@@ -1,10 +1,10 @@
 package org.cohortex.impute;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Set;
 
 import org.cohortex.UserException;
+import org.cohortex.io.CellLabels;
 import org.cohortex.io.PhenotypeReader;
 import org.cohortex.io.PhenotypeTable;
 
@@ -18,31 +18,19 @@ public record PanelLabels(String[] cellType, String[] donor) {
 
     /**
      * Reads {@code file} (first column the cell id, then the cell type, optionally a column named
-     * {@code donor}); every cell of {@code cells} needs a label.
+     * {@code donor}); the cell types are checked by {@link CellLabels} (every cell of {@code cells}
+     * labelled, every labelled cell in the counts, types usable as file names).
      */
     public static PanelLabels read(Path file, String[] cells) {
+        String[] types = CellLabels.typesOf(file, cells, "the reference counts");
         PhenotypeTable t = PhenotypeReader.read(file, null, Set.of("donor"));
-        List<String> cols = t.columnNames();
-        if (cols.isEmpty()) throw new UserException(file + ": needs a second column with the cell type of each cell");
-        PhenotypeTable.Column type = t.column(cols.get(0));
-        PhenotypeTable.Column donor = cols.contains("donor") ? t.column("donor") : null;
-        String[] types = new String[cells.length], donors = donor == null ? null : new String[cells.length];
-        int missing = 0;
-        String first = null;
+        if (!t.columnNames().contains("donor")) return new PanelLabels(types, null);
+        PhenotypeTable.Column donor = t.column("donor");
+        String[] donors = new String[cells.length];
         for (int c = 0; c < cells.length; c++) {
             int row = t.row(cells[c]);
-            if (row < 0 || type.isMissing(row)) {
-                if (missing++ == 0) first = cells[c];
-                continue;
-            }
-            types[c] = type.type == PhenotypeTable.Type.CATEGORICAL ? type.levels[row] : Double.toString(type.numeric[row]);
-            if (donor != null) {
-                if (donor.isMissing(row)) throw new UserException(file + ": cell '" + cells[c] + "' has no donor");
-                donors[c] = donor.levels[row];
-            }
-        }
-        if (missing > 0) {
-            throw new UserException(file + ": " + missing + " cells of the counts have no cell type here (the first: '" + first + "')");
+            if (donor.isMissing(row)) throw new UserException(file + ": cell '" + cells[c] + "' has no donor");
+            donors[c] = donor.levels[row];
         }
         return new PanelLabels(types, donors);
     }

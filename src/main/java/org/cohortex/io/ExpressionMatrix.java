@@ -32,6 +32,18 @@ public final class ExpressionMatrix {
     }
 
     /** The same genes, samples {@code idx} in that order. */
+    /** The rows {@code idx}, in that order. */
+    public ExpressionMatrix selectGenes(int[] idx) {
+        int n = sampleCount();
+        String[] g = new String[idx.length];
+        Mat v = new Mat(idx.length, n);
+        for (int k = 0; k < idx.length; k++) {
+            g[k] = genes[idx[k]];
+            System.arraycopy(values.data, idx[k] * n, v.data, k * n, n);
+        }
+        return new ExpressionMatrix(g, samples, v);
+    }
+
     public ExpressionMatrix selectSamples(int[] idx) {
         int g = genes.length, n = samples.length;
         String[] s = new String[idx.length];

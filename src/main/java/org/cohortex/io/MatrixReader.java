@@ -22,7 +22,9 @@ import org.cohortex.linalg.Mat;
 /**
  * Reads a genes x samples matrix: TSV or CSV, optionally gzip; first column the gene id, header of
  * sample ids (the header's first field, e.g. "gene", is ignored). NA or an empty field is missing
- * (NaN). The file is read in large chunks cut at line ends and the chunks are parsed in parallel
+ * (NaN). Fields may be double-quoted (RFC 4180 without line breaks in fields: R's write.csv quotes
+ * ids, Python's QUOTE_ALL every number too; a quoted field may hold the delimiter). The file is
+ * read in large chunks cut at line ends and the chunks are parsed in parallel
  * while the next one is read (and gunzipped), so parsing keeps up with decompression.
  */
 public final class MatrixReader {
@@ -52,7 +54,7 @@ public final class MatrixReader {
     private static ExpressionMatrix readStream(Path path, InputStream in, ExecutorService pool, int threads) throws IOException {
         String header = readHeader(path, in);
         byte delim = TextFiles.delimiterFor(path, header);
-        List<String> fields = TextFiles.split(header, (char) delim);
+        List<String> fields = TextFiles.split(header, (char) delim, path, 1);
         if (fields.size() < 2) {
             throw new UserException(path
                     + ": line 1: the header has no sample ids (expected the gene-id column name, then one id per sample, "
@@ -174,34 +176,7 @@ public final class MatrixReader {
             while (eol < end && b[eol] != '\n') eol++;
             int lineEnd = eol > pos && b[eol - 1] == '\r' ? eol - 1 : eol;
             if (lineEnd > pos) {
-                int f = pos;
-                while (f < lineEnd && b[f] != delim) f++;
-                String id = TextFiles.unquote(new String(b, pos, f - pos, StandardCharsets.UTF_8).trim());
-                if (id.isEmpty()) throw new UserException(path + ": line " + line + ": empty gene id in the first column");
-                int base = rows * n, col = 0;
-                int s = f + 1;
-                while (f < lineEnd) {
-                    int e = s;
-                    while (e < lineEnd && b[e] != delim) e++;
-                    if (col >= n) {
-                        throw new UserException(path + ": line " + line + " (gene '" + id + "'): more values than the " + n
-                                + " sample ids of the header");
-                    }
-                    try {
-                        c.values[base + col] = NumberParser.parse(b, s, e);
-                    } catch (NumberParser.Bad bad) {
-                        throw new UserException(path + ": line " + line + ", column " + (col + 2) + " (gene '" + id + "', sample '"
-                                + samples[col] + "'): " + bad.getMessage());
-                    }
-                    col++;
-                    f = e;
-                    s = e + 1;
-                }
-                if (col != n) {
-                    throw new UserException(path + ": line " + line + " (gene '" + id + "'): " + col + " values, but the header has " + n
-                            + " sample ids");
-                }
-                c.ids[rows] = id;
+                c.ids[rows] = parseLine(path, b, pos, lineEnd, line, delim, c.values, rows * n, n, samples);
                 c.lines[rows] = line;
                 rows++;
             }
@@ -210,5 +185,67 @@ public final class MatrixReader {
         }
         c.rows = rows;
         return c;
+    }
+
+    /** One data line into {@code values[base..base+n)}; returns the gene id. */
+    private static String parseLine(Path path, byte[] b, int pos, int lineEnd, int line, byte delim, double[] values, int base, int n,
+                                    String[] samples) {
+        int f = fieldEnd(path, b, pos, lineEnd, line, delim, 1);
+        String id = text(b, pos, f).trim();
+        if (id.isEmpty()) throw new UserException(path + ": line " + line + ": empty gene id in the first column");
+        int col = 0;
+        int s = f + 1;
+        while (f < lineEnd) {
+            if (col >= n) {
+                throw new UserException(path + ": line " + line + " (gene '" + id + "'): more values than the " + n
+                        + " sample ids of the header");
+            }
+            int e = fieldEnd(path, b, s, lineEnd, line, delim, col + 2);
+            try {
+                // a quoted number ("5.03", as Python's QUOTE_ALL writes) is parsed inside its quotes
+                boolean quoted = e - s >= 2 && b[s] == '"' && b[e - 1] == '"';
+                values[base + col] = quoted ? NumberParser.parse(b, s + 1, e - 1) : NumberParser.parse(b, s, e);
+            } catch (NumberParser.Bad bad) {
+                throw new UserException(path + ": line " + line + ", column " + (col + 2) + " (gene '" + id + "', sample '"
+                        + samples[col] + "'): " + bad.getMessage());
+            }
+            col++;
+            f = e;
+            s = e + 1;
+        }
+        if (col != n) {
+            throw new UserException(path + ": line " + line + " (gene '" + id + "'): " + col + " values, but the header has " + n
+                    + " sample ids");
+        }
+        return id;
+    }
+
+    /**
+     * The end of the field starting at {@code s}: the next delimiter, or for a field that opens with a
+     * double quote (RFC 4180) the delimiter after its closing quote, so that a quoted field may hold
+     * the delimiter. Unquoted fields, the common case, cost one comparison more than a plain scan.
+     */
+    private static int fieldEnd(Path path, byte[] b, int s, int lineEnd, int line, byte delim, int column) {
+        int e = s;
+        if (e < lineEnd && b[e] == '"') {
+            e++;
+            while (true) {
+                while (e < lineEnd && b[e] != '"') e++;
+                if (e >= lineEnd) {
+                    throw new UserException(path + ": line " + line + ", column " + column
+                            + ": a double quote opens a field that is not closed on this line (fields with line breaks are not supported)");
+                }
+                if (e + 1 < lineEnd && b[e + 1] == '"') e += 2; else break;
+            }
+            e++;
+        }
+        while (e < lineEnd && b[e] != delim) e++;
+        return e;
+    }
+
+    /** A field as text, without its surrounding quotes (a doubled quote inside is one quote). */
+    private static String text(byte[] b, int s, int e) {
+        String t = new String(b, s, e - s, StandardCharsets.UTF_8);
+        return TextFiles.unquote(t.strip());
     }
 }

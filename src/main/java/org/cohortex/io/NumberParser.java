@@ -7,8 +7,8 @@ import java.util.Locale;
  * Parses decimal numbers straight from bytes. Numbers with at most 15 significant digits and a
  * decimal exponent within +-22 are converted exactly with one multiplication or division by an
  * exact power of ten (Clinger's fast path: both operands are exact doubles, so the one rounding is
- * correct); everything else goes to Double.parseDouble. R writes 15 significant digits, so R output
- * takes the fast path.
+ * correct); everything else goes to Double.parseDouble after a check of R's syntax ({@link Numbers}:
+ * no {@code 5f} or {@code 0x1p3}). R writes 15 significant digits, so R output takes the fast path.
  */
 final class NumberParser {
     private static final double[] POW10 = new double[23];
@@ -81,12 +81,9 @@ final class NumberParser {
         if (lower.equals("nan") || lower.contains("inf")) {
             throw new Bad("non-finite value '" + t + "' (write missing values as NA or leave the field empty)");
         }
-        try {
-            double v = Double.parseDouble(t);
-            if (!Double.isFinite(v)) throw new Bad("value '" + t + "' overflows a double");
-            return v;
-        } catch (NumberFormatException x) {
-            throw new Bad("'" + t + "' is not a number");
-        }
+        if (!Numbers.isDecimal(t)) throw new Bad("'" + t + "' is not a number");
+        double v = Double.parseDouble(t);
+        if (!Double.isFinite(v)) throw new Bad("value '" + t + "' overflows a double");
+        return v;
     }
 }

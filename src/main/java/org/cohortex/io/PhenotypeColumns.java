@@ -21,6 +21,13 @@ import org.cohortex.UserException;
 public final class PhenotypeColumns {
     private PhenotypeColumns() {}
 
+    private static String chomp(String s) { return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s; }
+
+    /** A field as RFC 4180 writes it: quoted (quotes doubled) when it holds the delimiter or a quote. */
+    private static String quoted(String field, char d) {
+        return field.indexOf(d) >= 0 || field.indexOf('"') >= 0 ? '"' + field.replace("\"", "\"\"") + '"' : field;
+    }
+
     /** values: a two-column file (sample, value) with a header; samples absent from it get NA. */
     public static void put(Path pheno, String sampleColumn, String name, Path values, Path out) {
         Map<String, String> v = new HashMap<>();
@@ -36,11 +43,12 @@ public final class PhenotypeColumns {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(TextFiles.open(pheno), StandardCharsets.UTF_8))) {
             String header = r.readLine();
             if (header == null) throw new UserException(pheno + ": empty");
+            header = chomp(header);
             char d = (char) TextFiles.delimiterFor(pheno, header);
-            String[] h = header.split(Pattern.quote(String.valueOf(d)), -1);
+            List<String> h = TextFiles.split(header.startsWith("\uFEFF") ? header.substring(1) : header, d, pheno, 1);
             int sc = 0, col = -1;
-            for (int k = 0; k < h.length; k++) {
-                String name0 = TextFiles.unquote(h[k]);
+            for (int k = 0; k < h.size(); k++) {
+                String name0 = h.get(k).trim();
                 if (sampleColumn != null && name0.equals(sampleColumn)) sc = k;
                 if (name0.equals(name)) col = k;
             }
@@ -51,16 +59,24 @@ public final class PhenotypeColumns {
             if (target < 0) sb.append(d).append(name);
             sb.append('\n');
             String line;
-            int matched = 0, rows = 0;
+            int matched = 0, rows = 0, ln = 1;
             while ((line = r.readLine()) != null) {
+                ln++;
+                line = chomp(line);
                 if (line.isEmpty()) continue;
                 rows++;
-                String[] f = line.split(Pattern.quote(String.valueOf(d)), -1);
-                String val = v.getOrDefault(TextFiles.unquote(f[sampleCol]), "NA");
+                List<String> f = TextFiles.split(line, d, pheno, ln); // quoted fields may hold the delimiter
+                String val = sampleCol < f.size() ? v.getOrDefault(f.get(sampleCol).trim(), "NA") : "NA";
                 if (!val.equals("NA")) matched++;
-                if (target >= 0 && target < f.length) {
-                    f[target] = val;
-                    sb.append(String.join(String.valueOf(d), f));
+                if (target >= 0 && target < f.size()) {
+                    if (line.indexOf('"') < 0) { // text for text: only the replaced cell changes
+                        String[] raw = line.split(Pattern.quote(String.valueOf(d)), -1);
+                        raw[target] = val;
+                        sb.append(String.join(String.valueOf(d), raw));
+                    } else {
+                        f.set(target, val);
+                        for (int k = 0; k < f.size(); k++) sb.append(k > 0 ? String.valueOf(d) : "").append(quoted(f.get(k), d));
+                    }
                 } else {
                     sb.append(line).append(d).append(val);
                 }

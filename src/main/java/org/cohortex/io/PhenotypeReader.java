@@ -17,8 +17,9 @@ import org.cohortex.io.PhenotypeTable.Column;
 
 /**
  * Reads a phenotype (or covariate, or SV) table: TSV/CSV(.gz) with a header; one row per sample.
+ * Fields may be double-quoted (RFC 4180, no line breaks inside a field).
  * The sample-id column is chosen by name (default: the first column). A column is numeric when all
- * its non-missing values are finite numbers, otherwise categorical; {@code forceCategorical} makes
+ * its non-missing values are finite numbers in R's syntax ({@link Numbers}), otherwise categorical; {@code forceCategorical} makes
  * numeric codes (batch 1, 2, 3) categorical, as factor() would in R.
  */
 public final class PhenotypeReader {
@@ -37,7 +38,7 @@ public final class PhenotypeReader {
             if (h == null || h.isBlank()) throw new UserException(path + ": the file is empty");
             if (h.startsWith("\uFEFF")) h = h.substring(1);
             delim = (char) TextFiles.delimiterFor(path, h);
-            header = TextFiles.split(h, delim);
+            header = TextFiles.split(h, delim, path, 1);
             for (int j = 0; j < header.size(); j++) header.set(j, header.get(j).trim());
             Map<String, Integer> seen = new HashMap<>();
             for (int j = 0; j < header.size(); j++) {
@@ -52,7 +53,7 @@ public final class PhenotypeReader {
             while ((line = r.readLine()) != null) {
                 ln++;
                 if (line.isBlank()) continue;
-                List<String> f = TextFiles.split(line, delim);
+                List<String> f = TextFiles.split(line, delim, path, ln);
                 if (f.size() != header.size()) {
                     throw new UserException(path + ": line " + ln + ": " + f.size() + " fields, but the header has " + header.size()
                             + " columns");
@@ -105,12 +106,8 @@ public final class PhenotypeReader {
             for (int i = 0; i < nrow && numeric; i++) {
                 String v = rows.get(i)[j];
                 if (isMissingToken(v)) { num[i] = Double.NaN; continue; }
-                try {
-                    num[i] = Double.parseDouble(v);
-                    if (!Double.isFinite(num[i])) numeric = false;
-                } catch (NumberFormatException e) {
-                    numeric = false;
-                }
+                num[i] = Numbers.parseOrNaN(v); // R's syntax: 5f or 0x1p3 are text, as read.table reads them
+                if (!Double.isFinite(num[i])) numeric = false;
             }
             if (numeric) {
                 cols.put(name, PhenotypeTable.numericColumn(name, num));

@@ -14,6 +14,8 @@ public enum Scale {
     COUNTS, LINEAR, LOG2;
 
     private static final double LN2 = Math.log(2);
+    /** The largest value taken for log2 expression (2^50 = 10^15). */
+    static final double LOG2_MAX = 50;
 
     /** The scale named on a command line or in a configuration (counts, linear, log2). */
     public static Scale named(String name) {
@@ -32,6 +34,7 @@ public enum Scale {
             case COUNTS:
                 return countsPerMillion(m, source);
             default:
+                requireLog2(m, source);
                 double[] v = m.values.data, o = new double[v.length];
                 for (int i = 0; i < v.length; i++) o[i] = Math.pow(2, v[i]);
                 return with(m, o);
@@ -40,17 +43,39 @@ public enum Scale {
 
     /** log2(CPM + 1), bMIND's bulk scale: counts through CPM, log2 as is, linear values plus one. */
     public ExpressionMatrix toLog2Cpm1(ExpressionMatrix m, String source) {
-        if (this == LOG2) return m;
+        if (this == LOG2) {
+            requireLog2(m, source);
+            return m;
+        }
         ExpressionMatrix lin = this == COUNTS ? countsPerMillion(m, source) : m;
         double[] v = lin.values.data.clone();
         for (int i = 0; i < v.length; i++) v[i] = Math.log(v[i] + 1) / LN2;
         return with(m, v);
     }
 
+    /**
+     * Values given as log2 expression must look like it: above 50 (2^50, 10^15 on the linear scale)
+     * they are raw counts or linear values, whose anti-log overflows into meaningless proportions.
+     */
+    static void requireLog2(ExpressionMatrix m, String source) {
+        double[] v = m.values.data;
+        for (int i = 0; i < v.length; i++) {
+            if (v[i] > LOG2_MAX) {
+                int n = m.sampleCount();
+                throw new UserException(source + ": gene '" + m.genes[i / n] + "', sample '" + m.samples[i % n] + "' is " + v[i]
+                        + ", not a log2 expression value (2^" + v[i] + "); for raw counts give " + UserException.setting("bulk_scale")
+                        + " counts");
+            }
+        }
+    }
+
     /** Counts per million with the column sums as library sizes; every value must be a non-negative count. */
     public static ExpressionMatrix countsPerMillion(ExpressionMatrix m, String source) {
         int g = m.geneCount(), n = m.sampleCount();
         double[] v = m.values.data, lib = librarySizes(m, source, "raw counts must be non-negative numbers"), o = new double[g * n];
+        for (int j = 0; j < n; j++) {
+            if (lib[j] == 0) throw new UserException(source + ": sample '" + m.samples[j] + "' has no counts (every gene is 0)");
+        }
         for (int r = 0; r < g; r++) for (int j = 0; j < n; j++) o[r * n + j] = v[r * n + j] / lib[j] * 1e6;
         return with(m, o);
     }

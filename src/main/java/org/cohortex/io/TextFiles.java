@@ -58,12 +58,29 @@ public final class TextFiles {
     }
 
     /**
-     * Splits one line on the delimiter, honouring double-quoted fields (RFC 4180, no embedded
-     * newlines). Quotes are removed.
+     * Splits one line on the delimiter, honouring double-quoted fields (RFC 4180: a field that starts
+     * with a quote runs to the next lone quote, a doubled quote inside is one quote; no embedded
+     * newlines). Quotes are removed. A quote left open takes the rest of the line.
      */
     public static List<String> split(String line, char delim) {
-        if (line.endsWith("\r")) line = line.substring(0, line.length() - 1);
         List<String> out = new ArrayList<>();
+        splitInto(line, delim, out);
+        return out;
+    }
+
+    /** As {@link #split(String, char)}; a quote left open is an error naming the file and line. */
+    public static List<String> split(String line, char delim, Path file, int lineNumber) {
+        List<String> out = new ArrayList<>();
+        if (!splitInto(line, delim, out)) {
+            throw new UserException(file + ": line " + lineNumber + ", field " + out.size()
+                    + ": a double quote opens a field that is not closed on this line (fields with line breaks are not supported)");
+        }
+        return out;
+    }
+
+    /** Fields into {@code out}; false when the last field's opening quote was never closed. */
+    private static boolean splitInto(String line, char delim, List<String> out) {
+        if (line.endsWith("\r")) line = line.substring(0, line.length() - 1);
         StringBuilder cur = new StringBuilder();
         boolean inQuotes = false;
         for (int i = 0; i < line.length(); i++) {
@@ -73,7 +90,8 @@ public final class TextFiles {
                     if (i + 1 < line.length() && line.charAt(i + 1) == '"') { cur.append('"'); i++; }
                     else inQuotes = false;
                 } else cur.append(c);
-            } else if (c == '"' && cur.length() == 0) {
+            } else if (c == '"' && cur.toString().isBlank()) {
+                cur.setLength(0); // spaces before an opening quote (R's write.table pads nothing; spreadsheets may)
                 inQuotes = true;
             } else if (c == delim) {
                 out.add(cur.toString());
@@ -81,6 +99,6 @@ public final class TextFiles {
             } else cur.append(c);
         }
         out.add(cur.toString());
-        return out;
+        return !inQuotes;
     }
 }

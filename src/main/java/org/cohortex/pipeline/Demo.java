@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.cohortex.Log;
 import org.cohortex.backend.ComputeBackend;
+import org.cohortex.io.OutputFolder;
 import org.cohortex.sim.CohortSimulator;
 
 /**
@@ -18,8 +19,12 @@ public final class Demo {
 
     public static void run(Path out, CohortSimulator.Preset preset, long seed, ComputeBackend backend, boolean resume) {
         Path cohort = out.resolve("cohort");
-        if (!Files.exists(cohort.resolve("cohort.yaml"))) CohortSimulator.run(preset, seed, cohort);
-        else Log.info("demo: reusing the simulated cohort in %s", cohort);
+        if (!Files.exists(cohort.resolve("cohort.yaml"))) {
+            try (OutputFolder folder = OutputFolder.open(cohort)) {
+                CohortSimulator.run(preset, seed, folder.path());
+                folder.commit();
+            }
+        } else Log.info("demo: reusing the simulated cohort in %s", cohort);
         Path results = out.resolve("results");
         StudyRunner.run(StudyConfig.read(cohort.resolve("cohort.yaml")), results, resume, backend);
         System.out.println();

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.cohortex.deconv.SignatureBuilder;
+import org.cohortex.io.SafeNames;
 import org.cohortex.io.Scale;
 
 /**
@@ -147,7 +148,7 @@ public final class Plan {
     }
 
     private Unit.Deconvolve deconvolveUnit(StudyConfig.Region region, StudyConfig.Panel panel) {
-        Path dir = out.resolve("deconvolution").resolve(region.name());
+        Path dir = folder(out.resolve("deconvolution"), region.name());
         List<Path> inputs = List.of(region.counts(), panel.counts(), panel.labels());
         return new Unit.Deconvolve("deconvolve/" + region.name(), List.of("deconvolve", config.deconvolution,
                 config.minMarkers + "-" + config.maxMarkers), inputs, List.of(dir.resolve("proportions.tsv")), estimateMb(inputs, 6),
@@ -155,11 +156,11 @@ public final class Plan {
     }
 
     private Unit.Impute imputeUnit(StudyConfig.Region region, StudyConfig.Panel panel, Unit.Deconvolve dc) {
-        Path dir = out.resolve("imputation").resolve(region.name());
+        Path dir = folder(out.resolve("imputation"), region.name());
         Path proportions = dc.dir().resolve("proportions.tsv");
         List<String> types = List.of(SignatureBuilder.cellTypes(panel.labels()));
         List<Path> outputs = new ArrayList<>();
-        for (String t : types) outputs.add(dir.resolve(t + ".tsv.gz"));
+        for (String t : types) outputs.add(dir.resolve(SafeNames.require(t, panel.labels() + ": cell type") + ".tsv.gz"));
         List<Path> inputs = List.of(region.counts(), proportions, panel.counts(), panel.labels());
         boolean gibbs = config.imputation.equals("gibbs");
         return new Unit.Impute("impute/" + region.name(), List.of("impute", config.imputation, Long.toString(config.seed)), inputs, outputs,
@@ -175,7 +176,7 @@ public final class Plan {
     }
 
     private Unit.De deUnit(String trait, String set, Path matrix, Scale scale, List<String> imputation) {
-        Path dir = out.resolve("de").resolve(trait).resolve(set);
+        Path dir = folder(folder(out.resolve("de"), trait), set);
         List<String> exclude = config.exclude != null ? config.exclude : config.traits;
         List<String> settings = List.of("de", trait, scale == Scale.COUNTS ? "log2cpm" : "none", config.numSv,
                 Boolean.toString(config.selectCovariates), String.join(",", exclude), String.join(",", config.covariates),
@@ -213,6 +214,14 @@ public final class Plan {
         return new Unit.CellType("celltype/" + trait + "/" + region.name(), settings, inputs, outputs, notFitted, upstream, false,
                 estimateMb(List.of(region.counts()), 8), trait, region.name(), types, region.counts(), proportions, phenotypes,
                 imp == null ? null : imp.dir(), joint, typeRoot);
+    }
+
+    /**
+     * {@code parent/name}, after checking that {@code name} is one safe folder name (the configuration's
+     * names are checked when it is read; this is the last word before a unit writes there).
+     */
+    private static Path folder(Path parent, String name) {
+        return parent.resolve(SafeNames.require(name, "a unit's folder name"));
     }
 
     /**

@@ -305,7 +305,7 @@ public final class StudyConfig {
     private String numSv(Map<String, Object> a) {
         if (!a.containsKey("num_sv")) return "be";
         String v = String.valueOf(a.get("num_sv"));
-        if (!v.equals("be") && !v.equals("leek") && !v.matches("[0-9]+")) problem("analysis.num_sv",
+        if (!v.equals("be") && !v.equals("leek") && !v.matches("[0-9]{1,6}")) problem("analysis.num_sv",
                 "must be be, leek or a number of SVs (0 or more), got '" + v + "'");
         return v;
     }
@@ -330,7 +330,7 @@ public final class StudyConfig {
         }
         Set<String> panelTypes = new TreeSet<>();
         for (Panel p : panels.values()) {
-            if (!Files.isRegularFile(p.labels())) continue;
+            if (p.labels() == null || !Files.isRegularFile(p.labels())) continue; // missing: already a problem
             try {
                 for (String t : SignatureBuilder.cellTypes(p.labels())) {
                     panelTypes.add(t);

@@ -76,11 +76,24 @@ public final class StudyRunner {
     }
 
     static void run(StudyConfig c, Path out, boolean resume, ComputeBackend backend, UnitRunner.Listener listener) {
-        new StudyRunner(c, out, resume, backend, listener).runAll();
+        Preflight.check(c, out); // before anything is written
+        try (RunLock lock = RunLock.exclusive(out)) {
+            lock.removeStaleParts(out);
+            new StudyRunner(c, out, resume, backend, listener).runAll();
+        }
     }
+
+    /** The checks of the inputs' contents a whole run makes before it writes anything ({@link Preflight}). */
+    public static void preflight(StudyConfig c, Path out) { Preflight.check(c, out); }
 
     /** One unit of the plan, against the upstream outputs already in {@code out}; nothing if it is current. */
     public static void runUnit(StudyConfig c, Path out, String id, ComputeBackend backend) {
+        try (RunLock lock = id.equals(Plan.FINISH) ? RunLock.exclusive(out) : RunLock.shared(out)) {
+            runUnitLocked(c, out, id, backend);
+        }
+    }
+
+    private static void runUnitLocked(StudyConfig c, Path out, String id, ComputeBackend backend) {
         StudyRunner s = new StudyRunner(c, out, true, backend, new UnitRunner.Listener() {});
         if (id.equals(Plan.FINISH)) {
             s.finish();
@@ -101,7 +114,9 @@ public final class StudyRunner {
 
     /** The finish step alone, over the units already in {@code out}. */
     public static void finishOnly(StudyConfig c, Path out, ComputeBackend backend) {
-        new StudyRunner(c, out, true, backend, new UnitRunner.Listener() {}).finish();
+        try (RunLock lock = RunLock.exclusive(out)) {
+            new StudyRunner(c, out, true, backend, new UnitRunner.Listener() {}).finish();
+        }
     }
 
     private void runAll() {
@@ -236,6 +251,11 @@ public final class StudyRunner {
                     missing.size()))) + (missing.size() > 5 ? ", ..." : "") + "): run them before --finish");
         }
         manifest.put("not_fitted", notFitted);
+        if (fitted.isEmpty() && !notFitted.isEmpty()) {
+            Json.write(out.resolve("manifest.json"), manifest);
+            throw new UserException("none of the " + notFitted.size() + " analyses could be fitted (reasons in manifest.json): "
+                    + reasons(notFitted));
+        }
         if (!notFitted.isEmpty()) {
             Log.warn("run: %d of %d analyses could not be fitted (listed in manifest.json and the report)", notFitted.size(),
                     plan.sets().size());
@@ -265,6 +285,19 @@ public final class StudyRunner {
         Path dir = out.resolve("enrich");
         return new Unit.Enrich("enrich", List.of("enrich", Double.toString(c.alpha)), inputs, List.of(dir.resolve("overlap.tsv")),
                 plan.setUnitIds(), fitted, dir);
+    }
+
+    /** The distinct reasons, most frequent first, with how many analyses each stopped. */
+    private static String reasons(Map<String, String> notFitted) {
+        Map<String, Integer> count = new LinkedHashMap<>();
+        for (String why : notFitted.values()) count.merge(why, 1, Integer::sum);
+        List<Map.Entry<String, Integer>> l = new ArrayList<>(count.entrySet());
+        l.sort((a, b) -> b.getValue() - a.getValue());
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, Integer> e : l.subList(0, Math.min(3, l.size()))) sb.append("\n  ").append(e.getValue()).append(" x ")
+                .append(e.getKey());
+        if (l.size() > 3) sb.append("\n  ... and ").append(l.size() - 3).append(" other reasons");
+        return sb.toString();
     }
 
     private static String readOr(Path f, String dflt) {

@@ -8,12 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.cohortex.UserException;
+import org.cohortex.io.Numbers;
 
 /**
  * A PLINK 1 binary fileset (.bed SNP-major, .bim, .fam), read variant by variant or in blocks.
@@ -98,14 +101,53 @@ public final class PlinkFileset implements AutoCloseable {
                 throw new UserException(bedPath + ": " + size + " bytes, but " + variants.size() + " variants (.bim) x " + samples.size()
                         + " samples (.fam) need " + expected + "; the three files do not belong together");
             }
-            return new PlinkFileset(prefix, variants, samples, ch);
+            PlinkFileset fs = new PlinkFileset(prefix, variants, samples, ch);
+            fs.checkPadding(bedPath);
+            return fs;
         } catch (IOException e) {
             throw new UserException(bedPath + ": cannot be read (" + e.getMessage() + ")");
         }
     }
 
+    /**
+     * The unused 2-bit slots after the last sample of each variant are 00 in a .bed written for this
+     * .fam. A genotype code there means the .bed holds more samples than the .fam lists (a .fam with
+     * rows missing, whose byte count still matches when the samples round to the same bytes).
+     * Checked on the first variants (up to 4 MB of the .bed).
+     */
+    private void checkPadding(Path bedPath) {
+        int used = samples.size() & 3;
+        if (used == 0 || variants.isEmpty()) return;
+        int count = Math.min(variants.size(), Math.max(1, (4 << 20) / bytesPerVariant));
+        byte[] buf = new byte[count * bytesPerVariant];
+        ByteBuffer bb = ByteBuffer.wrap(buf);
+        try {
+            while (bb.hasRemaining()) {
+                if (bed.read(bb, 3 + bb.position()) < 0) break;
+            }
+        } catch (IOException e) {
+            throw new UserException(bedPath + ": cannot be read (" + e.getMessage() + ")");
+        }
+        for (int v = 0; v < count; v++) {
+            if ((buf[(v + 1) * bytesPerVariant - 1] & 0xff) >>> (2 * used) != 0) {
+                throw new UserException(bedPath + ": variant " + (v + 1) + " ('" + variants.get(v).id() + "') has genotypes beyond the "
+                        + samples.size() + " samples of " + prefix + ".fam: the .fam lacks rows (or the files do not belong together)");
+            }
+        }
+    }
+
+    /** Sets the unused 2-bit slots after the last sample to 00 in {@code count} packed variants, so no reader sees them. */
+    private void clearPadding(byte[] buf, int count) {
+        int used = samples.size() & 3;
+        if (used == 0) return;
+        byte mask = (byte) ((1 << (2 * used)) - 1);
+        for (int v = 0; v < count; v++) buf[(v + 1) * bytesPerVariant - 1] &= mask;
+    }
+
+    /** The .fam: six fields per line; IIDs must be unique (plink refuses duplicates; phenotypes are matched by IID). */
     static List<Sample> readFam(Path fam) {
         List<String[]> rows = new ArrayList<>();
+        Map<String, Integer> lineOf = new HashMap<>();
         try (BufferedReader r = Files.newBufferedReader(fam)) {
             String line;
             int ln = 0;
@@ -116,6 +158,11 @@ public final class PlinkFileset implements AutoCloseable {
                 if (f.length < 6) {
                     throw new UserException(fam + " line " + ln + ": " + f.length
                             + " fields; a .fam line has 6 (FID IID father mother sex phenotype)");
+                }
+                Integer prev = lineOf.put(f[1], ln);
+                if (prev != null) {
+                    throw new UserException(fam + " line " + ln + ": sample IID '" + f[1] + "' also on line " + prev
+                            + " (IIDs must be unique, as plink requires)");
                 }
                 rows.add(f);
             }
@@ -166,7 +213,7 @@ public final class PlinkFileset implements AutoCloseable {
                 double cm;
                 try {
                     bp = Long.parseLong(f[3]);
-                    cm = Double.parseDouble(f[2]);
+                    cm = Numbers.parse(f[2]);
                 } catch (NumberFormatException e) {
                     throw new UserException(bim + " line " + ln + ": position '" + f[3] + "' or cM '" + f[2] + "' is not a number");
                 }
@@ -209,6 +256,7 @@ public final class PlinkFileset implements AutoCloseable {
                 int k = bed.read(bb, pos + bb.position());
                 if (k < 0) throw new UserException(prefix + ".bed: ends early at variant " + from);
             }
+            clearPadding(buf, count);
         } catch (IOException e) {
             throw new UserException(prefix + ".bed: cannot be read (" + e.getMessage() + ")");
         }

@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.cohortex.Log;
 import org.cohortex.UserException;
+import org.cohortex.io.Numbers;
 import org.cohortex.io.TextFiles;
 
 /**
@@ -79,6 +81,7 @@ public final class SummaryStatistics {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(TextFiles.open(file), StandardCharsets.UTF_8), 1 << 16)) {
             String header = r.readLine();
             if (header == null) throw new UserException(file + ": empty; expected a header line (SNP CHR BP A1 A2 BETA|OR P [MAF] [INFO])");
+            if (header.startsWith("\uFEFF")) header = header.substring(1); // byte-order mark of spreadsheet exports
             String[] h = header.trim().split("\\s+");
             int[] col = new int[NAMES.length];
             Arrays.fill(col, -1);
@@ -104,6 +107,10 @@ public final class SummaryStatistics {
                     throw new UserException(file + " line " + ln + ": " + f.length + " fields, the header has " + h.length);
                 }
                 double beta = col[5] >= 0 ? num(file, ln, h[col[5]], f[col[5]]) : Math.log(num(file, ln, h[col[6]], f[col[6]]));
+                if (!Double.isFinite(beta)) {
+                    throw new UserException(file + " line " + ln + ": " + (col[5] >= 0 ? "BETA = " + f[col[5]] : "OR = " + f[col[6]])
+                            + " is not an effect size (" + (col[5] >= 0 ? "a number" : "a positive odds ratio") + " is needed)");
+                }
                 double p = num(file, ln, h[col[7]], f[col[7]]);
                 if (!(p >= 0 && p <= 1)) throw new UserException(file + " line " + ln + ": P = " + f[col[7]] + " is not a probability");
                 long bp;
@@ -120,6 +127,7 @@ public final class SummaryStatistics {
         } catch (IOException e) {
             throw new UserException(file + ": cannot be read (" + e.getMessage() + ")");
         }
+        if (rows.isEmpty()) throw new UserException(file + ": has a header but no variant rows");
         return rows;
     }
 
@@ -141,10 +149,34 @@ public final class SummaryStatistics {
 
     private static double num(Path file, int ln, String col, String v) {
         if (v.equalsIgnoreCase("NA") || v.equals(".") || v.isEmpty()) return Double.NaN;
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new UserException(file + " line " + ln + ", column " + col + ": '" + v + "' is not a number");
+        double d = Numbers.parseOrNaN(v); // R's syntax: 5f, 0x1p3 and Infinity are not numbers
+        if (Double.isFinite(d)) return d;
+        throw new UserException(file + " line " + ln + ", column " + col + ": '" + v + "' is not a " + (Double.isNaN(d) ? "" : "finite ")
+                + "number");
+    }
+
+    /**
+     * A GWAS whose variants are in the target but whose alleles match none of the .bim's is another
+     * build, another strand convention or shifted columns: an error, not an empty score. Many
+     * mismatches among matches are a warning.
+     */
+    static void checkMatches(int input, int matched, int mismatched, int notInTarget) {
+        if (matched == 0 && mismatched > 0) {
+            throw new UserException("GWAS summary statistics: none of the " + mismatched + " variants found in the target's .bim (by id) "
+                    + "has alleles matching the .bim's (same, swapped, strand-flipped or both): are A1/A2 other columns, or another "
+                    + "build?");
+        }
+        if (matched == 0 && notInTarget > 0) {
+            throw new UserException("GWAS summary statistics: none of the " + input + " variants is among the target's QC'd variants ("
+                    + notInTarget + " ids not in the .bim or removed by genotype QC): do the variant ids (SNP column) match the .bim's?");
+        }
+        if (matched == 0) {
+            throw new UserException("GWAS summary statistics: all " + input + " variants were removed by the GWAS QC (duplicates, "
+                    + "ambiguous A/T-C/G, MAF, INFO): no variant is left to score");
+        }
+        if (mismatched >= 0.1 * (matched + mismatched)) {
+            Log.warn("prs qc: %d of the %d GWAS variants found in the .bim have alleles matching neither way (removed): check the A1/A2 "
+                    + "columns and the genome build", mismatched, matched + mismatched);
         }
     }
 
@@ -192,6 +224,7 @@ public final class SummaryStatistics {
             counts.put("matched_" + how, (int) out.stream().filter(mm -> mm.how().equals(how)).count());
         }
         counts.put("kept", out.size());
+        checkMatches(rows.size(), out.size(), removed.get("allele_mismatch").size(), removed.get("not_in_target").size());
         out.sort((a, b) -> Integer.compare(a.bimIndex(), b.bimIndex()));
         return new Result(out, counts, removed, removedRows.stream().mapToInt(Integer::intValue).toArray());
     }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 import org.cohortex.UserException;
+import org.cohortex.io.Numbers;
 import org.cohortex.io.PhenotypeTable.Column;
 import org.cohortex.io.PhenotypeTable;
 import org.cohortex.linalg.Mat;
@@ -263,10 +264,7 @@ public final class DesignBuilder {
         TreeSet<String> set = new TreeSet<>();
         for (int s : used) set.add(c.levels[t.row(samples.get(s))]);
         List<String> lv = new ArrayList<>(set);
-        boolean allNumbers = true;
-        for (String l : lv) {
-            try { Double.parseDouble(l); } catch (NumberFormatException e) { allNumbers = false; break; }
-        }
+        boolean allNumbers = lv.stream().allMatch(Numbers::isDecimal);
         if (allNumbers) lv.sort((a, b) -> Double.compare(Double.parseDouble(a), Double.parseDouble(b)));
         return lv;
     }

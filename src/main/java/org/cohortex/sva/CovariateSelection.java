@@ -108,6 +108,17 @@ public final class CovariateSelection {
      * @param sv      samples x SVs
      */
     public static Selection select(PhenotypeTable pheno, List<String> samples, Mat sv, List<String> candidates, Options o) {
+        return select(pheno, samples, sv, candidates, o, List.of());
+    }
+
+    /**
+     * As {@link #select(PhenotypeTable, List, Mat, List, Options)}, with the variables the model has
+     * anyway ({@code fixed}: the trait, the forced covariates) in the final rank check, so that a
+     * candidate aliased with them (a copy of the trait, say) is dropped with that reason instead of
+     * making the model rank deficient.
+     */
+    public static Selection select(PhenotypeTable pheno, List<String> samples, Mat sv, List<String> candidates, Options o,
+                                   List<String> fixed) {
         int n = samples.size();
         int[] rows = new int[n];
         for (int i = 0; i < n; i++) rows[i] = pheno.row(samples.get(i));
@@ -115,7 +126,7 @@ public final class CovariateSelection {
         List<String> stage = screen(pheno, rows, sv, candidates, o, all);
         dropCollinear(pheno, rows, stage, o, all);
         keepCompleteCases(pheno, rows, stage, o, all);
-        dropAliased(pheno, samples, stage, all);
+        dropAliased(pheno, samples, fixed, stage, all);
         for (String s : stage) {
             Decision d = all.get(s);
             d.decision = "kept";
@@ -229,13 +240,17 @@ public final class CovariateSelection {
         }
     }
 
-    /** Drop variables that the design's rank check finds aliased (intercept + covariates, complete cases). */
-    private static void dropAliased(PhenotypeTable pheno, List<String> samples, List<String> stage, Map<String, Decision> all) {
+    /** Drop variables that the design's rank check finds aliased (intercept + fixed + candidates, complete cases). */
+    private static void dropAliased(PhenotypeTable pheno, List<String> samples, List<String> fixed, List<String> stage,
+                                    Map<String, Decision> all) {
         while (!stage.isEmpty()) {
+            List<String> model = new ArrayList<>(fixed);
+            model.addAll(stage);
             try {
-                DesignBuilder.checkCovariatesFullRank(pheno, samples, stage);
+                DesignBuilder.checkCovariatesFullRank(pheno, samples, model);
                 break;
             } catch (DesignBuilder.Aliased a) {
+                if (!stage.contains(a.variable)) break; // the fixed variables themselves: the model's own check names them
                 Decision d = all.get(a.variable);
                 d.decision = "dropped";
                 d.reason = "aliased in the design: " + a.getMessage();

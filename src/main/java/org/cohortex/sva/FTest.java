@@ -24,7 +24,8 @@ final class FTest {
         double lb = Beta.logBeta(d2 / 2, d1 / 2);
         for (int g = 0; g < p.length; g++) {
             double f = ((rss0[g] - rss1[g]) / d1) / (rss1[g] / d2);
-            if (Double.isNaN(f)) p[g] = Double.NaN;
+            // 0/0: both models fit the gene exactly (constant genes are left out before): no evidence for the larger one
+            if (Double.isNaN(f)) p[g] = 1.0;
             else if (f <= 0) p[g] = 1.0;
             else if (Double.isInfinite(f)) p[g] = 0.0;
             else p[g] = Math.exp(RegularizedBeta.logRegularizedBeta(d2 / (d2 + d1 * f), d1 * f / (d2 + d1 * f), d2 / 2, d1 / 2, lb));

@@ -33,7 +33,7 @@ public final class SvaAnalysis {
         public static final Settings DEFAULT = new Settings("be", 20, 5, 1);
 
         public Settings {
-            if (!numSv.equals("be") && !numSv.equals("leek") && !numSv.matches("[0-9]+")) {
+            if (!numSv.equals("be") && !numSv.equals("leek") && !numSv.matches("[0-9]{1,6}")) {
                 throw new UserException(UserException.setting("num_sv") + " " + numSv + ": give be, leek or a number of SVs");
             }
             if (permutations < 1) throw new UserException(UserException.setting("sv_permutations") + " " + permutations
@@ -83,15 +83,17 @@ public final class SvaAnalysis {
                              Log.Sink log) {
         long t0 = System.nanoTime();
         DesignMatrix design = DesignBuilder.build(Arrays.asList(expr.samples), pheno, trait, covariates, null);
-        ExpressionMatrix y = expr.selectSamples(design.used);
-        for (int g = 0; g < y.geneCount(); g++) {
-            for (int j = 0; j < y.sampleCount(); j++) {
-                if (Double.isNaN(y.values.data[g * y.sampleCount() + j])) {
-                    throw new UserException("SVA needs complete data, but gene '" + y.genes[g] + "' is NA in sample '" + y.samples[j]
+        ExpressionMatrix all = expr.selectSamples(design.used);
+        for (int g = 0; g < all.geneCount(); g++) {
+            for (int j = 0; j < all.sampleCount(); j++) {
+                if (Double.isNaN(all.values.data[g * all.sampleCount() + j])) {
+                    throw new UserException("SVA needs complete data, but gene '" + all.genes[g] + "' is NA in sample '" + all.samples[j]
                             + "'; remove or impute genes with missing values before estimating SVs");
                 }
             }
         }
+        int[] varying = varyingGenes(all, log);
+        ExpressionMatrix y = varying.length == all.geneCount() ? all : all.selectGenes(varying);
         int[] keep0 = new int[design.p() - 1];
         for (int j = 0, k = 0; j < design.p(); j++) if (j != design.traitColumn) keep0[k++] = j;
         Mat mod = design.x, mod0 = mod.selectColumns(keep0);
@@ -121,11 +123,50 @@ public final class SvaAnalysis {
         List<String> samples = new ArrayList<>();
         for (int i : design.used) samples.add(expr.samples[i]);
         if (nsv == 0) {
-            return new Result(samples, new Mat(n, 0), method, design.columns, mod0Names, null, null, y.genes);
+            return new Result(samples, new Mat(n, 0), method, design.columns, mod0Names, null, null, all.genes);
         }
         SurrogateVariables.Result r = SurrogateVariables.irw(b, y.values, mod, mod0, nsv, s.iterations());
         log.info("sva: %d surrogate variables by irw-sva (%d iterations) in %.2f s", nsv, s.iterations(), (System.nanoTime() - t0) / 1e9);
-        return new Result(samples, r.sv, method, design.columns, mod0Names, r.pprobGam, r.pprobB, y.genes);
+        return new Result(samples, r.sv, method, design.columns, mod0Names, spread(r.pprobGam, varying, all.geneCount()),
+                spread(r.pprobB, varying, all.geneCount()), all.genes);
+    }
+
+    /**
+     * The genes that vary over the samples used. A constant gene has no residual under any model:
+     * sva's F tests give it 0/0, and edge.lfdr's density() stops on the NaN (R's sva fails the same
+     * way). It carries nothing about the SVs either, so it is left out, as an R user is told to do
+     * by hand, with a warning; its posterior probabilities are NA.
+     */
+    static int[] varyingGenes(ExpressionMatrix y, Log.Sink log) {
+        int n = y.sampleCount();
+        double[] v = y.values.data;
+        List<Integer> keep = new ArrayList<>();
+        List<String> constant = new ArrayList<>();
+        for (int g = 0; g < y.geneCount(); g++) {
+            boolean varies = false;
+            for (int j = 1; j < n && !varies; j++) varies = v[g * n + j] != v[g * n];
+            if (varies) keep.add(g); else constant.add(y.genes[g]);
+        }
+        if (!constant.isEmpty()) {
+            log.warn("sva: %d genes constant over the %d samples are left out of SVA (pprob NA): %s%s", constant.size(), n,
+                    String.join(", ", constant.subList(0, Math.min(5, constant.size()))), constant.size() > 5 ? ", ..." : "");
+        }
+        if (keep.size() < 2) {
+            throw new UserException("SVA needs genes that vary over the samples; " + (y.geneCount() - keep.size()) + " of " + y.geneCount()
+                    + " genes are constant over the " + n + " samples of the model");
+        }
+        return keep.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static String na(double v) { return Double.isNaN(v) ? "NA" : Double.toString(v); }
+
+    /** Values of the genes {@code idx} placed among {@code total} genes, NaN elsewhere. */
+    private static double[] spread(double[] v, int[] idx, int total) {
+        if (idx.length == total) return v;
+        double[] out = new double[total];
+        Arrays.fill(out, Double.NaN);
+        for (int k = 0; k < idx.length; k++) out[idx[k]] = v[k];
+        return out;
     }
 
     /** svs.tsv (sample, sv1..), num_sv.json and, when SVs were estimated, sva_pprob.tsv. */
@@ -148,8 +189,9 @@ public final class SvaAnalysis {
         if (r.pprobGam != null) {
             AtomicFile.write(dir.resolve("sva_pprob.tsv"), w -> {
                 StringBuilder sb = new StringBuilder("gene\tpprob_gam\tpprob_b\n");
-                for (int g = 0; g < r.genes.length; g++) sb.append(r.genes[g]).append('\t').append(r.pprobGam[g]).append('\t')
-                        .append(r.pprobB[g]).append('\n');
+                for (int g = 0; g < r.genes.length; g++) {
+                    sb.append(r.genes[g]).append('\t').append(na(r.pprobGam[g])).append('\t').append(na(r.pprobB[g])).append('\n');
+                }
                 w.write(sb.toString());
             });
         }

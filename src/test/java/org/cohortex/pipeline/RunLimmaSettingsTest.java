@@ -42,6 +42,7 @@ class RunLimmaSettingsTest {
             "traits: [chronic_pain]",
             "analysis:",
             "  cell_types: [microglia]",
+            "  cell_type_test: imputed", // the paper's path: DE sets on the imputed cell-type expression
             "  num_sv: leek", "");
 
     @BeforeAll
