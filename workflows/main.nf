@@ -8,8 +8,10 @@
  *       --jar /shared/cohortex.jar [--plan plan.json] [-resume]
  *
  * The plan: --plan FILE (workflows/run-local.sh writes it first), or, without it, this script runs
- * `java -jar JAR run CONFIG --plan` itself on the launching node before any task is submitted, since the DAG is
- * built from it.
+ * `java -jar JAR run CONFIG --plan FILE --out OUTDIR` itself on the launching node before any task is submitted,
+ * since the DAG is built from it. The plan's paths are absolute and its "out" must be OUTDIR. Instead of --jar,
+ * --classpath CP runs `java -cp CP org.cohortex.cli.Main` (a build's target/classes and its dependencies: the
+ * pipeline's own JUnit test, before the jar exists).
  */
 nextflow.enable.dsl = 2
 
@@ -23,6 +25,7 @@ import java.security.MessageDigest
 params.config = null
 params.outdir = null
 params.jar = null
+params.classpath = null
 params.plan = null
 params.java = 'java'
 params.java_opts = ''
@@ -32,16 +35,18 @@ params.unit_cpus = 1
 params.max_cpus = null
 params.max_memory_mb = null
 
-include { UNIT as PRS; UNIT as DECONVOLVE; UNIT as IMPUTE; UNIT as DE; UNIT as FINISH } from './modules/units.nf'
-include { GPU_UNIT as PRS_GPU; GPU_UNIT as DECONVOLVE_GPU; GPU_UNIT as IMPUTE_GPU; GPU_UNIT as DE_GPU } from './modules/units.nf'
+include { UNIT as PRS; UNIT as DECONVOLVE; UNIT as IMPUTE; UNIT as CELLTYPE; UNIT as DE; UNIT as FINISH } from './modules/units.nf'
+include { GPU_UNIT as PRS_GPU; GPU_UNIT as DECONVOLVE_GPU; GPU_UNIT as IMPUTE_GPU } from './modules/units.nf'
+include { GPU_UNIT as CELLTYPE_GPU; GPU_UNIT as DE_GPU } from './modules/units.nf'
 
 /** Unit kinds in the order their processes are chained: a unit's upstream units must be of an earlier kind. */
-KINDS = ['prs', 'deconvolve', 'impute', 'de']
+KINDS = ['prs', 'deconvolve', 'impute', 'celltype', 'de']
 
 workflow {
-    ['config', 'outdir', 'jar'].each { if (!params[it]) error "missing --${it} (workflows/README.md)" }
+    ['config', 'outdir'].each { if (!params[it]) error "missing --${it} (workflows/README.md)" }
+    if (!params.jar == !params.classpath) error "give either --jar or --classpath (workflows/README.md)"
     def plan = readPlan()
-    def base = digest(path(params.config)) + digest(path(params.jar))
+    def base = digest(path(params.config)) + software()
 
     def done = Channel.empty()
     def prs = byDevice(ready(plan, 'prs', done), base)
@@ -50,6 +55,8 @@ workflow {
     done = done.mix(DECONVOLVE(dec.cpu), DECONVOLVE_GPU(dec.gpu))
     def imp = byDevice(ready(plan, 'impute', done), base)
     done = done.mix(IMPUTE(imp.cpu), IMPUTE_GPU(imp.gpu))
+    def ct = byDevice(ready(plan, 'celltype', done), base)
+    done = done.mix(CELLTYPE(ct.cpu), CELLTYPE_GPU(ct.gpu))
     def de = byDevice(ready(plan, 'de', done), base)
     done = done.mix(DE(de.cpu), DE_GPU(de.gpu))
     FINISH(ready(plan, 'finish', done).map { u, tokens -> taskInput(u, tokens, base) })
@@ -67,6 +74,11 @@ def readPlan() {
     def finish = plan.finish as Map
     if (units == null || finish == null) error "${file}: not a cohortex plan (no 'units' or 'finish')"
     finish.kind = 'finish'
+    // every path of the plan is absolute and under the plan's out: the tasks must write there
+    def outdir = path(params.outdir)
+    if (!plan.out || path(plan.out as String) != outdir)
+        error "${file} was written for the output folder ${plan.out}, not --outdir ${outdir}: " +
+            "write it with `cohortex run CONFIG --plan FILE --out ${outdir}`"
     def kindOf = [:]
     (units + [finish]).each { u ->
         if (!(u.kind in KINDS + ['finish'])) error "${file}: unit ${u.id} has kind '${u.kind}', which main.nf has no process for"
@@ -85,10 +97,12 @@ def readPlan() {
     return [units: units + [finish]]
 }
 
-/** Runs `JAR run CONFIG --plan` here, before any task, into the launch folder. */
+/** Runs `cohortex run CONFIG --plan FILE --out OUTDIR` here, before any task, into the launch folder. */
 def writePlan() {
     def file = workflow.launchDir.resolve('cohortex-plan.json')
-    def cmd = [params.java, '-jar', params.jar, 'run', params.config, '--plan', file.toString()]
+    def launcher = params.classpath ? ['-cp', absoluteClasspath(), 'org.cohortex.cli.Main'] : ['-jar', path(params.jar).toString()]
+    def cmd = [params.java] + launcher + ['run', path(params.config).toString(), '--plan', file.toString(), '--out',
+                                          path(params.outdir).toString()]
     def proc = cmd.execute()
     def err = new StringBuffer()
     proc.consumeProcessErrorStream(err)
@@ -129,20 +143,25 @@ def byDevice(ready, String base) {
         }
 }
 
-/** The input tuple of modules/units.nf. */
+/**
+ * The input tuple of modules/units.nf. A unit is done when all its outputs exist, or all its alternative outputs
+ * (a DE analysis that cannot be fitted writes not_fitted.txt instead of de.tsv and model.json).
+ */
 def taskInput(Map u, List upstreamTokens, String base) {
-    return tuple(u.kind, u.id, u.memory_mb, (u.outputs ?: []) as List, fingerprint(u, base), upstreamTokens)
+    return tuple(u.kind, u.id, u.memory_mb, (u.outputs ?: []) as List, (u.alternative_outputs ?: []) as List, fingerprint(u, base),
+                 upstreamTokens)
 }
 
 /**
- * SHA-256 over the configuration and jar digests, the unit's plan entry and the path, size and mtime of each of
- * its absolute inputs (a folder: its files; a prefix such as a plink fileset: the files starting with it).
- * Relative inputs are upstream outputs in OUTDIR, which the upstream tokens already cover.
+ * SHA-256 over the configuration and software digests, the unit's plan entry and the path, size and mtime of each
+ * of its raw inputs (a folder: its files; a prefix such as a plink fileset: the files starting with it). Inputs in
+ * OUTDIR are upstream outputs, which the upstream tokens already cover.
  */
 def fingerprint(Map u, String base) {
     def md = MessageDigest.getInstance('SHA-256')
     md.update((base + JsonOutput.toJson(u)).getBytes('UTF-8'))
-    (u.inputs ?: []).findAll { it instanceof String && Paths.get(it).isAbsolute() }.each { s ->
+    def outdir = path(params.outdir)
+    (u.inputs ?: []).findAll { it instanceof String && !path(it).startsWith(outdir) }.each { s ->
         def files = inputFiles(Paths.get(s))
         files.each { f -> md.update("${f}\t${Files.size(f)}\t${Files.getLastModifiedTime(f).toMillis()}\n".getBytes('UTF-8')) }
         if (!files) md.update("${s}\tmissing\n".getBytes('UTF-8'))
@@ -161,12 +180,36 @@ def inputFiles(Path p) {
     }.sort(false)
 }
 
+/**
+ * What runs the units: the SHA-256 of --jar, or for --classpath a SHA-256 over the path, size and mtime of each of
+ * its files (a folder's: its class files).
+ */
+def software() {
+    if (params.jar) return digest(path(params.jar))
+    def md = MessageDigest.getInstance('SHA-256')
+    absoluteClasspath().split(':').each { e ->
+        def p = Paths.get(e)
+        def files = Files.isDirectory(p) ? inputFiles(p) : [p]
+        files.each { f ->
+            def stamp = Files.exists(f) ? "${Files.size(f)}\t${Files.getLastModifiedTime(f).toMillis()}" : 'missing'
+            md.update("${f}\t${stamp}\n".getBytes('UTF-8'))
+        }
+    }
+    return md.digest().encodeHex().toString()
+}
+
+/** --classpath with every entry made absolute (the tasks run in their own work folders). */
+def absoluteClasspath() {
+    return (params.classpath as String).split(':').findAll { it }.collect { path(it).toString() }.join(':')
+}
+
 /** SHA-256 of a file's bytes (the configuration and the jar, read once at start). */
 def digest(Path f) {
     if (!Files.isRegularFile(f)) error "no such file: ${f}"
     return MessageDigest.getInstance('SHA-256').digest(Files.readAllBytes(f)).encodeHex().toString()
 }
 
+/** A path made absolute against the launch folder (Nextflow's working directory). */
 def path(String s) {
     return Paths.get(s).toAbsolutePath().normalize()
 }

@@ -6,8 +6,9 @@
 # 1. Nextflow: io.nextflow:nextflow from Maven Central, resolved by workflows/nextflow-launcher/pom.xml into a
 #    classpath file (cached; rebuilt when the pom changes or a jar is gone), run as nextflow.cli.Launcher with the
 #    JVM flags of Nextflow's own launcher script, NXF_OFFLINE=true and no plugins: nothing is downloaded at run time.
-# 2. The cohortex jar: $COHORTEX_JAR, else target/cohortex.jar of this repository (built when absent).
-# 3. The plan: `cohortex run CONFIG --plan RUNDIR/plan.json`.
+# 2. The cohortex jar: $COHORTEX_JAR, else target/cohortex.jar of this repository (built when absent); or, with
+#    $COHORTEX_CLASSPATH (a build's target/classes and its dependencies), `java -cp ... org.cohortex.cli.Main`.
+# 3. The plan: `cohortex run CONFIG --plan RUNDIR/plan.json --out OUTDIR` (its paths are absolute, under OUTDIR).
 # 4. nextflow run workflows/main.nf -profile local (or $COHORTEX_NF_PROFILE, e.g. local,gpu) in RUNDIR
 #    (OUTDIR/.nextflow-run, or $COHORTEX_NF_RUNDIR), which holds Nextflow's work/, .nextflow/ (the -resume
 #    cache), .nextflow.log and pipeline_info/trace.tsv; -resume must be given from the same RUNDIR, which this
@@ -43,19 +44,29 @@ if [[ $stale == 1 ]]; then
     mv "$cpfile.tmp" "$cpfile"
 fi
 
-# --- 2. the cohortex jar ------------------------------------------------------------------------------------
-jar=${COHORTEX_JAR:-$repo/target/cohortex.jar}
-if [[ ! -f $jar ]]; then
-    echo "run-local: building $jar ..." >&2
-    (cd "$repo" && mvn -q -B -Dstyle.color=never package -DskipTests) >&2
+# --- 2. the cohortex jar (or classpath) ---------------------------------------------------------------------
+if [[ -n ${COHORTEX_CLASSPATH:-} ]]; then
+    IFS=: read -r -a entries <<< "$COHORTEX_CLASSPATH"
+    cp=""
+    for e in "${entries[@]}"; do [[ -n $e ]] && cp+="${cp:+:}$(realpath -m "$e")"; done   # Nextflow runs in RUNDIR
+    cohortex=(java -cp "$cp" org.cohortex.cli.Main)
+    software=(--classpath "$cp")
+else
+    jar=${COHORTEX_JAR:-$repo/target/cohortex.jar}
+    if [[ ! -f $jar ]]; then
+        echo "run-local: building $jar ..." >&2
+        (cd "$repo" && mvn -q -B -Dstyle.color=never package -DskipTests) >&2
+    fi
+    jar=$(realpath "$jar")
+    cohortex=(java -jar "$jar")
+    software=(--jar "$jar")
 fi
-jar=$(realpath "$jar")
 
 # --- 3. the plan --------------------------------------------------------------------------------------------
 rundir=${COHORTEX_NF_RUNDIR:-$outdir/.nextflow-run}
 mkdir -p "$rundir" "$outdir"
 rundir=$(realpath "$rundir")
-java -jar "$jar" run "$config" --plan "$rundir/plan.json.tmp"
+"${cohortex[@]}" run "$config" --plan "$rundir/plan.json.tmp" --out "$outdir"
 mv "$rundir/plan.json.tmp" "$rundir/plan.json"
 
 # --- 4. Nextflow, offline -----------------------------------------------------------------------------------
@@ -77,4 +88,4 @@ cd "$rundir"
 # shellcheck disable=SC2086 # NXF_OPTS holds several JVM options, as for Nextflow's own launcher
 exec java -Dfile.encoding=UTF-8 -Djava.awt.headless=true "${cds[@]}" ${NXF_OPTS:-} "${opens[@]}" -cp "$(cat "$cpfile")" \
     nextflow.cli.Launcher run "$here/main.nf" -profile "${COHORTEX_NF_PROFILE:-local}" \
-    --config "$config" --outdir "$outdir" --jar "$jar" --plan "$rundir/plan.json" "$@"
+    --config "$config" --outdir "$outdir" "${software[@]}" --plan "$rundir/plan.json" "$@"

@@ -49,12 +49,14 @@ public final class Plan {
             if (imp != null) units.add(imp);
             List<String> types = analysedTypes(List.of(SignatureBuilder.cellTypes(panel.labels())));
             regionTypes.put(region.name(), types);
-            for (String trait : c.traits) sets.add(deUnit(trait, region.name(), region.counts(), Scale.COUNTS, List.of()));
+            for (String trait : c.traits) sets.add(deUnit(trait, region.name(), region.counts(), Scale.COUNTS, List.of(), region.counts()));
             if (types.isEmpty()) continue;
             if (c.cellTypeTest.equals("imputed")) {
                 for (String t : types) {
                     Path matrix = imp.dir().resolve(t + ".tsv.gz");
-                    for (String trait : c.traits) sets.add(deUnit(trait, region.name() + "." + t, matrix, Scale.LOG2, List.of(imp.id())));
+                    for (String trait : c.traits) {
+                        sets.add(deUnit(trait, region.name() + "." + t, matrix, Scale.LOG2, List.of(imp.id()), region.counts()));
+                    }
                 }
             } else {
                 for (String trait : c.traits) sets.add(cellTypeUnit(trait, region, dc, imp, types));
@@ -175,7 +177,12 @@ public final class Plan {
         return keep;
     }
 
-    private Unit.De deUnit(String trait, String set, Path matrix, Scale scale, List<String> imputation) {
+    /**
+     * {@code sized}: the file the memory estimate is taken from, the region's counts for an imputed set too (the same
+     * genes x samples): the imputed matrix does not exist before its upstream unit ran, and a plan must not change
+     * once it has (a workflow manager's cache keys on it).
+     */
+    private Unit.De deUnit(String trait, String set, Path matrix, Scale scale, List<String> imputation, Path sized) {
         Path dir = folder(folder(out.resolve("de"), trait), set);
         List<String> exclude = config.exclude != null ? config.exclude : config.traits;
         List<String> settings = List.of("de", trait, scale == Scale.COUNTS ? "log2cpm" : "none", config.numSv,
@@ -186,7 +193,7 @@ public final class Plan {
         if (config.prs != null) upstream.add(0, "prs");
         List<Path> inputs = List.of(matrix, phenotypes);
         return new Unit.De("de/" + trait + "/" + set, settings, inputs, List.of(dir.resolve("de.tsv"), dir.resolve("model.json")),
-                List.of(dir.resolve("not_fitted.txt")), upstream, config.dePermutations > 0, estimateMb(List.of(matrix), 6), trait, set,
+                List.of(dir.resolve("not_fitted.txt")), upstream, config.dePermutations > 0, estimateMb(List.of(sized), 6), trait, set,
                         matrix,
                 scale, phenotypes, dir);
     }
