@@ -27,9 +27,13 @@ import org.cohortex.stats.RegularizedBeta;
  * F = (b_I' [(X'X)^-1_II]^-1 b_I / K) / s^2 on (K, n - p), which for OLS equals the nested-model F of
  * R's anova(lm without W o t, lm with it) without the cancellation of RSS0 - RSS1.
  * <p>
- * Variance options ({@link Variance}); CLASSICAL is the default because it is CellDMC's and the
- * bulk {@code de}'s, so cell-type and bulk sets of one study stay comparable:
+ * Variance options ({@link Variance}). MIXTURE is the default of {@code celltype-de} and {@code run}: on the
+ * simulated paper cohort (BLA, chronic pain permuted among donors) CLASSICAL, CellDMC's OLS, reported 5
+ * Bonferroni DEGs in three cell types, MIXTURE none; on the real trait MIXTURE found 14 planted microglia
+ * genes (CLASSICAL 16, HC3 4):
  * <ul>
+ * <li>CLASSICAL: s^2 (X'X)^-1, CellDMC's and the bulk {@code de}'s;</li>
+ * <li>MIXTURE: feasible GLS under Var(y_i) = sum_k w_ik^2 s_k^2 + tau^2 ({@link MixtureVariance});</li>
  * <li>TOAST_FLOOR: s^2 floored at its 10% quantile over genes (R's type 7; TOAST csTest's
  *     var_shrinkage, on by default there): guards against genes with tiny residual variance, but
  *     makes the tests conservative for them in a way that depends on the other genes;</li>
@@ -46,7 +50,7 @@ import org.cohortex.stats.RegularizedBeta;
  */
 public final class InteractionModel {
     /** How the coefficient variances are estimated. */
-    public enum Variance { CLASSICAL, TOAST_FLOOR, HC3 }
+    public enum Variance { CLASSICAL, TOAST_FLOOR, HC3, MIXTURE }
 
     /** TOAST csTest's floor: the 10% quantile of the residual variances. */
     public static final double FLOOR_QUANTILE = 0.1;
@@ -86,8 +90,8 @@ public final class InteractionModel {
         List<Integer> complete = new ArrayList<>(), partial = new ArrayList<>();
         for (int g = 0; g < genes; g++) (hasMissing(y, g) ? partial : complete).add(g);
         int[] idx = complete.stream().mapToInt(Integer::intValue).toArray();
-        if (idx.length > 0) fitShared(backend, d.x, k, partial.isEmpty() ? y : y.selectRows(idx), idx, variance == Variance.HC3, s);
-        for (int g : partial) fitObserved(backend, d, y, g, variance == Variance.HC3, s);
+        if (idx.length > 0) fitShared(backend, d.x, k, partial.isEmpty() ? y : y.selectRows(idx), idx, variance, s);
+        for (int g : partial) fitObserved(backend, d, y, g, variance, s);
         return finish(d, y, s, variance);
     }
 
@@ -159,7 +163,7 @@ public final class InteractionModel {
     }
 
     /** The genes {@code idx} (rows of y, complete) on the design x: one backend OLS, then the tests' numerators. */
-    private static void fitShared(DenseOps backend, Mat x, int k, Mat y, int[] idx, boolean hc3, Partial s) {
+    private static void fitShared(DenseOps backend, Mat x, int k, Mat y, int[] idx, Variance variance, Partial s) {
         OlsFit fit = backend.olsSharedDesign(x, y);
         SharedAlgebra a = new SharedAlgebra(x, k);
         int p = x.cols;
@@ -168,16 +172,22 @@ public final class InteractionModel {
             s.rss[g] = fit.rss[r];
             s.df[g] = fit.df[r];
             System.arraycopy(fit.beta, r * p + k, s.beta, g * k, k);
-            if (!hc3) {
+            if (!robust(variance)) {
                 for (int j = 0; j < k; j++) s.v[g * k + j] = a.xtxInv[(k + j) * p + k + j];
                 s.wald[g] = RobustCovariance.lowerSolveNorm2(a.cholII, k, s.beta, g * k);
             }
         }
-        if (hc3) RobustCovariance.hc3(backend, x, y, fit, a.hat, a.aI, k, idx, s.v, s.wald);
+        if (variance == Variance.HC3) RobustCovariance.hc3(backend, x, y, fit, a.hat, a.aI, k, idx, s.v, s.wald);
+        if (variance == Variance.MIXTURE) MixtureVariance.fit(backend, x, y, fit, a.hat, k, idx, s.beta, s.v, s.wald);
+    }
+
+    /** Whether the coefficient variances come whole from the variance option (not s^2 times (X'X)^-1). */
+    private static boolean robust(Variance variance) {
+        return variance == Variance.HC3 || variance == Variance.MIXTURE;
     }
 
     /** A gene with missing values: the same on its observed samples, NaN when they leave no df or a singular design. */
-    private static void fitObserved(DenseOps backend, InteractionDesign d, Mat y, int g, boolean hc3, Partial s) {
+    private static void fitObserved(DenseOps backend, InteractionDesign d, Mat y, int g, Variance variance, Partial s) {
         int n = d.n(), p = d.p();
         int[] obs = GeneChecks.observed(y.data, g * n, n);
         s.df[g] = obs.length - p;
@@ -186,7 +196,7 @@ public final class InteractionModel {
         if (!fullRank(xo)) return;
         Mat yo = new Mat(1, obs.length);
         for (int i = 0; i < obs.length; i++) yo.data[i] = y.data[g * n + obs[i]];
-        fitShared(backend, xo, d.k, yo, new int[] {g}, hc3, s);
+        fitShared(backend, xo, d.k, yo, new int[] {g}, variance, s);
     }
 
     /** As R's lm (qr tol 1e-7) on the columns scaled to unit norm. */
@@ -240,11 +250,11 @@ public final class InteractionModel {
             double df = s.df[g];
             double[] lb = logBeta.get(s.df[g]);
             for (int c = g * k; c < (g + 1) * k; c++) {
-                se[c] = Math.sqrt(variance == Variance.HC3 ? s.v[c] : sigma2[g] * s.v[c]);
+                se[c] = Math.sqrt(robust(variance) ? s.v[c] : sigma2[g] * s.v[c]);
                 t[c] = s.beta[c] / se[c];
                 p[c] = twoSidedP(t[c], df, lb[0]);
             }
-            f[g] = variance == Variance.HC3 ? s.wald[g] / k : s.wald[g] / k / sigma2[g];
+            f[g] = robust(variance) ? s.wald[g] / k : s.wald[g] / k / sigma2[g];
             pf[g] = FisherF.upperTail(f[g], k, df, lb[1]);
         });
         return new Result(d.cellTypes, genes, beta, se, t, p, perType(p, genes, k, true), perType(p, genes, k, false), f, pf,

@@ -70,8 +70,11 @@ final class CellTypeDeCommand implements Runnable {
                     "(default: ${DEFAULT-VALUE})."})
     String scale;
 
-    @Option(names = "--variance", defaultValue = "classical", paramLabel = "classical|hc3|toast-floor",
-            description = "interaction: OLS variance, HC3 sandwich, or TOAST's floor at the 10% quantile (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--variance", defaultValue = "mixture", paramLabel = "mixture|classical|hc3|toast-floor",
+            description = {"interaction: mixture = weighted least squares with each sample's variance from the mixing model "
+                    + "(sum_k w_k^2 s_k^2 + tau^2, fitted per gene): keeps the test's level where the proportions make the bulk "
+                    + "heteroskedastic; classical = OLS (CellDMC; anti-conservative for small, variable cell types); hc3 = "
+                    + "sandwich; toast-floor = OLS with TOAST's variance floor (default: ${DEFAULT-VALUE})."})
     String variance;
 
     @Option(names = "--num-sv", defaultValue = "0", paramLabel = "be|leek|N",
