@@ -10,8 +10,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Re-renders report.html (with report/trait-*.html and figures/*.svg) from a run folder, finished or not,",
-                "without recomputing anything: analyses that have not run yet are shown as such."})
+        description = "Re-renders report.html (with report/trait-*.html and figures/*.svg) from a run folder, finished or not, "
+                + "without recomputing anything: analyses that have not run yet are shown as such.")
 final class ReportCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "DIR", description = "The --out folder of a `cohortex run`.")
     Path dir;

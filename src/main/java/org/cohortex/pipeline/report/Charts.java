@@ -110,7 +110,7 @@ final class Charts {
                        String[][] href) {
         int cw = 52, ch = 22, left = 24 + 7 * rows.stream().mapToInt(String::length).max().orElse(4);
         int top = 44 + 4 * cols.stream().mapToInt(String::length).max().orElse(4);
-        int w = left + cw * cols.size() + 16, h = top + ch * rows.size() + 12;
+        int w = left + cw * cols.size() + 16 + 4 * cols.stream().mapToInt(String::length).max().orElse(4), h = top + ch * rows.size() + 12;
         double max = 0;
         for (double[] r : v) for (double x : r) if (!Double.isNaN(x)) max = Math.max(max, x);
         Svg s = new Svg(w, h, left, 16, top, 12, title);

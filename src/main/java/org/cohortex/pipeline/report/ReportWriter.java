@@ -63,8 +63,14 @@ public final class ReportWriter {
         kv(h, "configuration", "<code>" + Html.esc(m.path("config_file").asText(in.configFile())) + "</code>");
         kv(h, "cohortex", Html.esc(m.path("cohortex_version").asText("unknown")) + ", Java " + Html.esc(m.path("java").asText("?")));
         kv(h, "backend", Html.esc(m.path("backend").asText("unknown")));
-        kv(h, "run time", m.has("seconds") ? Html.fmt(m.path("seconds").asDouble()) + " s (manifest written " + when + ")"
-                : "not finished" + (when.isEmpty() ? " (no manifest.json)" : " (manifest last written " + when + ")"));
+        long notRun = sets.stream().filter(s -> s.status() == TraitPages.Status.NOT_RUN).count();
+        double unitSeconds = 0;
+        for (JsonNode u : m.path("units")) unitSeconds += u.path("seconds").asDouble(0);
+        String time = m.has("seconds") ? Html.fmt(m.path("seconds").asDouble()) + " s" : "units "
+                + Html.fmt(Math.round(unitSeconds * 10) / 10.0)
+                + " s in all";
+        kv(h, "run time", (notRun > 0 ? "not finished: " + notRun + " analyses not run yet; " : "") + time
+                + (when.isEmpty() ? " (no manifest.json)" : " (manifest written " + when + ")"));
         Map<String, Integer> status = new TreeMap<>();
         m.path("units").forEach(u -> status.merge(u.path("status").asText("?"), 1, Integer::sum));
         kv(h, "units", m.path("units").size() + " recorded " + status);

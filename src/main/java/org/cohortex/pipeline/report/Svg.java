@@ -28,7 +28,9 @@ final class Svg {
         this.right = right;
         this.top = top;
         this.bottom = bottom;
-        body.append("<text class=\"title\" x=\"").append(width / 2).append("\" y=\"16\" text-anchor=\"middle\" font-size=\"13\">")
+        int size = (int) Math.max(8, Math.min(13, (width - 8) / (0.6 * Math.max(1, title.length())))); // long titles shrink to fit
+        body.append("<text class=\"title\" x=\"").append(width / 2).append("\" y=\"16\" text-anchor=\"middle\" font-size=\"").append(size)
+                .append("\">")
                 .append(Html.esc(title)).append("</text>");
     }
 
@@ -43,7 +45,7 @@ final class Svg {
             lo -= pad;
             hi += pad;
         }
-        double step = nice((hi - lo) / Math.max(1, target), true);
+        double step = nice(nice(hi - lo, false) / Math.max(1, target), true);
         double first = Math.floor(lo / step + 1e-9) * step, last = Math.ceil(hi / step - 1e-9) * step;
         int n = (int) Math.round((last - first) / step) + 1;
         double[] t = new double[n];
