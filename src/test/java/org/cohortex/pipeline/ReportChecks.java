@@ -85,6 +85,7 @@ final class ReportChecks {
                 String text = Files.readString(p);
                 if (!d.getDocumentElement().getLocalName().equals("svg")) bad.add(p.getFileName() + ": root is not svg");
                 if (!badFigures(text).isEmpty()) bad.add(p.getFileName() + ": " + badFigures(text));
+                if (text.contains("href=")) bad.add(p.getFileName() + ": a link that cannot resolve from figures/");
             }
         }
         return bad;

@@ -127,4 +127,15 @@ class ReportCommandTest {
         assertTrue(r.startsWith("1:") && r.contains("no such folder"), r);
         assertTrue(!Files.exists(empty.resolve("report.html")), "nothing written");
     }
+
+    /** The checks the report tests rely on find what they look for. */
+    @Test
+    void theChecksCanFail() throws IOException {
+        Path page = Files.writeString(dir.resolve("page.html"), "x");
+        assertEquals(3, ReportChecks.brokenLinks(page, "<a href=\"#nope\">a</a><a href=\"gone.html\">b</a><a href=\"https://x.org\">c</a>"
+                + "<p id=\"here\"><a href=\"#here\">d</a></p>").size(), "a missing anchor, a missing page, an external link");
+        assertEquals(2, ReportChecks.badFigures("<svg><text class=\"xlabel\">x</text><rect/></svg>").size(), "no y title; no marks");
+        assertEquals(List.of(), ReportChecks.badFigures("<svg><text class=\"xlabel\">x</text><text class=\"ylabel\">y</text><rect/><line/>"
+                + "<circle/></svg>"));
+    }
 }

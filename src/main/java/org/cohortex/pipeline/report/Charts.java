@@ -12,7 +12,7 @@ import org.cohortex.stats.Normal;
 
 /**
  * The report's figure types on {@link Svg}: volcano, QQ with the genomic inflation factor, heatmap,
- * box plots, bars and scatter. Dense point clouds are thinned to one point per pixel (the points
+ * box plots, bars and scatter. Dense point clouds are thinned to one point per 2 x 2 pixels (the points
  * that matter, DEGs and the smallest p-values, are always drawn), which keeps 150 analyses small.
  */
 final class Charts {
@@ -52,8 +52,8 @@ final class Charts {
         order.sort((a, b) -> Double.compare(p[a], p[b]));
         for (int g : order) {
             boolean deg = bonf[g] < alpha;
-            long pixel = Math.round(s.px(beta[g])) * 100_000 + Math.round(s.py(mlog10(p[g])));
-            if (!deg && !drawn.add(pixel)) continue; // a grey point on an already drawn pixel adds nothing
+            long pixel = Math.round(s.px(beta[g]) / 2) * 100_000 + Math.round(s.py(mlog10(p[g])) / 2);
+            if (!deg && !drawn.add(pixel)) continue; // a grey point where one is already drawn (2 px) adds nothing
             s.point(beta[g], mlog10(p[g]), deg ? 2.5 : 1.6, deg ? "#c0392b" : "#999", deg ? genes[g] : null);
         }
         List<double[]> placed = new ArrayList<>();
@@ -89,7 +89,7 @@ final class Charts {
         Set<Long> drawn = new HashSet<>();
         for (int i = 0; i < n; i++) {
             double e = mlog10((i + 0.5) / n), o = Math.min(320, mlog10(p[i]));
-            if (drawn.add(Math.round(s.px(e)) * 100_000 + Math.round(s.py(o)))) s.point(e, o, 1.6, "#4477aa", null);
+            if (drawn.add(Math.round(s.px(e) / 2) * 100_000 + Math.round(s.py(o) / 2))) s.point(e, o, 1.6, "#4477aa", null);
         }
         return s;
     }
@@ -108,7 +108,7 @@ final class Charts {
      */
     static Svg heatmap(String title, String rowTitle, List<String> rows, String colTitle, List<String> cols, double[][] v, String[][] text,
                        String[][] href) {
-        int cw = 52, ch = 22, left = 24 + 7 * rows.stream().mapToInt(String::length).max().orElse(4);
+        int cw = 48, ch = 22, left = 24 + 7 * rows.stream().mapToInt(String::length).max().orElse(4);
         int top = 44 + 4 * cols.stream().mapToInt(String::length).max().orElse(4);
         int w = left + cw * cols.size() + 16 + 4 * cols.stream().mapToInt(String::length).max().orElse(4), h = top + ch * rows.size() + 12;
         double max = 0;

@@ -18,11 +18,14 @@ final class Figures {
 
     /** Writes the figure and returns its markup for a page {@code depth} folders below the run folder. */
     String embed(String name, Svg svg, String caption, int depth) {
-        String file = Html.slug(name) + ".svg";
-        if (!names.add(file)) throw new IllegalArgumentException("two figures named " + file);
+        String base = Html.slug(name), file = base + ".svg";
+        for (int k = 2; !names.add(file); k++) file = base + "-" + k + ".svg"; // names that differ only in characters a file name drops
         String text = svg.toString();
-        AtomicFile.writeString(dir.resolve(file), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + text + "\n");
-        return "<figure id=\"fig-" + Html.slug(name) + "\">" + text + "<figcaption>" + Html.esc(caption) + " <a href=\""
+        // the file stands alone: links into the report's pages would not resolve from figures/
+        String standalone = text.replaceAll("<a href=\"[^\"]*\">", "").replace("</a>", "");
+        AtomicFile.writeString(dir.resolve(file), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + standalone + "\n");
+        return "<figure id=\"fig-" + file.substring(0, file.length() - 4) + "\">" + text + "<figcaption>" + Html.esc(caption)
+                + " <a href=\""
                 + "../".repeat(depth)
                 + "figures/" + file + "\">SVG</a></figcaption></figure>";
     }

@@ -177,8 +177,8 @@ public final class ReportWriter {
     /** One heatmap per trait: regions x (bulk, cell types), DEGs within set and experiment-wise; each cell links to the analysis. */
     private static String degHeatmaps(ReportInput in, List<TraitPages.SetResult> sets, Figures figures) {
         StringBuilder h = new StringBuilder("<h2 id=\"degs\">DEG counts</h2><p>Per trait: DEGs at Bonferroni &lt; ").append(in.alpha())
-                .append(" within set and, in brackets, experiment-wise (over every test of the run). nf: not fitted; blank grey: not ")
-                .append("run yet. A cell opens the analysis.</p><div class=\"grid\">");
+                .append(" within set and, in brackets, experiment-wise (over every test of the run). nf: not fitted; not run: not run ")
+                .append("yet; &ndash;: no such cell type in the region's panel. A cell opens the analysis.</p><div class=\"grid\">");
         List<String> regions = new ArrayList<>(in.regionTypes().keySet());
         LinkedHashSet<String> colSet = new LinkedHashSet<>(List.of("bulk"));
         in.regionTypes().values().forEach(colSet::addAll);
@@ -187,7 +187,7 @@ public final class ReportWriter {
             double[][] v = new double[regions.size()][cols.size()];
             String[][] text = new String[regions.size()][cols.size()], href = new String[regions.size()][cols.size()];
             for (double[] r : v) Arrays.fill(r, Double.NaN);
-            for (String[] r : text) Arrays.fill(r, "");
+            for (String[] r : text) Arrays.fill(r, "\u2013"); // not in the region's panel
             for (TraitPages.SetResult s : sets) {
                 if (!s.set().trait().equals(trait)) continue;
                 int i = regions.indexOf(s.set().region()), j = cols.indexOf(s.set().cellType());
@@ -199,7 +199,7 @@ public final class ReportWriter {
                         text[i][j] = s.degs() + (s.expDegs() >= 0 ? " (" + s.expDegs() + ")" : "");
                     }
                     case NOT_FITTED -> text[i][j] = "nf";
-                    default -> text[i][j] = "";
+                    default -> text[i][j] = "not run";
                 }
             }
             h.append(figures.embed("degs-" + trait, Charts.heatmap(trait, "region", regions, "set", cols, v, text, href),
