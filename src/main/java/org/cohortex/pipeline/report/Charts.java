@@ -39,12 +39,16 @@ final class Charts {
     static Svg volcano(String title, String xTitle, String[] genes, double[] beta, double[] p, double[] bonf, double alpha, int tested) {
         List<Integer> ok = IntStream.range(0, p.length).filter(g -> !Double.isNaN(p[g]) && !Double.isNaN(beta[g])).boxed().toList();
         double line = mlog10(alpha / Math.max(1, tested));
-        double xmax = 0.1, ymax = line * 1.05;
+        double ymax = line * 1.05;
+        double[] abs = ok.stream().mapToDouble(g -> Math.abs(beta[g])).sorted().toArray();
+        // the x range holds 99.5% of the genes and every DEG; the few beyond it sit on the frame, drawn hollow
+        double xmax = Math.max(0.1, abs.length == 0 ? 0.1 : 1.1 * quantile(abs, 0.995));
         for (int g : ok) {
-            xmax = Math.max(xmax, Math.abs(beta[g]));
+            if (bonf[g] < alpha) xmax = Math.max(xmax, Math.abs(beta[g]));
             ymax = Math.max(ymax, Math.min(mlog10(p[g]), 320));
         }
         Svg s = new Svg(380, 280, title).axes(xTitle, -xmax, xmax, "-log10 p", 0, ymax);
+        double edge = s.xMax();
         s.segment(s.xMin(), line, s.xMax(), line, "#c0392b", true);
         s.raw(Svg.text(s.left + 3, s.py(line) - 3, "start", 9, "Bonferroni " + alpha));
         Set<Long> drawn = new HashSet<>();
@@ -54,13 +58,20 @@ final class Charts {
             boolean deg = bonf[g] < alpha;
             long pixel = Math.round(s.px(beta[g]) / 2) * 100_000 + Math.round(s.py(mlog10(p[g])) / 2);
             if (!deg && !drawn.add(pixel)) continue; // a grey point where one is already drawn (2 px) adds nothing
-            s.point(beta[g], mlog10(p[g]), deg ? 2.5 : 1.6, deg ? "#c0392b" : "#999", deg ? genes[g] : null);
+            double x = Math.max(-edge, Math.min(edge, beta[g]));
+            if (x != beta[g]) {
+                s.raw(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"none\" stroke=\"%s\"><title>%s beta %s"
+                        + "</title></circle>", s.px(x), s.py(mlog10(p[g])), deg ? "#c0392b" : "#777", Html.esc(genes[g]),
+                                Html.fmt(beta[g])));
+            } else {
+                s.point(x, mlog10(p[g]), deg ? 2.5 : 1.6, deg ? "#c0392b" : "#999", deg ? genes[g] : null);
+            }
         }
         List<double[]> placed = new ArrayList<>();
         int named = 0;
         for (int g : order) {
             if (named == 8 || (bonf[g] >= alpha && named >= 3)) break; // without DEGs, the three smallest p-values are still named
-            double x = s.px(beta[g]), y = s.py(mlog10(p[g])) - 3;
+            double x = s.px(Math.max(-edge, Math.min(edge, beta[g]))), y = s.py(mlog10(p[g])) - 3;
             boolean right = x < s.width * 0.6; // labels point inwards, so none leaves the frame
             double w = 5.5 * genes[g].length() + 4, lx = right ? x + 3 : x - 3 - w;
             for (int tries = 0; tries < 6 && overlaps(placed, lx, y, w); tries++) y += 10;

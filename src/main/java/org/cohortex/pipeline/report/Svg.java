@@ -69,7 +69,8 @@ final class Svg {
 
     /** A tick label with as many decimals as the step needs. */
     static String label(double v, double step) {
-        if (Math.abs(step) >= 1e5 || (Math.abs(step) < 1e-4 && step != 0)) return String.format(Locale.ROOT, "%.0e", v);
+        if (v == 0) return "0";
+        if (Math.abs(step) >= 1e9 || (Math.abs(step) < 1e-4 && step != 0)) return String.format(Locale.ROOT, "%.0e", v);
         int decimals = Math.max(0, (int) -Math.floor(Math.log10(step) + 1e-9));
         return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }

@@ -48,6 +48,8 @@ class SvgTest {
         assertEquals("0.2", Svg.label(0.2, 0.2));
         assertEquals("1.0", Svg.label(1.0, 0.5));
         assertEquals("-40000", Svg.label(-40000, 20000));
+        assertEquals("-300000", Svg.label(-300000, 100000));
+        assertEquals("0", Svg.label(0, 100000));
         assertEquals("0.05", Svg.label(0.05, 0.05));
     }
 
