@@ -236,6 +236,20 @@ class RunCommandTest {
         render(chromium, "--window-size=1400,2000", "--screenshot=" + png, out.resolve("report.html").toUri().toString());
         assertTrue(Files.size(png) > 20_000, "a real screenshot was taken: " + Files.size(png) + " bytes");
 
+        // the inline script sorts a table by the clicked column, ascending then descending
+        Path sorter = dir.resolve("sorter.html");
+        Files.writeString(sorter, "<html><body><iframe id=f src='" + out.resolve("report/trait-chronic_pain.html").toUri() + "'></iframe>"
+                + "<script>function col(t){return Array.from(t.tBodies[0].rows).map(function(r){"
+                + "return parseFloat(r.cells[7].textContent);});}"
+                + "function sorted(v,s){for(var i=1;i<v.length;i++)if(s*(v[i]-v[i-1])<0)return false;return v.length>5;}"
+                + "document.getElementById('f').onload=function(){var t=this.contentDocument.querySelector('table.sortable'),"
+                + "h=t.querySelectorAll('th')[7],before=col(t);h.click();var up=col(t);h.click();var down=col(t);"
+                + "document.body.setAttribute('data-sorted',(h.textContent==='lambda'&&!sorted(before,1)&&sorted(up,1)&&sorted(down,-1))"
+                + "+' '+up.join(','));};</script></body></html>");
+        String sortedDom = render(chromium, "--dump-dom", sorter.toUri().toString())[0];
+        assertTrue(sortedDom.contains("data-sorted=\"true "), "clicking 'lambda' sorts the models up, then down: "
+                + sortedDom.replaceAll("(?s).*(data-sorted=\"[^\"]*\").*", "$1"));
+
         // load time: the summary in an iframe, timed by the page's own navigation timing
         Path timer = dir.resolve("timer.html");
         Files.writeString(timer, "<html><body><iframe id=f style='width:1400px;height:1000px' src='" + out.resolve("report.html").toUri()
