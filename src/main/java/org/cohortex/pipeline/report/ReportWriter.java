@@ -73,7 +73,9 @@ public final class ReportWriter {
                 + (when.isEmpty() ? " (no manifest.json)" : " (manifest written " + when + ")"));
         Map<String, Integer> status = new TreeMap<>();
         m.path("units").forEach(u -> status.merge(u.path("status").asText("?"), 1, Integer::sum));
-        kv(h, "units", m.path("units").size() + " recorded " + status);
+        StringBuilder units = new StringBuilder(m.path("units").size() + " recorded");
+        status.forEach((k, n) -> units.append(", ").append(n).append(' ').append(Html.esc(k)));
+        kv(h, "units", units.toString());
         long fitted = sets.stream().filter(s -> s.status() == TraitPages.Status.FITTED).count();
         long notFitted = sets.stream().filter(s -> s.status() == TraitPages.Status.NOT_FITTED).count();
         kv(h, "analyses", sets.size() + " planned: " + fitted + " fitted, " + notFitted + " not fitted, "

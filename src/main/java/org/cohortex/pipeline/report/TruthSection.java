@@ -25,7 +25,9 @@ final class TruthSection {
                 .append(Html.esc(in.cellTypeTest())).append(".</p>");
         List<String[]> t = Tsv.read(in.out().resolve("truth_scores.tsv"));
         if (t.size() < 2) return h.append(Html.missing("Scores against the truth", "truth_scores.tsv")).toString();
-        h.append("<div class=\"grid\">").append(mirroring(in, t, figures)).append(leakage(in, figures)).append("</div>");
+        String leak = leakage(in, figures);
+        h.append("<div class=\"grid\">").append(mirroring(in, t, figures)).append(leak).append("</div>");
+        if (leak.isEmpty()) h.append("<p>Leakage: no gene planted in a cell type was called in any cell type (truth_leakage.tsv).</p>");
         List<String[]> shown = new ArrayList<>();
         shown.add(t.get(0));
         int cp = Tsv.col(t, "planted"), cd = Tsv.col(t, "degs");
