@@ -33,7 +33,7 @@ class ArchitectureTest {
             Map.entry("sva", 4), Map.entry("deconv", 4), Map.entry("impute", 4), Map.entry("de", 4), Map.entry("enrich", 4),
             Map.entry("prs", 4), Map.entry("sim", 4), Map.entry("celltype", 4), Map.entry("counts", 4), Map.entry("libsvm", 4),
             Map.entry("backend", 5),
-            Map.entry("pipeline", 6),
+            Map.entry("pipeline", 6), Map.entry("pipeline.report", 6),
             Map.entry("cli", 7));
 
     static final Path MAIN = Path.of("src/main/java");

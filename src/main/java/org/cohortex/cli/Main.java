@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
         description = "Cohort-scale, cell-type-resolved differential expression.",
         subcommands = {DemoCommand.class, RunCommand.class, DeCommand.class, CellTypeDeCommand.class, SvaCommand.class,
                 DeconvolveCommand.class,
-                ImputeCommand.class, EnrichCommand.class, PrsCommand.class, SimulateCommand.class, DevicesCommand.class,
+                ImputeCommand.class, EnrichCommand.class, PrsCommand.class, SimulateCommand.class, ReportCommand.class,
+                        DevicesCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_INTERNAL = 70;

@@ -34,6 +34,12 @@ public final class Deconvolution {
 
     /** bulk: genes x samples on the linear scale (CPM). NNLS fits go through the backend in one batch. */
     public static Result run(ExpressionMatrix bulk, Signature sig, Method method, int permutations, long seed, NnlsKernel backend) {
+        return run(bulk, sig, method, permutations, seed, backend, Log.STDERR);
+    }
+
+    /** As above, the signature's diagnostics to {@code log} (a grid keeps its warnings in the unit's record). */
+    public static Result run(ExpressionMatrix bulk, Signature sig, Method method, int permutations, long seed, NnlsKernel backend,
+                             Log.Sink log) {
         Map<String, Integer> row = new HashMap<>();
         for (int g = 0; g < bulk.geneCount(); g++) row.put(bulk.genes[g], g);
         List<Integer> sigRows = new ArrayList<>(), bulkRows = new ArrayList<>();
@@ -50,7 +56,7 @@ public final class Deconvolution {
         double[] x = new double[m * k];
         for (int i = 0; i < m; i++) System.arraycopy(sig.values(), sigRows.get(i) * k, x, i * k, k);
         double[] xs = standardise(x);
-        if (method != Method.DWLS) warnWhenFewGenesDecide(xs, m, k, sig.cellTypes());
+        if (method != Method.DWLS) warnWhenFewGenesDecide(xs, m, k, sig.cellTypes(), log);
         double[] props = new double[n * k], rmse = new double[n], r = new double[n], p = new double[n];
         double[] allValues = bulk.values.data;
         double[] mixtures = new double[n * m];
@@ -151,7 +157,7 @@ public final class Deconvolution {
         return out;
     }
 
-    private static void warnWhenFewGenesDecide(double[] xs, int m, int k, String[] types) {
+    private static void warnWhenFewGenesDecide(double[] xs, int m, int k, String[] types, Log.Sink log) {
         double[] eff = effectiveGenes(xs, m, k);
         StringBuilder all = new StringBuilder(), few = new StringBuilder();
         for (int c = 0; c < k; c++) {
@@ -159,9 +165,9 @@ public final class Deconvolution {
             all.append(c > 0 ? ", " : "").append(one);
             if (eff[c] < FEW_EFFECTIVE_GENES) few.append(few.length() > 0 ? ", " : "").append(one);
         }
-        Log.info("signature: effective number of genes per cell type on CIBERSORT's standardised scale (of %d): %s", m, all);
+        log.info("signature: effective number of genes per cell type on CIBERSORT's standardised scale (of %d): %s", m, all);
         if (few.length() > 0) {
-            Log.warn("%s: one gene carries most of the signature, so the estimate follows that gene's noise;"
+            log.warn("%s: one gene carries most of the signature, so the estimate follows that gene's noise;"
                     + " DWLS weighs every gene by its expected value (deconvolve --method dwls; in a run, analysis.deconvolution: dwls)",
                             few);
         }

@@ -21,7 +21,7 @@ public final class DeconvolutionEngine {
         ExpressionMatrix bulk = r.bulkScale().toLinear(MatrixReader.read(r.bulk()), r.bulk().toString());
         Signature sig = r.signature() != null ? Signature.read(r.signature())
                 : SignatureBuilder.build(MatrixReader.read(r.panelCounts()), r.panelLabels(), r.minMarkers(), r.maxMarkers());
-        Deconvolution.Result res = Deconvolution.run(bulk, sig, r.method(), r.permutations(), r.seed(), kernel);
+        Deconvolution.Result res = Deconvolution.run(bulk, sig, r.method(), r.permutations(), r.seed(), kernel, log);
         log.info("deconvolve: %d samples, %d cell types, %d signature genes used, method %s", res.samples().length, res.cellTypes().length,
                 res.genesUsed(), r.method().name().toLowerCase(Locale.ROOT));
         sig.write(r.out().resolve("signature.tsv"));

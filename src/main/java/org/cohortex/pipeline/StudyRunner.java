@@ -158,13 +158,13 @@ public final class StudyRunner {
     private void deconvolve(Unit.Deconvolve u) {
         DeconvolutionRequest r = new DeconvolutionRequest(u.region().counts(), Scale.COUNTS, null, u.panel().counts(), u.panel().labels(),
                 c.minMarkers, c.maxMarkers, Deconvolution.Method.valueOf(c.deconvolution.toUpperCase(Locale.ROOT)), 0, c.seed, u.dir());
-        DeconvolutionEngine.run(r, backend, Log.WARNINGS);
+        DeconvolutionEngine.run(r, backend, runner.sink());
     }
 
     private void impute(Unit.Impute u) {
         ImputationRequest r = ImputationRequest.forGrid(u.region().counts(), u.proportions(), u.panel().counts(), u.panel().labels(),
                 c.imputation.equals("gibbs"), c.seed, u.dir());
-        ImputationEngine.run(r, backend, Log.WARNINGS);
+        ImputationEngine.run(r, backend, runner.sink());
     }
 
     private void de(Unit.De u) {
@@ -174,7 +174,7 @@ public final class StudyRunner {
                 cachedPath = u.expression();
                 cached = MatrixReader.read(u.expression());
             }
-            DifferentialExpression.run(deRequest(u), cached, backend, Log.WARNINGS);
+            DifferentialExpression.run(deRequest(u), cached, backend, runner.sink());
             Files.deleteIfExists(reason);
         } catch (UserException e) {
             // an analysis that cannot be fitted (e.g. more model columns than complete samples) is a
@@ -200,7 +200,7 @@ public final class StudyRunner {
                 c.covariates, Set.of(), false, method, Scale.LINEAR, InteractionModel.Variance.MIXTURE, sva, sel, null, null,
                 c.imputation.equals("gibbs"), c.seed, u.region(), u.cellTypes(), u.imputed());
         try {
-            CellTypeDe.run(r, new CellTypeDe.Folders(u.joint(), u.typeRoot(), true), backend, Log.WARNINGS);
+            CellTypeDe.run(r, new CellTypeDe.Folders(u.joint(), u.typeRoot(), true), backend, runner.sink());
             for (String t : u.cellTypes()) deleteQuietly(u.setDir(t).resolve("not_fitted.txt"));
         } catch (UserException e) {
             String why = e.render(StudyConfig::settingKey);
@@ -265,7 +265,7 @@ public final class StudyRunner {
         Map<String, Path> props = new LinkedHashMap<>();
         for (String r : plan.regionTypes().keySet()) props.put(r, out.resolve("deconvolution").resolve(r).resolve("proportions.tsv"));
         runner.run(enrich, () -> EnrichmentEngine.run(EnrichmentRequest.forGrid(fitted, c.gmt, c.lists, props, c.alpha, enrich.dir()),
-                Log.WARNINGS));
+                runner.sink()));
         for (Unit u : plan.units()) { // units that ran in other processes (run --unit) are in the manifest too
             if (!runner.units().containsKey(u.id())) {
                 Map<String, Object> record = runner.record(u.id());
@@ -274,7 +274,7 @@ public final class StudyRunner {
         }
         if (TruthScores.available(c)) TruthScores.write(out, c, plan, backend);
         Json.write(out.resolve("manifest.json"), manifest);
-        Report.write(out, c, plan.regionTypes());
+        Report.write(out, c, plan);
     }
 
     private Unit.Enrich enrichUnit(List<Path> fitted) {

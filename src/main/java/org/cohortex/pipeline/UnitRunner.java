@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +44,18 @@ final class UnitRunner {
     private final Map<String, String> checksums = new LinkedHashMap<>();
     private final Map<String, Object> units = new LinkedHashMap<>();
     private int ran, done, total;
+    /** Warnings of the unit now running: kept in its record, so the report can show them. */
+    private List<String> warnings = new ArrayList<>();
+    private final Log.Sink sink = new Log.Sink() {
+        @Override
+        public void info(String fmt, Object... args) { Log.WARNINGS.info(fmt, args); }
+
+        @Override
+        public void warn(String fmt, Object... args) {
+            Log.WARNINGS.warn(fmt, args);
+            warnings.add(String.format(fmt, args));
+        }
+    };
 
     UnitRunner(Path out, String configFile, boolean reuse, Listener listener) {
         this.out = out;
@@ -60,6 +73,9 @@ final class UnitRunner {
     /** Input checksums (path -> SHA-256) computed so far. */
     Map<String, String> checksums() { return checksums; }
 
+    /** Warnings only, as {@link Log#WARNINGS}; each is also kept in the record of the unit that raised it. */
+    Log.Sink sink() { return sink; }
+
     /** unit id -> {key, status, seconds} for the units this process ran or reused. */
     Map<String, Object> units() { return units; }
 
@@ -74,6 +90,7 @@ final class UnitRunner {
         }
         listener.beforeRun(u, ran);
         long t0 = System.nanoTime();
+        warnings = new ArrayList<>();
         work.run();
         double secs = (System.nanoTime() - t0) / 1e9;
         ran++;
@@ -81,6 +98,7 @@ final class UnitRunner {
         record.put("key", key);
         record.put("status", "ran");
         record.put("seconds", Math.round(secs * 100) / 100.0);
+        if (!warnings.isEmpty()) record.put("warnings", List.copyOf(warnings));
         units.put(u.id(), record);
         Json.write(recordFile(u.id()), record);
         progress(u.id(), secs);

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -18,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -102,13 +105,14 @@ class RunCommandTest {
             assertTrue(Files.isRegularFile(clean.resolve(f)), f);
         }
         String report = Files.readString(clean.resolve("report.html"));
-        for (String section : new String[] {"id=\"degs\"", "id=\"proportions\"", "id=\"power\"", "id=\"overlap\"", "id=\"volcano\"",
-                "id=\"prs\"", "<svg"}) {
+        for (String section : new String[] {"id=\"run\"", "id=\"warnings\"", "id=\"degs\"", "id=\"deconvolution\"", "id=\"truth\"",
+            "id=\"enrichment\"", "id=\"prs\"", "<svg"}) {
             assertTrue(report.contains(section), "report has " + section);
         }
-        assertTrue(!report.contains("<script") && !report.contains("src=") && !report.contains("<link") && !report.contains("href=\"http"),
-                "self-contained: no scripts or external resources");
-
+        assertTrue(Files.readString(clean.resolve("report/trait-chronic_pain.html")).contains("id=\"set-BLA.microglia\""),
+                "one page per trait, a section per analysis");
+        assertTrue(!report.contains("src=") && !report.contains("<link") && !report.contains("href=\"http"),
+                "self-contained: no external scripts or resources");
         // the computed PRS is the trait the mcp_prs analyses used: prs/pheno.tsv carries prs.best.tsv's values
         Map<String, String> best = new HashMap<>();
         List<String> bestLines = Files.readAllLines(clean.resolve("prs/score/prs.best.tsv"));
@@ -183,25 +187,86 @@ class RunCommandTest {
         }
     }
 
-    /** The report opens in headless Chromium (Debian's chromium; skipped where it is not installed). */
+    /** Chromium's headless command line: a fresh profile, no network services, console messages on stderr. */
+    static ProcessBuilder chromium(Path chromium, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--allow-file-access-from-files", "--enable-logging=stderr", "--v=0", "--user-data-dir=" + dir.resolve("chrome-profile")));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd);
+    }
+
+    /** The DOM after load, and the page's console messages (an error or an uncaught exception is one). */
+    static String[] render(Path chromium, String... args) throws Exception {
+        Path err = Files.createTempFile(dir, "chromium", ".log");
+        Process p = chromium(chromium, args).redirectError(err.toFile()).start();
+        String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "chromium finished");
+        String console = String.join("\n", Files.readAllLines(err).stream().filter(l -> l.contains("CONSOLE")).toList());
+        return new String[] {dom, console};
+    }
+
+    /**
+     * The report in headless Chromium (Debian's chromium; skipped where it is not installed): every page renders without a
+     * console message, every figure is an SVG with axis titles and marks, every link resolves; a screenshot of the summary
+     * (target/report-summary.png) for a person to look at, and the summary's load time (target/report-load.txt).
+     */
     @Test
     void reportRendersInHeadlessChromium() throws Exception {
         Path chromium = Path.of("/usr/bin/chromium");
         Assumptions.assumeTrue(Files.isExecutable(chromium), "chromium not installed");
         Path out = dir.resolve("render");
         assertEquals(0, cli("run", config.toString(), "--out", out.toString()));
-        Path png = dir.resolve("report.png");
-        Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        "--user-data-dir=" + dir.resolve("chrome-profile"),
-                "--window-size=1200,1600", "--screenshot=" + png, "--dump-dom", out.resolve("report.html").toUri().toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "chromium finished");
-        assertTrue(dom.contains("<svg") && dom.contains("<circle") && dom.contains("<rect"), "plots are in the rendered page");
-        assertTrue(dom.contains("DEGs by region, cell type and trait") && dom.contains("Against the simulation"), "sections rendered");
+        Path broken = dir.resolve("broken.html"); // the console check can fail: a page with an error is caught
+        Files.writeString(broken, "<html><body><script>undefinedFunction();</script></body></html>");
+        assertTrue(render(chromium, "--dump-dom", broken.toUri().toString())[1].contains("undefinedFunction"), "console errors are seen");
+
+        int figures = 0;
+        for (Path page : ReportChecks.pages(out)) {
+            String[] r = render(chromium, "--dump-dom", page.toUri().toString());
+            assertEquals("", r[1], page + ": no console messages");
+            assertTrue(r[0].contains("</main>"), page + ": rendered");
+            assertEquals(List.of(), ReportChecks.badFigures(r[0]), page + ": every figure has axis titles and marks");
+            assertEquals(List.of(), ReportChecks.brokenLinks(page, r[0]), page + ": every link resolves");
+            figures += ReportChecks.figureCount(r[0]);
+        }
+        int fitted = Files.readAllLines(out.resolve("de_summary.tsv")).size() - 1;
+        assertTrue(fitted >= 10 && figures >= 2 * fitted + 8, "a volcano and a QQ plot per fitted analysis, and the rest: " + figures
+                + " figures for " + fitted + " analyses");
+        assertEquals(List.of(), ReportChecks.badSvgFiles(out), "figures/*.svg");
+
+        Path png = Path.of("target", "report-summary.png").toAbsolutePath();
+        Files.deleteIfExists(png);
+        render(chromium, "--window-size=1400,2000", "--screenshot=" + png, out.resolve("report.html").toUri().toString());
         assertTrue(Files.size(png) > 20_000, "a real screenshot was taken: " + Files.size(png) + " bytes");
+
+        // the inline script sorts a table by the clicked column, ascending then descending
+        Path sorter = dir.resolve("sorter.html");
+        Files.writeString(sorter, "<html><body><iframe id=f src='" + out.resolve("report/trait-chronic_pain.html").toUri() + "'></iframe>"
+                + "<script>function col(t){return Array.from(t.tBodies[0].rows).map(function(r){"
+                + "return parseFloat(r.cells[7].textContent);});}"
+                + "function sorted(v,s){for(var i=1;i<v.length;i++)if(s*(v[i]-v[i-1])<0)return false;return v.length>5;}"
+                + "document.getElementById('f').onload=function(){var t=this.contentDocument.querySelector('table.sortable'),"
+                + "h=t.querySelectorAll('th')[7],before=col(t);h.click();var up=col(t);h.click();var down=col(t);"
+                + "document.body.setAttribute('data-sorted',(h.textContent==='lambda'&&!sorted(before,1)&&sorted(up,1)&&sorted(down,-1))"
+                + "+' '+up.join(','));};</script></body></html>");
+        String sortedDom = render(chromium, "--dump-dom", sorter.toUri().toString())[0];
+        assertTrue(sortedDom.contains("data-sorted=\"true "), "clicking 'lambda' sorts the models up, then down: "
+                + sortedDom.replaceAll("(?s).*(data-sorted=\"[^\"]*\").*", "$1"));
+
+        // load time: the summary in an iframe, timed by the page's own navigation timing
+        Path timer = dir.resolve("timer.html");
+        Files.writeString(timer, "<html><body><iframe id=f style='width:1400px;height:1000px' src='" + out.resolve("report.html").toUri()
+                + "'></iframe><script>document.getElementById('f').onload=function(){var t=this.contentWindow.performance.timing;"
+                + "document.body.setAttribute('data-load',t.loadEventStart-t.navigationStart);};</script></body></html>");
+        String dom = render(chromium, "--dump-dom", timer.toUri().toString())[0];
+        Matcher m = Pattern.compile("data-load=\"(\\d+)\"").matcher(dom);
+        assertTrue(m.find(), "the timer page measured the load");
+        long ms = Long.parseLong(m.group(1));
+        Files.writeString(Path.of("target", "report-load.txt"), "report.html: " + Files.size(out.resolve("report.html"))
+                + " bytes, loaded in "
+                + ms + " ms (headless Chromium)\n");
+        assertTrue(ms < 5000, "the summary loads in a few seconds: " + ms + " ms");
     }
 
     @Test
