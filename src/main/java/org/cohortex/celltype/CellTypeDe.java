@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 import org.cohortex.Log;
 import org.cohortex.UserException;
@@ -26,7 +25,7 @@ import org.cohortex.io.MatrixReader;
 import org.cohortex.io.MatrixWriter;
 import org.cohortex.io.PhenotypeReader;
 import org.cohortex.io.PhenotypeTable;
-import org.cohortex.io.SafeNames;
+import org.cohortex.io.Proportions;
 import org.cohortex.io.SampleMatch;
 import org.cohortex.io.Scale;
 import org.cohortex.linalg.Mat;
@@ -283,32 +282,17 @@ public final class CellTypeDe {
         PhenotypeTable pheno = PhenotypeReader.read(r.pheno(), r.sampleColumn(), r.categorical());
         SampleMatch match = SampleMatch.of(r.expr().toString(), e.samples, pheno, r.dropSamplesWithoutPhenotype(), log);
         ExpressionMatrix x = e.selectSamples(match.matched);
-        PhenotypeTable props = PhenotypeReader.read(r.proportions(), null, Set.of());
-        String[] types = props.columnNames().toArray(new String[0]);
-        if (types.length < 2) throw new UserException(r.proportions() + ": needs at least two cell-type columns");
-        for (String t : types) SafeNames.require(t, r.proportions() + ": cell type");
+        // checked as impute checks them (io.Proportions): >= 2 safe type names, non-negative, rows summing to 1 (within 5%:
+        // renormalised with a warning; beyond: refused)
+        Proportions props = Proportions.read(r.proportions(), log);
+        String[] types = props.cellTypes;
         int n = x.sampleCount(), kk = types.length;
         double[] w = new double[n * kk];
-        int renormalised = 0;
         for (int i = 0; i < n; i++) {
             int row = props.row(x.samples[i]);
             if (row < 0) throw new UserException(r.proportions() + ": no proportions for sample '" + x.samples[i] + "'");
-            double sum = 0;
-            for (int t = 0; t < kk; t++) {
-                PhenotypeTable.Column c = props.column(types[t]);
-                double v = c.numeric == null ? Double.NaN : c.numeric[row];
-                if (!(v >= 0)) {
-                    throw new UserException(r.proportions() + ": sample '" + x.samples[i] + "', cell type '" + types[t] + "': '"
-                            + (c.numeric == null ? c.levels[row] : v) + "' is not a proportion");
-                }
-                w[i * kk + t] = v;
-                sum += v;
-            }
-            if (!(sum > 0)) throw new UserException(r.proportions() + ": sample '" + x.samples[i] + "' has proportions summing to 0");
-            if (Math.abs(sum - 1) > 1e-6) renormalised++;
-            for (int t = 0; t < kk; t++) w[i * kk + t] /= sum;
+            for (int t = 0; t < kk; t++) w[i * kk + t] = props.get(row, t);
         }
-        if (renormalised > 0) log.warn("%s: %d samples' proportions did not sum to 1; renormalised", r.proportions(), renormalised);
         return new Data(x, pheno, match, types, w);
     }
 

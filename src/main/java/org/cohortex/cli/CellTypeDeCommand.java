@@ -9,6 +9,7 @@ import java.util.Locale;
 import org.cohortex.Log;
 import org.cohortex.UserException;
 import org.cohortex.backend.ComputeBackend;
+import org.cohortex.io.OutputFolder;
 import org.cohortex.celltype.CellTypeDe;
 import org.cohortex.celltype.CellTypeDeRequest;
 import org.cohortex.celltype.InteractionModel;
@@ -126,6 +127,7 @@ final class CellTypeDeCommand implements Runnable {
 
     CellTypeDeRequest request() {
         return Parse.usage(spec, () -> {
+            backend.check();
             CellTypeDeRequest.Method m = Parse.enumValue(CellTypeDeRequest.Method.class, "--method", method);
             Scale fit = switch (scale) {
                 case "linear" -> Scale.LINEAR;
@@ -148,8 +150,9 @@ final class CellTypeDeCommand implements Runnable {
     @Override
     public void run() {
         CellTypeDeRequest r = request();
-        try (ComputeBackend b = backend.create()) {
-            CellTypeDe.run(r, CellTypeDe.Folders.under(out), b, Log.STDERR);
+        try (OutputFolder folder = OutputFolder.open(out); ComputeBackend b = backend.create()) {
+            CellTypeDe.run(r, CellTypeDe.Folders.under(folder.path()), b, Log.STDERR);
+            folder.commit();
         }
     }
 }

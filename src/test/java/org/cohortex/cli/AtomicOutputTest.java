@@ -131,6 +131,10 @@ class AtomicOutputTest {
             s(write("props.tsv", props)), "--sc-reference", s(sim.resolve("reference/amygdala.counts.tsv.gz")), "--sc-labels",
             s(sim.resolve("reference/amygdala.labels.tsv")), "--mode", "eb", "--out", s(dir.resolve("outputs/impute"))},
                 "props.tsv: sample '" + props.get(3).split("\t")[0] + "': the proportions sum to");
+        failsCleanly(existing("celltype-de"), new String[] {"celltype-de", "--expr", s(sim.resolve("expr/BLA.counts.tsv.gz")),
+            "--proportions", s(dir.resolve("inputs/props.tsv")), "--pheno", s(sim.resolve("pheno.tsv")), "--sample-column", "donor_id",
+            "--trait", "chronic_pain", "--method", "interaction", "--out", s(dir.resolve("outputs/celltype-de"))},
+                "props.tsv: sample '" + props.get(3).split("\t")[0] + "': the proportions sum to");
         Path de = dir.resolve("de-ok");
         Cli.run("de", "--expr", lm("expr.tsv"), "--pheno", lm("pheno.tsv"), "--trait", "status", "--sample-column", "sample_id", "--out",
                 s(de)).expect(0);
