@@ -125,15 +125,9 @@ public final class InteractionModel {
             n = x.rows;
             p = x.cols;
             this.k = k;
-            double[] scale = new double[p];
-            Mat xs = new Mat(n, p);
-            for (int j = 0; j < p; j++) {
-                double s = 0;
-                for (int i = 0; i < n; i++) s += x.data[i * p + j] * x.data[i * p + j];
-                scale[j] = s > 0 ? 1 / Math.sqrt(s) : 1;
-                for (int i = 0; i < n; i++) xs.data[i * p + j] = x.data[i * p + j] * scale[j];
-            }
-            QrDecomposition qr = new QrDecomposition(xs);
+            UnitColumns u = UnitColumns.of(x);
+            double[] scale = u.scale();
+            QrDecomposition qr = new QrDecomposition(u.scaled());
             double[] q = qr.q().data, rInv = qr.rInverse().data; // X = Q R D^-1: (X'X)^-1 = D R^-1 R^-T D
             for (int j = 0; j < p; j++) for (int c = 0; c < p; c++) rInv[j * p + c] *= scale[j];
             xtxInv = new double[p * p];

@@ -32,7 +32,7 @@ final class InteractionSva {
      */
     static Estimate estimate(DenseOps b, Mat y, Mat m0, Mat wt, SvaAnalysis.Settings s, Log.Sink log) {
         Mat r = standardisedResiduals(b, y, m0);
-        Mat mod = bind(m0, wt);
+        Mat mod = m0.bindColumns(wt);
         int n = y.cols, maxSv = n - mod.cols - 1, nsv;
         String method;
         switch (s.numSv()) {
@@ -78,13 +78,4 @@ final class InteractionSva {
         return r;
     }
 
-    static Mat bind(Mat a, Mat c) {
-        int n = a.rows;
-        Mat out = new Mat(n, a.cols + c.cols);
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(a.data, i * a.cols, out.data, i * out.cols, a.cols);
-            System.arraycopy(c.data, i * c.cols, out.data, i * out.cols + a.cols, c.cols);
-        }
-        return out;
-    }
 }

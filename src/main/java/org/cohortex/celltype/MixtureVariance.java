@@ -42,15 +42,9 @@ final class MixtureVariance {
      */
     static void fit(DenseOps backend, Mat x, Mat y, OlsFit fit, double[] hat, int k, int[] idx, double[] beta, double[] v, double[] wald) {
         int n = x.rows, p = x.cols;
-        // the columns scaled to unit norm before the normal equations (covariates such as weight in pounds beside proportions)
-        double[] scale = new double[p];
-        Mat xs = new Mat(n, p);
-        for (int c = 0; c < p; c++) {
-            double ss = 0;
-            for (int i = 0; i < n; i++) ss += x.data[i * p + c] * x.data[i * p + c];
-            scale[c] = ss > 0 ? 1 / Math.sqrt(ss) : 1;
-            for (int i = 0; i < n; i++) xs.data[i * p + c] = x.data[i * p + c] * scale[c];
-        }
+        UnitColumns u = UnitColumns.of(x); // before the normal equations
+        Mat xs = u.scaled();
+        double[] scale = u.scale();
         double[] z = new double[n * (k + 1)];
         for (int i = 0; i < n; i++) {
             for (int t = 0; t < k; t++) z[i * (k + 1) + t] = x.data[i * p + t] * x.data[i * p + t];

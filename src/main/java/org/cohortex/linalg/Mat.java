@@ -69,6 +69,17 @@ public final class Mat {
 
     public Mat copy() { return new Mat(rows, cols, data.clone()); }
 
+    /** [this, other]: the columns of {@code other} after this one's (R's cbind); the same rows. */
+    public Mat bindColumns(Mat other) {
+        if (other.rows != rows) throw new IllegalArgumentException("cbind of " + this + " and " + other);
+        Mat c = new Mat(rows, cols + other.cols);
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(data, i * cols, c.data, i * c.cols, cols);
+            System.arraycopy(other.data, i * other.cols, c.data, i * c.cols + cols, other.cols);
+        }
+        return c;
+    }
+
     /** Rows {@code idx} in that order. */
     public Mat selectRows(int[] idx) {
         Mat m = new Mat(idx.length, cols);

@@ -231,7 +231,7 @@ public final class SurrogateVariables {
         Mat traitCols = traitColumns(mod, mod0);
         for (int it = 0; it < iterations; it++) {
             Mat sv = leading(uu.vectors, nsv);
-            double[][] rss = b.nestedRss(bind(bind(mod0, sv), traitCols),
+            double[][] rss = b.nestedRss(mod0.bindColumns(sv).bindColumns(traitCols),
                     new int[] {mod0.cols, mod0.cols + nsv, mod0.cols + nsv + traitCols.cols}, dat);
             double[] rssMod0 = rss[0], rssNull = rss[1], rssFull = rss[2];
             pprobB = complement(EdgeLfdr.lfdr(FTest.fromRss(rssFull, rssNull, mod.cols + nsv, mod0.cols + nsv, n)));
@@ -271,15 +271,6 @@ public final class SurrogateVariables {
         return vectors.selectColumns(idx);
     }
 
-    static Mat bind(Mat a, Mat b) {
-        int n = a.rows;
-        Mat c = new Mat(n, a.cols + b.cols);
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(a.data, i * a.cols, c.data, i * c.cols, a.cols);
-            System.arraycopy(b.data, i * b.cols, c.data, i * c.cols + a.cols, b.cols);
-        }
-        return c;
-    }
 
     private static double[] complement(double[] v) {
         double[] o = new double[v.length];
