@@ -134,7 +134,7 @@ public final class CellTypeDe {
             Json.write(dir.resolve("model.json"), m);
         }
         writeJoint(folders.root().resolve("joint.tsv"), y.genes, res);
-        writeAnalysis(r, folders, d, design, y, svs, selection, Map.of("formula", "expr ~ 0 + " + String.join(" + ", id.columns),
+        writeAnalysis(r, folders, d, design, y, svs, selection, Json.object("formula", "expr ~ 0 + " + String.join(" + ", id.columns),
                 "variance", r.variance().name().toLowerCase(Locale.ROOT), "sv_method", svMethod));
         log.info("celltype-de (interaction, %s scale): %d genes x %d samples x %d cell types in %.1f s", r.fitScale(), y.geneCount(),
                 design.n(), id.k, (System.nanoTime() - t0) / 1e9);

@@ -381,7 +381,7 @@ public final class DifferentialExpression {
         model.put("covariates_forced", r.covariates());
         CovariateSelection.Options o = r.selection() == null ? null : r.selection().options();
         model.put("covariate_selection", o == null ? "off"
-                : Map.of("rule", o.rule().name().toLowerCase(Locale.ROOT), "alpha", o.alpha(), "max_missing", o.maxMissing(),
+                : Json.object("rule", o.rule().name().toLowerCase(Locale.ROOT), "alpha", o.alpha(), "max_missing", o.maxMissing(),
                         "max_abs_correlation", o.maxAbsCorrelation(), "table", "covariate_selection.tsv"));
         model.put("transform", r.inputScale() == Scale.COUNTS ? "log2cpm" : "none");
         model.put("set", r.setName());
@@ -404,7 +404,7 @@ public final class DifferentialExpression {
         model.put("genes_bonferroni_0_05", countBelow(res.pBonferroni, 0.05));
         limmaSettings(model, r, res);
         model.put("permutations", res.permutation == null ? "off"
-                : Map.of("method", "Freedman-Lane (residuals of the model without the trait), t statistic",
+                : Json.object("method", "Freedman-Lane (residuals of the model without the trait), t statistic",
                         "permutations", res.permutation.permutations(), "seed", r.seed(),
                         "genes_permuted", res.permutation.genesPermuted(),
                         "p_perm", "(1 + #{|t*| >= |t|}) / (B + 1)", "p_maxt", "Westfall-Young step-down max-T, same +1",

@@ -84,7 +84,7 @@ final class UnitRunner {
         done++;
         String key = key(u);
         if (reuse && isCurrent(u, key)) {
-            units.put(u.id(), Map.of("key", key, "status", "reused"));
+            units.put(u.id(), Json.object("key", key, "status", "reused"));
             progress(u.id() + ": unchanged, reused", 0);
             return Outcome.REUSED;
         }
