@@ -40,8 +40,9 @@ import org.cohortex.sva.CovariateSelection;
  * gene-level test: the K-df F of the interactions, or bMIND's MANOVA and the assigned type),
  * model.json, svs.tsv and, with covariate selection, covariate_selection.tsv.
  * <ul>
- * <li>INTERACTION (CellDMC/TOAST): expr ~ W + W o t + covariates + SVs, no intercept, one batched OLS
- *     ({@link InteractionModel}); SVs from the residuals of [W, C] ({@link InteractionSva});</li>
+ * <li>INTERACTION (CellDMC/TOAST): by default log2-CPM ~ W + C + t o F_g, F_g the types' shares of the gene's
+ *     transcripts ({@link LogShareInteraction}); or CellDMC's expr ~ W + W o t + C on CPM, one batched OLS
+ *     ({@link InteractionModel}); C = covariates + SVs from the residuals of [W, C] ({@link InteractionSva});</li>
  * <li>BMIND: bMIND's imputation (prior from the panel's donors), then bMIND's own test
  *     ({@link BmindTest}): MANOVA across the K types, the gene called in the type of smallest Wald p;</li>
  * <li>IMPUTED: the paper's path: imputation, then `de` on each cell type (SVA and covariate selection
@@ -81,9 +82,13 @@ public final class CellTypeDe {
     static void interaction(CellTypeDeRequest r, Folders folders, Kernels k, Log.Sink log) {
         long t0 = System.nanoTime();
         ExpressionMatrix raw = MatrixReader.read(r.expr());
-        ExpressionMatrix scaled = r.fitScale() == Scale.LINEAR ? r.exprScale().toLinear(raw, r.expr().toString())
-                : r.exprScale() == Scale.COUNTS ? Scale.voomLog2Cpm(raw, r.expr().toString()) : raw;
+        String source = r.expr().toString();
+        boolean linear = r.fitScale() == CellTypeDeRequest.FitScale.LINEAR, shares = r.fitScale() == CellTypeDeRequest.FitScale.LOG2_SHARE;
+        ExpressionMatrix scaled = linear ? r.exprScale().toLinear(raw, source)
+                : r.exprScale() == Scale.COUNTS ? Scale.voomLog2Cpm(raw, source) : raw;
         Data d = data(r, scaled, log);
+        // the log2-share model also needs CPM, for each type's mean expression (its share of the gene's transcripts)
+        ExpressionMatrix cpm = shares ? r.exprScale().toLinear(raw, source).selectSamples(d.match().matched) : null;
         DesignMatrix base = DesignBuilder.build(Arrays.asList(d.expr().samples), d.pheno(), r.trait(), r.covariates(), null);
         ExpressionMatrix y0 = d.expr().selectSamples(base.used);
         double[] w0 = rows(d.w(), base.used, d.types().length);
@@ -118,7 +123,10 @@ public final class CellTypeDe {
         }
         ExpressionMatrix y = d.expr().selectSamples(design.used);
         InteractionDesign id = InteractionDesign.of(design, rows(d.w(), design.used, d.types().length), d.types());
-        InteractionModel.Result res = InteractionModel.fit(k, id, y.values, r.variance());
+        InteractionModel.Result res = shares ? InteractionModel.fitLogShare(k, id, y.values, cpm.selectSamples(design.used).values)
+                : InteractionModel.fit(k, id, y.values, r.variance());
+        String formula = shares ? "log2cpm ~ 0 + " + String.join(" + ", id.columns.subList(0, id.k)) + covariateTerms(id) + " + "
+                + String.join(" + ", shareTerms(id)) : "expr ~ 0 + " + String.join(" + ", id.columns);
         for (int t = 0; t < id.k; t++) {
             if (!r.reports(d.types()[t])) continue;
             Path dir = folders.of(r.setPrefix(), d.types()[t]);
@@ -127,17 +135,31 @@ public final class CellTypeDe {
             Map<String, Object> m = model(r, d, design, y, svMethod, selection);
             m.put("set", r.setPrefix() + "." + d.types()[t]);
             m.put("cell_type", d.types()[t]);
-            m.put("term", id.columns.get(id.interactionColumn(t)));
-            m.put("formula", "expr ~ 0 + " + String.join(" + ", id.columns));
+            m.put("term", shares ? shareTerms(id).get(t) : id.columns.get(id.interactionColumn(t)));
+            m.put("formula", formula);
             m.put("df", design.n() - id.p());
             m.put("genes_bonferroni_0_05", below(res.column(res.pBonferroni(), t), 0.05));
             Json.write(dir.resolve("model.json"), m);
         }
         writeJoint(folders.root().resolve("joint.tsv"), y.genes, res);
-        writeAnalysis(r, folders, d, design, y, svs, selection, Json.object("formula", "expr ~ 0 + " + String.join(" + ", id.columns),
+        writeAnalysis(r, folders, d, design, y, svs, selection, Json.object("formula", formula,
                 "variance", r.variance().name().toLowerCase(Locale.ROOT), "sv_method", svMethod));
         log.info("celltype-de (interaction, %s scale): %d genes x %d samples x %d cell types in %.1f s", r.fitScale(), y.geneCount(),
                 design.n(), id.k, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** " + c1 + c2 ...": the covariate and SV columns of the formula. */
+    private static String covariateTerms(InteractionDesign id) {
+        StringBuilder sb = new StringBuilder();
+        for (int j = 2 * id.k; j < id.p(); j++) sb.append(" + ").append(id.columns.get(j));
+        return sb.toString();
+    }
+
+    /** The log2-share model's trait terms, "trait:share_<type>" (the trait times the type's share of the gene's transcripts). */
+    private static List<String> shareTerms(InteractionDesign id) {
+        List<String> out = new ArrayList<>();
+        for (String c : id.cellTypes) out.add(id.trait + ":share_" + c);
+        return out;
     }
 
     /** Columns of the interaction model built from a bulk design: 2K, and every bulk column but the intercept and the trait. */

@@ -28,9 +28,12 @@ public final class InteractionDesign {
     public final String trait;
     public final int k;
     public final int q;
+    /** The trait per sample (length n), as it enters W o t. */
+    public final double[] t;
 
-    private InteractionDesign(Mat x, List<String> columns, String[] cellTypes, String trait, int k, int q) {
+    private InteractionDesign(Mat x, List<String> columns, String[] cellTypes, String trait, int k, int q, double[] t) {
         this.x = x;
+        this.t = t;
         this.columns = Collections.unmodifiableList(columns);
         this.cellTypes = cellTypes;
         this.trait = trait;
@@ -77,7 +80,7 @@ public final class InteractionDesign {
         for (String c : cellTypes) names.add(c + ":" + trait);
         names.addAll(covariateNames);
         DesignBuilder.checkFullRank(x, names);
-        return new InteractionDesign(x, names, cellTypes.clone(), trait, k, q);
+        return new InteractionDesign(x, names, cellTypes.clone(), trait, k, q, t.clone());
     }
 
     /**

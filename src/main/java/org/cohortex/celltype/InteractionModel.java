@@ -27,7 +27,8 @@ import org.cohortex.stats.RegularizedBeta;
  * F = (b_I' [(X'X)^-1_II]^-1 b_I / K) / s^2 on (K, n - p), which for OLS equals the nested-model F of
  * R's anova(lm without W o t, lm with it) without the cancellation of RSS0 - RSS1.
  * <p>
- * Variance options ({@link Variance}). MIXTURE is the default of {@code celltype-de} and {@code run}: on the
+ * The default of {@code celltype-de} and {@code run} is the log2-share form ({@link #fitLogShare}); for this CPM form
+ * the variance options ({@link Variance}). MIXTURE is its default: on the
  * simulated paper cohort (BLA, chronic pain permuted among donors) CLASSICAL, CellDMC's OLS, reported 5
  * Bonferroni DEGs in three cell types, MIXTURE none; on the real trait MIXTURE found 14 planted microglia
  * genes (CLASSICAL 16, HC3 4):
@@ -95,8 +96,21 @@ public final class InteractionModel {
         return finish(d, y, s, variance);
     }
 
+    /**
+     * The model on log2-CPM with each type's trait effect weighted by its share of the gene's transcripts
+     * ({@link LogShareInteraction}), classical OLS variances.
+     *
+     * @param log2y genes x n, log2-CPM; {@code cpm}: the same on the linear scale
+     */
+    public static Result fitLogShare(DenseOps backend, InteractionDesign d, Mat log2y, Mat cpm) {
+        if (log2y.cols != d.n()) throw new IllegalArgumentException("expression has " + log2y.cols + " samples, design " + d.n());
+        Partial s = new Partial(log2y.rows, d.k);
+        LogShareInteraction.fit(backend, d, log2y, cpm, s);
+        return finish(d, log2y, s, Variance.CLASSICAL);
+    }
+
     /** Per-gene quantities before the residual variance is chosen. */
-    private static final class Partial {
+    static final class Partial {
         final double[] beta, v, wald, rss;
         final int[] df;
 
@@ -194,7 +208,7 @@ public final class InteractionModel {
     }
 
     /** As R's lm (qr tol 1e-7) on the columns scaled to unit norm. */
-    private static boolean fullRank(Mat x) {
+    static boolean fullRank(Mat x) {
         Mat xs = x.copy();
         for (int j = 0; j < x.cols; j++) {
             double ss = 0;
@@ -211,7 +225,7 @@ public final class InteractionModel {
     }
 
     /** Residual variance (floored when asked), se, t, p, F and the corrections. */
-    private static Result finish(InteractionDesign d, Mat y, Partial s, Variance variance) {
+    static Result finish(InteractionDesign d, Mat y, Partial s, Variance variance) {
         int genes = y.rows, k = d.k;
         String[] note = new String[genes];
         double[] mean = new double[genes], sigma2 = new double[genes];

@@ -66,16 +66,18 @@ final class CellTypeDeCommand implements Runnable {
     @Option(names = "--method", required = true, paramLabel = "interaction|bmind|imputed", description = "How cell types are tested.")
     String method;
 
-    @Option(names = "--scale", defaultValue = "linear", paramLabel = "linear|log2",
-            description = {"interaction: the scale of the model, linear (CPM: the scale the bulk mixes on) or log2 (voom's log2-CPM)",
-                    "(default: ${DEFAULT-VALUE})."})
+    @Option(names = "--scale", defaultValue = "log2-share", paramLabel = "log2-share|linear|log2",
+            description = {"interaction: log2-share = log2-CPM with each type's trait effect weighted by the type's share of the "
+                    + "gene's transcripts (beta = log2 fold change in the type); linear = CellDMC's W o t on CPM (the scale the bulk "
+                    + "mixes on); log2 = W o t on voom's log2-CPM (default: ${DEFAULT-VALUE})."})
     String scale;
 
-    @Option(names = "--variance", defaultValue = "mixture", paramLabel = "mixture|classical|hc3|toast-floor",
-            description = {"interaction: mixture = weighted least squares with each sample's variance from the mixing model "
-                    + "(sum_k w_k^2 s_k^2 + tau^2, fitted per gene): keeps the test's level where the proportions make the bulk "
-                    + "heteroskedastic; classical = OLS (CellDMC; anti-conservative for small, variable cell types); hc3 = "
-                    + "sandwich; toast-floor = OLS with TOAST's variance floor (default: ${DEFAULT-VALUE})."})
+    @Option(names = "--variance", paramLabel = "mixture|classical|hc3|toast-floor",
+            description = {"interaction, linear and log2 scales: mixture = weighted least squares with each sample's variance from the "
+                    + "mixing model (sum_k w_k^2 s_k^2 + tau^2, fitted per gene): keeps the test's level where the proportions make "
+                    + "the bulk heteroskedastic; classical = OLS (CellDMC; anti-conservative for small, variable cell types on CPM); "
+                    + "hc3 = sandwich; toast-floor = OLS with TOAST's variance floor (default: mixture on the linear scale, classical "
+                    + "on the log2 scales; log2-share takes classical only)."})
     String variance;
 
     @Option(names = "--num-sv", defaultValue = "0", paramLabel = "be|leek|N",
@@ -129,12 +131,10 @@ final class CellTypeDeCommand implements Runnable {
         return Parse.usage(spec, () -> {
             backend.check();
             CellTypeDeRequest.Method m = Parse.enumValue(CellTypeDeRequest.Method.class, "--method", method);
-            Scale fit = switch (scale) {
-                case "linear" -> Scale.LINEAR;
-                case "log2" -> Scale.LOG2;
-                default -> throw new UserException("--scale " + scale + ": choose linear or log2");
-            };
-            InteractionModel.Variance v = Parse.enumValue(InteractionModel.Variance.class, "--variance", variance.replace('-', '_'));
+            CellTypeDeRequest.FitScale fit = CellTypeDeRequest.FitScale.named(scale);
+            if (fit == null) throw new UserException("--scale " + scale + ": choose log2-share, linear or log2");
+            InteractionModel.Variance v = variance == null ? fit.defaultVariance()
+                    : Parse.enumValue(InteractionModel.Variance.class, "--variance", variance.replace('-', '_'));
             if (!imputation.equals("eb") && !imputation.equals("gibbs")) throw new UserException("--imputation " + imputation
                     + ": choose eb or gibbs");
             SvaAnalysis.Settings sva = new SvaAnalysis.Settings(numSv, svPermutations, SvaAnalysis.Settings.DEFAULT.iterations(), seed);

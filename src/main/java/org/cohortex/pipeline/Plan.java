@@ -202,7 +202,8 @@ public final class Plan {
     private Unit.CellType cellTypeUnit(String trait, StudyConfig.Region region, Unit.Deconvolve dc, Unit.Impute imp, List<String> types) {
         Path typeRoot = out.resolve("de").resolve(trait), joint = out.resolve("celltype").resolve(trait).resolve(region.name());
         List<String> exclude = config.exclude != null ? config.exclude : config.traits;
-        List<String> settings = List.of("celltype", trait, config.cellTypeTest, "variance=mixture", String.join(",", types), config.numSv,
+        List<String> settings = List.of("celltype", trait, config.cellTypeTest, "scale=" + config.interactionScale, String.join(",", types),
+                config.numSv,
                 Boolean.toString(config.selectCovariates), String.join(",", exclude), String.join(",", config.covariates),
                 Integer.toString(config.permutations), Long.toString(config.seed));
         Path proportions = dc.dir().resolve("proportions.tsv");

@@ -19,6 +19,7 @@ import java.util.TreeSet;
 
 import org.cohortex.UserException;
 import org.cohortex.backend.Backends;
+import org.cohortex.celltype.CellTypeDeRequest;
 import org.cohortex.counts.LimmaVoom;
 import org.cohortex.counts.LimmaVoom.Normalization;
 import org.cohortex.counts.LimmaVoom.Weights;
@@ -67,6 +68,8 @@ public final class StudyConfig {
     public final String deconvolution, imputation;
     /** How cell-type sets are tested: interaction (the direct test on bulk), bmind (bMIND's test), imputed (the paper's path). */
     public final String cellTypeTest;
+    /** The interaction model's scale and form (log2-share by default; linear = CellDMC's model on CPM with the mixture variance). */
+    public final CellTypeDeRequest.FitScale interactionScale;
     /** Markers per cell type scanned when a signature is built from a panel (CIBERSORTx's G.min, G.max). */
     public final int minMarkers, maxMarkers;
     public final double alpha;
@@ -107,7 +110,7 @@ public final class StudyConfig {
         Map<String, Object> a = map(m, "analysis", "analysis", false);
         check(a, "analysis.", Set.of("cell_types", "num_sv", "select_covariates", "exclude", "covariates", "deconvolution", "imputation",
                 "min_markers", "max_markers", "alpha", "permutations", "de_permutations", "seed", "backend", "cell_type_test", "normalize",
-                "filter_by_expr", "weights", "moderated", "trend"));
+                "filter_by_expr", "weights", "moderated", "trend", "interaction_scale"));
         cellTypes = a.containsKey("cell_types") ? names(a, "cell_types", "analysis.cell_types", false) : null;
         numSv = numSv(a);
         selectCovariates = !a.containsKey("select_covariates") || bool(a, "select_covariates", "analysis.select_covariates");
@@ -124,6 +127,8 @@ public final class StudyConfig {
         imputation = a.containsKey("imputation") ? oneOf(a, "imputation", "analysis.imputation", "eb", "gibbs") : "eb";
         cellTypeTest = a.containsKey("cell_type_test")
                 ? oneOf(a, "cell_type_test", "analysis.cell_type_test", "interaction", "bmind", "imputed") : "interaction";
+        interactionScale = CellTypeDeRequest.FitScale.named(a.containsKey("interaction_scale")
+                ? oneOf(a, "interaction_scale", "analysis.interaction_scale", "log2-share", "linear", "log2") : "log2-share");
         alpha = fraction(a, "alpha", "analysis.alpha", 0.05);
         permutations = (int) integer(a, "permutations", "analysis.permutations", 20, 1);
         dePermutations = (int) integer(a, "de_permutations", "analysis.de_permutations", 0, 0);
@@ -211,6 +216,7 @@ public final class StudyConfig {
                 return "analysis.deconvolution";
             case "covariates": case "num_sv": case "min_markers": case "max_markers": case "alpha": case "seed": case "cell_types":
             case "exclude": case "select_covariates": case "imputation": case "cell_type_test": case "normalize": case "filter_by_expr":
+            case "interaction_scale":
             case "weights": case "moderated": case "trend":
                 return "analysis." + setting;
             default:

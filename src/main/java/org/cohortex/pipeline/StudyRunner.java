@@ -16,7 +16,6 @@ import org.cohortex.Version;
 import org.cohortex.backend.ComputeBackend;
 import org.cohortex.celltype.CellTypeDe;
 import org.cohortex.celltype.CellTypeDeRequest;
-import org.cohortex.celltype.InteractionModel;
 import org.cohortex.de.DeRequest;
 import org.cohortex.de.DifferentialExpression;
 import org.cohortex.deconv.Deconvolution;
@@ -197,7 +196,7 @@ public final class StudyRunner {
                 CovariateSelection.Options.DEFAULT) : null;
         CellTypeDeRequest.Method method = CellTypeDeRequest.Method.valueOf(c.cellTypeTest.toUpperCase(Locale.ROOT));
         CellTypeDeRequest r = new CellTypeDeRequest(u.counts(), Scale.COUNTS, u.proportions(), u.phenotypes(), c.sampleColumn, u.trait(),
-                c.covariates, Set.of(), false, method, Scale.LINEAR, InteractionModel.Variance.MIXTURE, sva, sel, null, null,
+                c.covariates, Set.of(), false, method, c.interactionScale, c.interactionScale.defaultVariance(), sva, sel, null, null,
                 c.imputation.equals("gibbs"), c.seed, u.region(), u.cellTypes(), u.imputed());
         try {
             CellTypeDe.run(r, new CellTypeDe.Folders(u.joint(), u.typeRoot(), true), backend, runner.sink());

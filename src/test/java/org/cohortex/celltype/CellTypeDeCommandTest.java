@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -94,12 +95,17 @@ class CellTypeDeCommandTest {
         Files.writeString(dir.resolve("labels.tsv"), labels);
     }
 
-    static int run(String method, Path out) {
-        StringWriter err = new StringWriter();
-        int code = Main.execute(new PrintWriter(err, true), "celltype-de", "--expr", dir.resolve("counts.tsv").toString(), "--proportions",
+    static int run(String method, Path out, String... extra) {
+        return run(new StringWriter(), method, out, extra);
+    }
+
+    static int run(StringWriter err, String method, Path out, String... extra) {
+        List<String> args = new ArrayList<>(List.of("celltype-de", "--expr", dir.resolve("counts.tsv").toString(), "--proportions",
                 dir.resolve("proportions.tsv").toString(), "--pheno", dir.resolve("pheno.tsv").toString(), "--trait", "status",
                 "--method", method, "--sc-reference", dir.resolve("sc.tsv").toString(), "--sc-labels", dir.resolve("labels.tsv").toString(),
-                "--region", "R", "--out", out.toString());
+                "--region", "R", "--out", out.toString()));
+        args.addAll(List.of(extra));
+        int code = Main.execute(new PrintWriter(err, true), args.toArray(new String[0]));
         if (code != 0) System.err.println(err);
         return code;
     }
@@ -129,6 +135,24 @@ class CellTypeDeCommandTest {
                 List.of(Files.readAllLines(out.resolve("c/de.tsv")).get(0).split("\t")), "de's columns");
         assertTrue(Files.readString(out.resolve("c/model.json")).contains("\"set\" : \"R.c\""));
         assertTrue(Files.readAllLines(out.resolve("joint.tsv")).get(0).startsWith("gene\tF\tdf1\tdf2\tp"));
+    }
+
+    /** The CPM model (CellDMC's, with the mixture variance) finds the same type; the log2-share model refuses other variances. */
+    @Test
+    void linearScaleFindsTheSameTypeAndLogShareTakesOlsVariancesOnly() throws IOException {
+        Path out = dir.resolve("interaction-linear");
+        assertEquals(0, run("interaction", out, "--scale", "linear"));
+        Set<String> c = degs(out.resolve("c/de.tsv")), a = degs(out.resolve("a/de.tsv")), b = degs(out.resolve("b/de.tsv"));
+        assertTrue(planted(c) >= 20 && a.size() + b.size() <= 2, "linear: c " + planted(c) + ", a " + a + ", b " + b);
+        String model = Files.readString(out.resolve("model.json"));
+        assertTrue(model.contains("\"variance\" : \"mixture\"") && model.contains("\"scale\" : \"linear\""), model);
+        Path share = dir.resolve("interaction-share");
+        assertEquals(0, run("interaction", share));
+        assertTrue(Files.readString(share.resolve("c/model.json")).contains("status:share_c"), "log2-share's term");
+        StringWriter err = new StringWriter();
+        assertEquals(2, run(err, "interaction", dir.resolve("refused"), "--variance", "mixture"));
+        assertTrue(err.toString().contains("variance mixture applies to the linear and log2 interaction models"), err.toString());
+        assertTrue(Files.notExists(dir.resolve("refused")), "nothing written");
     }
 
     @Test
