@@ -120,11 +120,11 @@ public final class TmmNormalization {
         if (maxAbs < 1e-6) return 1;
         double loL = Math.floor(m * s.logratioTrim()) + 1, hiL = m + 1 - loL;
         double loS = Math.floor(m * s.sumTrim()) + 1, hiS = m + 1 - loS;
-        double[] rankR = averageRanks(logR, m), rankE = averageRanks(absE, m);
+        double[] windowR = rankWindow(logR, m, loL, hiL), windowE = rankWindow(absE, m, loS, hiS);
         double num = 0, den = 0, sum = 0;
         int kept = 0;
         for (int i = 0; i < m; i++) {
-            if (rankR[i] >= loL && rankR[i] <= hiL && rankE[i] >= loS && rankE[i] <= hiS) {
+            if (logR[i] >= windowR[0] && logR[i] <= windowR[1] && absE[i] >= windowE[0] && absE[i] <= windowE[1]) {
                 num += logR[i] / v[i];
                 den += 1 / v[i];
                 sum += logR[i];
@@ -137,8 +137,32 @@ public final class TmmNormalization {
     }
 
     /**
+     * The values [lo value, hi value] of x[0..m) whose average rank ({@link #averageRanks}) lies in [lo, hi]:
+     * rank is non-decreasing in the value and tied values share it, so "rank in [lo, hi]" is "value in
+     * this window" (empty: lo value > hi value). One sort and one pass over the runs of tied values, instead
+     * of a binary search per value: the same genes are trimmed (TmmNormalizationTest checks the two agree).
+     */
+    static double[] rankWindow(double[] x, int m, double lo, double hi) {
+        double[] sorted = Arrays.copyOf(x, m);
+        Arrays.sort(sorted);
+        double from = Double.POSITIVE_INFINITY, to = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < m; ) {
+            int j = i;
+            while (j + 1 < m && sorted[j + 1] == sorted[i]) j++; // -0.0 == 0.0, tied as in averageRanks
+            double rank = (i + j) / 2.0 + 1;
+            if (rank >= lo && rank <= hi) {
+                if (from == Double.POSITIVE_INFINITY) from = sorted[i];
+                to = sorted[j];
+            }
+            i = j + 1;
+        }
+        return new double[] {from, to};
+    }
+
+    /**
      * R's rank(x[0..m), ties.method = "average"): 1-based ranks, tied values share the mean of their
-     * positions. Sorted copy plus binary search for each value's first and last position.
+     * positions. Sorted copy plus binary search for each value's first and last position. The definition
+     * that {@link #rankWindow} is tested against.
      */
     static double[] averageRanks(double[] x, int m) {
         double[] sorted = Arrays.copyOf(x, m);

@@ -1,8 +1,10 @@
 package org.cohortex.counts;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
+import java.util.SplittableRandom;
 
 import org.cohortex.testutil.Tsv;
 import org.junit.jupiter.api.Test;
@@ -42,6 +44,25 @@ class TmmNormalizationTest {
             double[] got = TmmNormalization.factors(c, genes, n, FilterByExpr.columnSums(c, genes, n));
             Tsv.assertClose("TMM ties case " + (int) id[from], got, want, 1e-8, 0);
             from = to;
+        }
+    }
+
+    /** The trim by value window keeps exactly the values whose average rank is in [lo, hi], ties and signed zeros included. */
+    @Test
+    void rankWindowKeepsTheValuesWhoseRankIsInside() {
+        SplittableRandom r = new SplittableRandom(17);
+        for (int rep = 0; rep < 2000; rep++) {
+            int m = 1 + r.nextInt(60);
+            double[] x = new double[m];
+            for (int i = 0; i < m; i++) {
+                x[i] = r.nextInt(4) == 0 ? (r.nextBoolean() ? 0.0 : -0.0) : Math.round(r.nextGaussian() * 4) / 4.0; // many ties
+            }
+            double lo = Math.floor(m * r.nextDouble() * 0.5) + 1, hi = m + 1 - lo + (r.nextInt(3) - 1) * 0.5;
+            double[] rank = TmmNormalization.averageRanks(x, m), w = TmmNormalization.rankWindow(x, m, lo, hi);
+            for (int i = 0; i < m; i++) {
+                boolean byRank = rank[i] >= lo && rank[i] <= hi, byValue = x[i] >= w[0] && x[i] <= w[1];
+                assertEquals(byRank, byValue, "x = " + Arrays.toString(x) + ", lo " + lo + ", hi " + hi + ", i " + i);
+            }
         }
     }
 
