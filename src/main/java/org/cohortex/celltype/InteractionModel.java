@@ -219,7 +219,7 @@ public final class InteractionModel {
         return new QrDecomposition(xs).minRelativeDiagonal() > 1e-7;
     }
 
-    private static boolean hasMissing(Mat y, int g) {
+    static boolean hasMissing(Mat y, int g) {
         for (int i = 0; i < y.cols; i++) if (Double.isNaN(y.data[g * y.cols + i])) return true;
         return false;
     }

@@ -61,9 +61,9 @@ final class LogShareInteraction {
         double[] mu = typeMeans(backend, d, cpm);
         Mat m0 = CellTypeDe.m0(d);
         Mat q = new QrDecomposition(m0).q();
-        int[] complete = IntStream.range(0, genes).filter(g -> !missing(logY, g) && !missing(cpm, g)).toArray();
-        for (int from = 0; from < complete.length; from += BLOCK) {
-            int[] idx = Arrays.copyOfRange(complete, from, Math.min(complete.length, from + BLOCK));
+        int[] full = IntStream.range(0, genes).filter(g -> complete(logY, cpm, g)).toArray();
+        for (int from = 0; from < full.length; from += BLOCK) {
+            int[] idx = Arrays.copyOfRange(full, from, Math.min(full.length, from + BLOCK));
             Mat y = logY.selectRows(idx);
             Mat tf = new Mat(idx.length * k, n);
             double[] offset = new double[n];
@@ -75,7 +75,7 @@ final class LogShareInteraction {
             IntStream.range(0, idx.length).parallel().forEach(r -> solve(yr.data, r * n, tr.data, r * k * n, n, k, m0.cols, idx[r], s));
         }
         for (int g = 0; g < genes; g++) {
-            if (!missing(logY, g) && !missing(cpm, g)) continue;
+            if (complete(logY, cpm, g)) continue;
             int[] obs = observedInBoth(logY, cpm, g);
             s.df[g] = obs.length - d.p();
             if (s.df[g] < 1) continue;
@@ -176,9 +176,8 @@ final class LogShareInteraction {
         s.wald[g] = wald;
     }
 
-    private static boolean missing(Mat y, int g) {
-        for (int i = 0; i < y.cols; i++) if (Double.isNaN(y.data[g * y.cols + i])) return true;
-        return false;
+    private static boolean complete(Mat logY, Mat cpm, int g) {
+        return !InteractionModel.hasMissing(logY, g) && !InteractionModel.hasMissing(cpm, g);
     }
 
     private static int[] observedInBoth(Mat a, Mat b, int g) {
