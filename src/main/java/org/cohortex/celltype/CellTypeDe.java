@@ -70,18 +70,25 @@ public final class CellTypeDe {
     record Data(ExpressionMatrix expr, PhenotypeTable pheno, SampleMatch match, String[] types, double[] w) {}
 
     public static void run(CellTypeDeRequest r, Folders folders, Kernels kernels, Log.Sink log) {
+        run(r, null, folders, kernels, log);
+    }
+
+    /**
+     * As above, with the bulk matrix of {@code r.expr()} already read ({@code bulk}; null = read it here): a grid
+     * reads a region's counts once for its bulk and cell-type units. The matrix is not modified.
+     */
+    public static void run(CellTypeDeRequest r, ExpressionMatrix bulk, Folders folders, Kernels kernels, Log.Sink log) {
         switch (r.method()) {
-            case INTERACTION -> interaction(r, folders, kernels, log);
-            case BMIND -> bmind(r, folders, kernels, log);
+            case INTERACTION -> interaction(r, bulk != null ? bulk : MatrixReader.read(r.expr()), folders, kernels, log);
+            case BMIND -> bmind(r, bulk != null ? bulk : MatrixReader.read(r.expr()), folders, kernels, log);
             default -> imputed(r, folders, kernels, log);
         }
     }
 
     // ------------------------------------------------------------------ interaction
 
-    static void interaction(CellTypeDeRequest r, Folders folders, Kernels k, Log.Sink log) {
+    static void interaction(CellTypeDeRequest r, ExpressionMatrix raw, Folders folders, Kernels k, Log.Sink log) {
         long t0 = System.nanoTime();
-        ExpressionMatrix raw = MatrixReader.read(r.expr());
         String source = r.expr().toString();
         boolean linear = r.fitScale() == CellTypeDeRequest.FitScale.LINEAR, shares = r.fitScale() == CellTypeDeRequest.FitScale.LOG2_SHARE;
         ExpressionMatrix scaled = linear ? r.exprScale().toLinear(raw, source)
@@ -195,9 +202,8 @@ public final class CellTypeDe {
     // ------------------------------------------------------------------ imputation paths
 
     /** bMIND's imputation into {@code root/imputation}, then bMIND's own test. */
-    static void bmind(CellTypeDeRequest r, Folders folders, Kernels k, Log.Sink log) {
+    static void bmind(CellTypeDeRequest r, ExpressionMatrix raw, Folders folders, Kernels k, Log.Sink log) {
         ImputationEngine.Imputed im = impute(r, folders, k, log);
-        ExpressionMatrix raw = MatrixReader.read(r.expr());
         Data d = data(r, r.exprScale().toLog2Cpm1(raw, r.expr().toString()), log);
         DesignMatrix design = DesignBuilder.build(Arrays.asList(d.expr().samples), d.pheno(), r.trait(), r.covariates(), null);
         if (design.levels.get(r.trait()) == null && !isBinary(design.x.column(design.traitColumn))) {

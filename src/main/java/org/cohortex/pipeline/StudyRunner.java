@@ -166,14 +166,23 @@ public final class StudyRunner {
         ImputationEngine.run(r, backend, runner.sink());
     }
 
+    /**
+     * The matrix of {@code file}, read once while consecutive units use it (the plan orders a region's bulk and
+     * cell-type units together, so each region's counts are parsed once).
+     */
+    private ExpressionMatrix region(Path file) {
+        if (!file.equals(cachedPath)) {
+            cached = null;
+            cached = MatrixReader.read(file);
+            cachedPath = file;
+        }
+        return cached;
+    }
+
     private void de(Unit.De u) {
         Path reason = u.dir().resolve("not_fitted.txt");
         try {
-            if (!u.expression().equals(cachedPath)) {
-                cachedPath = u.expression();
-                cached = MatrixReader.read(u.expression());
-            }
-            DifferentialExpression.run(deRequest(u), cached, backend, runner.sink());
+            DifferentialExpression.run(deRequest(u), region(u.expression()), backend, runner.sink());
             Files.deleteIfExists(reason);
         } catch (UserException e) {
             // an analysis that cannot be fitted (e.g. more model columns than complete samples) is a
@@ -199,7 +208,8 @@ public final class StudyRunner {
                 c.covariates, Set.of(), false, method, c.interactionScale, c.interactionScale.defaultVariance(), sva, sel, null, null,
                 c.imputation.equals("gibbs"), c.seed, u.region(), u.cellTypes(), u.imputed());
         try {
-            CellTypeDe.run(r, new CellTypeDe.Folders(u.joint(), u.typeRoot(), true), backend, runner.sink());
+            ExpressionMatrix bulk = method == CellTypeDeRequest.Method.IMPUTED ? null : region(u.counts());
+            CellTypeDe.run(r, bulk, new CellTypeDe.Folders(u.joint(), u.typeRoot(), true), backend, runner.sink());
             for (String t : u.cellTypes()) deleteQuietly(u.setDir(t).resolve("not_fitted.txt"));
         } catch (UserException e) {
             String why = e.render(StudyConfig::settingKey);
