@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 import org.cohortex.Log;
 import org.cohortex.io.Proportions;
@@ -31,8 +32,9 @@ public final class EnrichmentEngine {
     private EnrichmentEngine() {}
 
     public static void run(EnrichmentRequest r, Log.Sink log) {
-        List<DeResult> results = new ArrayList<>();
-        for (Path d : r.deDirs()) results.add(DeResult.read(d, r.pColumn(), r.alpha()));
+        DeResult[] read = new DeResult[r.deDirs().size()];
+        IntStream.range(0, read.length).parallel().forEach(i -> read[i] = DeResult.read(r.deDirs().get(i), r.pColumn(), r.alpha()));
+        List<DeResult> results = new ArrayList<>(List.of(read));
         Enrichment.Options o = new Enrichment.Options();
         o.minDegs = r.minDegs();
         o.minSetSize = r.minSetSize();

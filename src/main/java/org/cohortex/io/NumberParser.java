@@ -7,8 +7,8 @@ import java.util.Locale;
  * Parses decimal numbers straight from bytes. Numbers with at most 15 significant digits and a
  * decimal exponent within +-22 are converted exactly with one multiplication or division by an
  * exact power of ten (Clinger's fast path: both operands are exact doubles, so the one rounding is
- * correct); everything else goes to Double.parseDouble after a check of R's syntax ({@link Numbers}:
- * no {@code 5f} or {@code 0x1p3}). R writes 15 significant digits, so R output takes the fast path.
+ * correct); up to 18 digits go through {@link DecimalToDouble} (Java's and R's 17-digit output); everything
+ * else goes to Double.parseDouble after a check of R's syntax ({@link Numbers}: no {@code 5f} or {@code 0x1p3}).
  */
 final class NumberParser {
     private static final double[] POW10 = new double[23];
@@ -65,12 +65,15 @@ final class NumberParser {
             exp10 += eneg ? -ev : ev;
         }
         if (!any || i != e) return slowPath(b, s, e);
-        if (slow || sig > 15) return slowPath(b, s, e);
+        if (slow) return slowPath(b, s, e);
         double v;
         if (mant == 0) v = 0.0;
-        else if (exp10 >= 0 && exp10 <= 22) v = mant * POW10[exp10];
-        else if (exp10 < 0 && exp10 >= -22) v = mant / POW10[-exp10];
-        else return slowPath(b, s, e);
+        else if (sig <= 15 && exp10 >= 0 && exp10 <= 22) v = mant * POW10[exp10];
+        else if (sig <= 15 && exp10 < 0 && exp10 >= -22) v = mant / POW10[-exp10];
+        else {
+            v = DecimalToDouble.of(mant, exp10);
+            if (Double.isNaN(v)) return slowPath(b, s, e);
+        }
         return neg ? -v : v;
     }
 

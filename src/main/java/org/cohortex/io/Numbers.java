@@ -37,6 +37,8 @@ public final class Numbers {
      */
     public static double parse(String s) {
         String t = s.strip();
+        double v = DecimalToDouble.parse(t); // checks the syntax as it goes
+        if (!Double.isNaN(v)) return v;
         if (!isDecimal(t)) throw new NumberFormatException("'" + s + "' is not a number");
         return Double.parseDouble(t);
     }
@@ -44,6 +46,8 @@ public final class Numbers {
     /** {@link #parse}, or NaN where {@code s} is not a number. */
     public static double parseOrNaN(String s) {
         String t = s.strip();
+        double v = DecimalToDouble.parse(t);
+        if (!Double.isNaN(v)) return v;
         return isDecimal(t) ? Double.parseDouble(t) : Double.NaN;
     }
 

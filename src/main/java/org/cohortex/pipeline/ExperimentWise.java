@@ -3,6 +3,7 @@ package org.cohortex.pipeline;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import org.cohortex.de.DeTable;
 import org.cohortex.enrich.DeResult;
@@ -18,12 +19,12 @@ final class ExperimentWise {
 
     /** Returns m, the number of tests. */
     static long write(List<Path> deDirs, double alpha, Path out) {
-        List<DeResult> within = new ArrayList<>();
+        DeResult[] read = new DeResult[deDirs.size()];
+        IntStream.range(0, read.length).parallel().forEach(i -> read[i] = DeResult.read(deDirs.get(i), "p_bonferroni", alpha));
+        List<DeResult> within = List.of(read);
         List<DeTable> tables = new ArrayList<>();
         long m = 0;
-        for (Path d : deDirs) {
-            DeResult r = DeResult.read(d, "p_bonferroni", alpha);
-            within.add(r);
+        for (DeResult r : within) {
             tables.add(r.table());
             m += r.tested.size();
         }

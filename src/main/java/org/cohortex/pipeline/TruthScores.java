@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -23,7 +25,9 @@ import org.cohortex.de.DeRequest;
 import org.cohortex.de.DeTable;
 import org.cohortex.de.DifferentialExpression;
 import org.cohortex.io.AtomicFile;
+import org.cohortex.io.ExpressionMatrix;
 import org.cohortex.io.Json;
+import org.cohortex.io.MatrixReader;
 import org.cohortex.io.Scale;
 
 /**
@@ -65,18 +69,23 @@ final class TruthScores {
         }
         List<Row> rows = new ArrayList<>();
         Map<String, Map<String, Map<String, Integer>>> leakage = new TreeMap<>();
+        // every set's table once, on all cores (the grid's 150 tables were read three times in turn)
+        List<Plan.SetRef> fitted = plan.sets().stream().filter(s -> Files.isRegularFile(s.dir().resolve("de.tsv"))).toList();
+        DeTable[] read = new DeTable[fitted.size()];
+        IntStream.range(0, read.length).parallel().forEach(i -> read[i] = DeTable.read(fitted.get(i).dir().resolve("de.tsv")));
+        Map<Path, DeTable> tables = new HashMap<>();
+        for (int i = 0; i < read.length; i++) tables.put(fitted.get(i).dir(), read[i]);
         Map<String, Set<String>> bulkCalls = new LinkedHashMap<>();
-        for (Plan.SetRef s : plan.sets()) {
-            if (!s.set().contains(".") && Files.isRegularFile(s.dir().resolve("de.tsv"))) bulkCalls.put(s.trait() + "|" + s.set(),
-                    calls(s.dir(), c.alpha));
+        for (Plan.SetRef s : fitted) {
+            if (!s.set().contains(".")) bulkCalls.put(s.trait() + "|" + s.set(), calls(tables.get(s.dir()), c.alpha));
         }
-        for (Plan.SetRef s : plan.sets()) {
-            if (!Files.isRegularFile(s.dir().resolve("de.tsv"))) continue;
+        for (Plan.SetRef s : fitted) {
             String region = s.set().contains(".") ? s.set().substring(0, s.set().indexOf('.')) : s.set();
             String type = s.set().contains(".") ? s.set().substring(s.set().indexOf('.') + 1) : null;
             String method = type == null ? "bulk" : c.cellTypeTest;
-            rows.add(score(s.trait(), s.set(), method, s.dir(), region, type, planted, anywhere, bulkCalls, c.alpha));
-            if (type != null) leak(leakage, s.trait() + "|" + region, type, calls(s.dir(), c.alpha), planted, s.trait(), region);
+            DeTable t = tables.get(s.dir());
+            rows.add(score(s.trait(), s.set(), method, t, region, type, planted, anywhere, bulkCalls, c.alpha));
+            if (type != null) leak(leakage, s.trait() + "|" + region, type, calls(t, c.alpha), planted, s.trait(), region);
         }
         rows.addAll(oracle(out, c, plan, planted, anywhere, bulkCalls, k));
         StringBuilder sb = new StringBuilder("trait\tset\tmethod\tplanted\tdegs\tright_cell_type\twrong_cell_type\tfalse\tpower\tfdp"
@@ -96,10 +105,9 @@ final class TruthScores {
         return new Scores(rows, leakage);
     }
 
-    private static Row score(String trait, String set, String method, Path dir, String region, String type, Map<String,
+    private static Row score(String trait, String set, String method, DeTable t, String region, String type, Map<String,
             Set<String>> planted,
                              Map<String, Set<String>> anywhere, Map<String, Set<String>> bulkCalls, double alpha) {
-        DeTable t = DeTable.read(dir.resolve("de.tsv"));
         double[] p = t.column("p"), bonf = t.column("p_bonferroni");
         Set<String> any = anywhere.getOrDefault(trait + "|" + region, Set.of());
         Set<String> mine = new HashSet<>(any);
@@ -153,6 +161,7 @@ final class TruthScores {
             for (String type : new TreeSet<>(e.getValue())) {
                 Path expr = truth.resolve("regions").resolve(region + "." + type + ".log2expr.tsv.gz");
                 if (!Files.isRegularFile(expr)) continue;
+                ExpressionMatrix values = null; // read once for the region's traits
                 for (String trait : c.traits) {
                     if (!anywhere.containsKey(trait + "|" + region)) continue;
                     Path dir = out.resolve("oracle").resolve(trait).resolve(region + "." + type);
@@ -161,8 +170,10 @@ final class TruthScores {
                                 .categorical(Set.of("batch")).inputScale(Scale.LOG2).set(region + "." + type)
                                         .dropSamplesWithoutPhenotype(true)
                                 .build();
-                        DifferentialExpression.run(r, k, Log.WARNINGS);
-                        rows.add(score(trait, region + "." + type, "oracle", dir, region, type, planted, anywhere, bulkCalls, c.alpha));
+                        if (values == null) values = MatrixReader.read(expr);
+                        DifferentialExpression.run(r, values, k, Log.WARNINGS);
+                        rows.add(score(trait, region + "." + type, "oracle", DeTable.read(dir.resolve("de.tsv")), region, type, planted,
+                                anywhere, bulkCalls, c.alpha));
                     } catch (UserException ex) {
                         Log.warn("oracle %s/%s.%s: %s", trait, region, type, ex.getMessage());
                     }
@@ -206,8 +217,7 @@ final class TruthScores {
         return true;
     }
 
-    private static Set<String> calls(Path dir, double alpha) {
-        DeTable t = DeTable.read(dir.resolve("de.tsv"));
+    private static Set<String> calls(DeTable t, double alpha) {
         double[] b = t.column("p_bonferroni");
         Set<String> out = new HashSet<>();
         for (int g = 0; g < t.size(); g++) if (b[g] < alpha) out.add(t.genes()[g]);

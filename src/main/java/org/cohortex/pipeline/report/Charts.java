@@ -23,14 +23,17 @@ final class Charts {
 
     /** Genomic inflation: median chi-square of the p-values (as 1-df statistics) over its expectation. */
     static double lambda(double[] p) {
-        double[] chi = Arrays.stream(p).filter(v -> !Double.isNaN(v) && v > 0 && v <= 1).map(v -> {
-            double z = Normal.quantile(v / 2);
-            return z * z;
-        }).sorted().toArray();
-        if (chi.length == 0) return Double.NaN;
-        int n = chi.length;
-        double med = n % 2 == 1 ? chi[n / 2] : (chi[n / 2 - 1] + chi[n / 2]) / 2;
+        double[] ok = Arrays.stream(p).filter(v -> !Double.isNaN(v) && v > 0 && v <= 1).sorted().toArray();
+        if (ok.length == 0) return Double.NaN;
+        int n = ok.length;
+        // chi^2 = z(p/2)^2 falls as p rises, so the median chi-square is that of the median p (two quantiles, not one per gene)
+        double med = n % 2 == 1 ? chiSquare(ok[n / 2]) : (chiSquare(ok[n / 2]) + chiSquare(ok[n / 2 - 1])) / 2;
         return med / CHI2_MEDIAN;
+    }
+
+    private static double chiSquare(double p) {
+        double z = Normal.quantile(p / 2);
+        return z * z;
     }
 
     private static double mlog10(double p) { return p > 0 ? -Math.log10(p) : 320; }
