@@ -48,12 +48,12 @@ public final class BackendBench {
         for (String w : s.workloads) {
             for (ComputeBackend b : backends) {
                 Log.info("bench: %s on %s", w, b.name());
-                rows.add(switch (w) {
-                    case "gemm" -> gemm(b, s);
-                    case "ols" -> ols(b, s);
+                rows.addAll(switch (w) {
+                    case "gemm" -> List.of(gemm(b, s));
+                    case "ols" -> List.of(ols(b, s));
                     case "sva" -> sva(b, s);
-                    case "permutations" -> permutations(b, s);
-                    case "gibbs" -> gibbs(b, s);
+                    case "permutations" -> List.of(permutations(b, s));
+                    case "gibbs" -> List.of(gibbs(b, s));
                     default -> throw new UserException("--workloads: unknown workload '" + w + "' (gemm, ols, sva, permutations, gibbs)");
                 });
             }
@@ -126,22 +126,43 @@ public final class BackendBench {
                 s.genes + " genes x " + s.samples + " samples x " + s.covariates + " columns" + scaled(genes, s.genes));
     }
 
-    private static Row sva(ComputeBackend b, Settings s) {
-        int genes = slice(b, s.genes, 1000);
-        Mat y = random(genes, s.samples, s.seed + 3), x = design(s.samples, 2, s.seed);
-        Mat mod0 = new Mat(s.samples, 1);
+    /**
+     * num.sv be and irw-sva timed apart, each beside its floor: the flops of its Gram matrices (the
+     * residualising GEMM dat P, 2 m n^2, then one SYRK, m n^2, per permuted copy and per irw
+     * iteration, and P G P's two n x n GEMMs) at the DSYRK rate this backend reaches on the same m x n shape in the same process.
+     * The rest (shuffles, F tests, lfdr, n x n eigen) is the work above the floor. Bytes are not the
+     * bound: each SYRK reads the m x n matrix once (48 MB at 20,000 x 300) for n/2 flops a byte.
+     */
+    private static List<Row> sva(ComputeBackend b, Settings s) {
+        int genes = slice(b, s.genes, 1000), n = s.samples;
+        Mat y = random(genes, n, s.seed + 3), x = design(n, 2, s.seed);
+        Mat mod0 = new Mat(n, 1);
         Arrays.fill(mod0.data, 1.0);
         // planted structure so that num.sv finds some SVs, as on real data
-        Mat hidden = random(s.samples, 5, s.seed + 4), load = random(genes, 5, s.seed + 5);
+        Mat hidden = random(n, 5, s.seed + 4), load = random(genes, 5, s.seed + 5);
         Mat sig = b.gemm(load, false, hidden, true);
         for (int i = 0; i < y.data.length; i++) y.data[i] += 3 * sig.data[i];
+        double scale = (double) s.genes / genes;
+        double syrk = time(() -> b.crossprod(y));
+        double syrkFlops = (double) genes * n * n, rate = syrkFlops / syrk;
         int[] nsv = {0};
-        double sec = time(() -> {
-            nsv[0] = SurrogateVariables.numSvBe(b, y, x, 20, s.seed);
-            SurrogateVariables.irw(b, y, x, mod0, Math.max(1, nsv[0]), 5);
-        }) * s.genes / genes;
-        return new Row("SVA (num.sv be B=20 + irw B=5)", b.name(), sec, "n.sv " + nsv[0],
-                s.genes + " genes x " + s.samples + " samples" + scaled(genes, s.genes));
+        int perms = 20, iterations = 5;
+        double be = time(() -> nsv[0] = SurrogateVariables.numSvBe(b, y, x, perms, s.seed)) * scale;
+        int k = Math.max(1, nsv[0]);
+        double irw = time(() -> SurrogateVariables.irw(b, y, x, mod0, k, iterations)) * scale;
+        double mn2 = (double) s.genes * n * n;
+        double n3 = 4.0 * n * n * n; // P G P: two n x n GEMMs
+        double beFlops = 2 * mn2 + (perms + 1) * mn2 + perms * n3, beFloor = beFlops / rate;
+        double irwFlops = (iterations + 1) * mn2 + n3, irwFloor = irwFlops / rate;
+        String size = s.genes + " genes x " + n + " samples" + scaled(genes, s.genes);
+        String floor = String.format(Locale.ROOT, "; DSYRK %s x %d: %.1f GFLOPS here", genes, n, rate / 1e9);
+        return List.of(
+                new Row("SVA num.sv be (B=20)", b.name(), be, String.format(Locale.ROOT, "%.2fx its floor", be / beFloor),
+                        String.format(Locale.ROOT, "%s, n.sv %d; floor %.3f s: GEMM 2mn^2 + %d SYRKs mn^2 + %d x 4n^3 = %.1f GFLOP%s", size,
+                                nsv[0], beFloor, perms + 1, perms, beFlops / 1e9, floor)),
+                new Row("SVA irw (5 iterations)", b.name(), irw, String.format(Locale.ROOT, "%.2fx its floor", irw / irwFloor),
+                        String.format(Locale.ROOT, "%s, %d SVs; floor %.3f s: %d SYRKs mn^2 + 4n^3 = %.1f GFLOP%s", size, k, irwFloor,
+                                iterations + 1, irwFlops / 1e9, floor)));
     }
 
     private static Row permutations(ComputeBackend b, Settings s) {

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.stream.IntStream;
 
 import org.cohortex.stats.Log2;
+import org.cohortex.stats.Order;
 import org.cohortex.stats.RSummary;
 
 /**
@@ -69,7 +70,7 @@ public final class TmmNormalization {
     static int referenceColumn(double[][] cols, double[] libSize) {
         int n = cols.length;
         double[] f75 = new double[n];
-        for (int j = 0; j < n; j++) f75[j] = RSummary.quantile7(cols[j], 0.75) / libSize[j];
+        IntStream.range(0, n).parallel().forEach(j -> f75[j] = upperQuartile(cols[j]) / libSize[j]);
         if (RSummary.median(f75) < 1e-20) {
             int best = 0;
             double bestSum = Double.NEGATIVE_INFINITY;
@@ -84,6 +85,26 @@ public final class TmmNormalization {
         int best = 0;
         for (int j = 1; j < n; j++) if (Math.abs(f75[j] - mean) < Math.abs(f75[best] - mean)) best = j;
         return best;
+    }
+
+    /**
+     * quantile(x, 0.75, type = 7) by two selections instead of a sort (RSummary.quantile7's
+     * arithmetic on the same two order statistics, so the same value).
+     */
+    static double upperQuartile(double[] x) {
+        int n = x.length;
+        double index = 1 + Math.max(n - 1, 0) * 0.75;
+        int lo = (int) Math.floor(index), hi = (int) Math.ceil(index);
+        double[] w = x.clone();
+        double qs = Order.select(w, n, lo - 1);
+        if (index > lo) {
+            double up = Order.select(w, n, hi - 1);
+            if (up != qs) {
+                double h = index - lo;
+                qs = (1 - h) * qs + h * up;
+            }
+        }
+        return qs;
     }
 
     /** The reference sample's counts, library size and log2(ref / N_ref), shared by every sample's factor. */
@@ -139,24 +160,46 @@ public final class TmmNormalization {
     /**
      * The values [lo value, hi value] of x[0..m) whose average rank ({@link #averageRanks}) lies in [lo, hi]:
      * rank is non-decreasing in the value and tied values share it, so "rank in [lo, hi]" is "value in
-     * this window" (empty: lo value > hi value). One sort and one pass over the runs of tied values, instead
-     * of a binary search per value: the same genes are trimmed (TmmNormalizationTest checks the two agree).
+     * this window" (empty: lo value > hi value). Two selections instead of a sort: the value at
+     * position ceil(lo) (1-based) has the first tie group whose rank can reach lo, or the next group
+     * does; the value at position floor(hi) likewise from above. TmmNormalizationTest checks the
+     * window against the ranks themselves.
      */
     static double[] rankWindow(double[] x, int m, double lo, double hi) {
-        double[] sorted = Arrays.copyOf(x, m);
-        Arrays.sort(sorted);
-        double from = Double.POSITIVE_INFINITY, to = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < m; ) {
-            int j = i;
-            while (j + 1 < m && sorted[j + 1] == sorted[i]) j++; // -0.0 == 0.0, tied as in averageRanks
-            double rank = (i + j) / 2.0 + 1;
-            if (rank >= lo && rank <= hi) {
-                if (from == Double.POSITIVE_INFINITY) from = sorted[i];
-                to = sorted[j];
-            }
-            i = j + 1;
-        }
+        double[] empty = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        if (m == 0) return empty;
+        double[] w = Arrays.copyOf(x, m);
+        double from = Order.select(w, m, Math.max(0, Math.min(m - 1, (int) Math.ceil(lo) - 1)));
+        if (groupRank(x, m, from) < lo) from = nextAbove(x, m, from);
+        if (Double.isNaN(from) || groupRank(x, m, from) > hi) return empty;
+        double to = Order.select(w, m, Math.max(0, Math.min(m - 1, (int) Math.floor(hi) - 1)));
+        if (groupRank(x, m, to) > hi) to = nextBelow(x, m, to);
+        if (Double.isNaN(to) || groupRank(x, m, to) < lo || to < from) return empty;
         return new double[] {from, to};
+    }
+
+    /** Average rank of the values equal to v: below + (ties + 1) / 2. */
+    private static double groupRank(double[] x, int m, double v) {
+        int below = 0, ties = 0;
+        for (int i = 0; i < m; i++) {
+            if (x[i] < v) below++;
+            else if (x[i] == v) ties++;
+        }
+        return below + (ties + 1) / 2.0;
+    }
+
+    /** The smallest value above v, NaN when none. */
+    private static double nextAbove(double[] x, int m, double v) {
+        double best = Double.NaN;
+        for (int i = 0; i < m; i++) if (x[i] > v && !(x[i] >= best)) best = x[i];
+        return best;
+    }
+
+    /** The largest value below v, NaN when none. */
+    private static double nextBelow(double[] x, int m, double v) {
+        double best = Double.NaN;
+        for (int i = 0; i < m; i++) if (x[i] < v && !(x[i] <= best)) best = x[i];
+        return best;
     }
 
     /**

@@ -1,7 +1,6 @@
 package org.cohortex.stats;
 
 import java.util.Arrays;
-import java.util.Comparator;
 
 /**
  * Multiple-testing corrections with R's p.adjust semantics: NaN (NA) p-values are left NA and not
@@ -31,9 +30,9 @@ public final class MultipleTesting {
     /** Benjamini-Hochberg q-values: q_(i) = min_{j >= i} min(1, m p_(j) / j). */
     public static double[] benjaminiHochberg(double[] p) {
         int m = countTested(p);
-        Integer[] idx = new Integer[m];
-        for (int i = 0, k = 0; i < p.length; i++) if (!Double.isNaN(p[i])) idx[k++] = i;
-        Arrays.sort(idx, Comparator.comparingDouble(i -> p[i]));
+        int[] tested = new int[m];
+        for (int i = 0, k = 0; i < p.length; i++) if (!Double.isNaN(p[i])) tested[k++] = i;
+        int[] idx = Order.ascending(p, tested);
         double[] out = new double[p.length];
         Arrays.fill(out, Double.NaN);
         double running = 1.0;

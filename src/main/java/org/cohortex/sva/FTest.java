@@ -1,5 +1,7 @@
 package org.cohortex.sva;
 
+import java.util.stream.IntStream;
+
 import org.apache.commons.math3.special.Beta;
 import org.cohortex.linalg.DenseOps;
 import org.cohortex.linalg.Mat;
@@ -11,6 +13,8 @@ import org.cohortex.stats.RegularizedBeta;
  * models from the backend's batched OLS.
  */
 final class FTest {
+    private static final int BLOCK = 2048;
+
     private FTest() {}
 
     static double[] pValues(DenseOps backend, Mat dat, Mat mod, Mat mod0) {
@@ -22,14 +26,17 @@ final class FTest {
         double d1 = df1 - df0, d2 = n - df1;
         double[] p = new double[rss1.length];
         double lb = Beta.logBeta(d2 / 2, d1 / 2);
-        for (int g = 0; g < p.length; g++) {
-            double f = ((rss0[g] - rss1[g]) / d1) / (rss1[g] / d2);
-            // 0/0: both models fit the gene exactly (constant genes are left out before): no evidence for the larger one
-            if (Double.isNaN(f)) p[g] = 1.0;
-            else if (f <= 0) p[g] = 1.0;
-            else if (Double.isInfinite(f)) p[g] = 0.0;
-            else p[g] = Math.exp(RegularizedBeta.logRegularizedBeta(d2 / (d2 + d1 * f), d1 * f / (d2 + d1 * f), d2 / 2, d1 / 2, lb));
-        }
+        // genes on all cores, in blocks (each p its own gene's: no change with the thread count)
+        IntStream.range(0, (p.length + BLOCK - 1) / BLOCK).parallel().forEach(b -> {
+            for (int g = b * BLOCK, e = Math.min(p.length, g + BLOCK); g < e; g++) {
+                double f = ((rss0[g] - rss1[g]) / d1) / (rss1[g] / d2);
+                // 0/0: both models fit the gene exactly (constant genes are left out before): no evidence for the larger one
+                if (Double.isNaN(f)) p[g] = 1.0;
+                else if (f <= 0) p[g] = 1.0;
+                else if (Double.isInfinite(f)) p[g] = 0.0;
+                else p[g] = Math.exp(RegularizedBeta.logRegularizedBeta(d2 / (d2 + d1 * f), d1 * f / (d2 + d1 * f), d2 / 2, d1 / 2, lb));
+            }
+        });
         return p;
     }
 

@@ -217,12 +217,12 @@ public final class SurrogateVariables {
         SymmetricEigen uu = projectedEigen(b, gram(b, dat), proj);
         double[] pprobB = null, pprobGam = null;
         double[] centred = new double[m * n];
-        for (int g = 0; g < m; g++) {
+        IntStream.range(0, m).parallel().forEach(g -> {
             double mean = 0;
             for (int j = 0; j < n; j++) mean += dat.data[g * n + j];
             mean /= n;
             for (int j = 0; j < n; j++) centred[g * n + j] = dat.data[g * n + j] - mean;
-        }
+        });
         Mat weighted = new Mat(m, n);
         // sva's two F tests per iteration share the model mod0 + SVs, and mod0 never changes: fit
         // each distinct model once (11 batched fits for 5 iterations instead of 20)
@@ -236,10 +236,11 @@ public final class SurrogateVariables {
             double[] rssMod0 = rss[0], rssNull = rss[1], rssFull = rss[2];
             pprobB = complement(EdgeLfdr.lfdr(FTest.fromRss(rssFull, rssNull, mod.cols + nsv, mod0.cols + nsv, n)));
             pprobGam = complement(EdgeLfdr.lfdr(FTest.fromRss(rssNull, rssMod0, mod0.cols + nsv, mod0.cols, n)));
-            for (int g = 0; g < m; g++) {
-                double w = pprobGam[g] * (1 - pprobB[g]);
+            double[] gam = pprobGam, b1 = pprobB;
+            IntStream.range(0, m).parallel().forEach(g -> {
+                double w = gam[g] * (1 - b1[g]);
                 for (int j = 0; j < n; j++) weighted.data[g * n + j] = w * centred[g * n + j];
-            }
+            });
             uu = b.symmetricEigen(symmetric(gram(b, weighted)));
         }
         return new Result(leading(uu.vectors, nsv), pprobGam, pprobB);

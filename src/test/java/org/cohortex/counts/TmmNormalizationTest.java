@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
+import org.cohortex.stats.RSummary;
 import org.cohortex.testutil.Tsv;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,8 +52,8 @@ class TmmNormalizationTest {
     @Test
     void rankWindowKeepsTheValuesWhoseRankIsInside() {
         SplittableRandom r = new SplittableRandom(17);
-        for (int rep = 0; rep < 2000; rep++) {
-            int m = 1 + r.nextInt(60);
+        for (int rep = 0; rep < 20_000; rep++) {
+            int m = 1 + r.nextInt(rep % 10 == 0 ? 400 : 60);
             double[] x = new double[m];
             for (int i = 0; i < m; i++) {
                 x[i] = r.nextInt(4) == 0 ? (r.nextBoolean() ? 0.0 : -0.0) : Math.round(r.nextGaussian() * 4) / 4.0; // many ties
@@ -70,5 +71,18 @@ class TmmNormalizationTest {
     void averageRanksAsR() {
         double[] r = TmmNormalization.averageRanks(new double[] {3, 1, 3, 2, 3, 1}, 6);
         assertArrayEquals(new double[] {5, 1.5, 5, 3, 5, 1.5}, r, 0, Arrays.toString(r));
+    }
+
+    /** The reference column's upper quartile by selection is R's quantile type 7, bit for bit. */
+    @Test
+    void upperQuartileBySelectionIsQuantileSeven() {
+        SplittableRandom r = new SplittableRandom(19);
+        for (int rep = 0; rep < 5_000; rep++) {
+            int n = 1 + r.nextInt(200);
+            double[] x = new double[n];
+            for (int i = 0; i < n; i++) x[i] = r.nextInt(3) == 0 ? r.nextInt(5) : Math.floor(Math.exp(r.nextGaussian() * 3));
+            assertEquals(Double.doubleToLongBits(RSummary.quantile7(x, 0.75)), Double.doubleToLongBits(TmmNormalization.upperQuartile(x)),
+                    Arrays.toString(x));
+        }
     }
 }

@@ -1,0 +1,70 @@
+package org.cohortex.stats;
+
+/**
+ * Sort orders of double arrays without boxing: what {@code Arrays.sort(Integer[], comparingDouble)}
+ * gives (stable, Double.compare's order: -0.0 before 0.0, NaN last), on primitive arrays. Each value
+ * becomes a long whose signed order is Double.compare's, and (key, index) pairs go through a stable
+ * bottom-up merge sort: n log2 n comparisons of longs, no objects (a boxed sort of a gene table's
+ * 20,000 p-values allocated 20,000 Integers and compared through two lambdas each time).
+ */
+public final class Order {
+    private Order() {}
+
+    /** Indices {@code idx} (values of v) ordered by v ascending, ties in the order given; idx is left unchanged. */
+    public static int[] ascending(double[] v, int[] idx) {
+        int n = idx.length;
+        long[] key = new long[n], keyTmp = new long[n];
+        int[] at = idx.clone(), atTmp = new int[n];
+        for (int i = 0; i < n; i++) key[i] = sortable(v[idx[i]]);
+        for (int width = 1; width < n; width *= 2) {
+            for (int lo = 0; lo < n; lo += 2 * width) {
+                int mid = Math.min(lo + width, n), hi = Math.min(lo + 2 * width, n), a = lo, b = mid;
+                for (int o = lo; o < hi; o++) {
+                    if (a < mid && (b >= hi || key[a] <= key[b])) { keyTmp[o] = key[a]; atTmp[o] = at[a++]; } // <=: stable
+                    else { keyTmp[o] = key[b]; atTmp[o] = at[b++]; }
+                }
+            }
+            long[] k = key; key = keyTmp; keyTmp = k;
+            int[] t = at; at = atTmp; atTmp = t;
+        }
+        return at;
+    }
+
+    /** All indices of v, ordered by v ascending (ties by index). */
+    public static int[] ascending(double[] v) {
+        int[] idx = new int[v.length];
+        for (int i = 0; i < idx.length; i++) idx[i] = i;
+        return ascending(v, idx);
+    }
+
+    /** A long whose signed order is Double.compare's order of the doubles (NaN canonicalised, so after +Infinity). */
+    static long sortable(double d) {
+        long bits = Double.doubleToLongBits(d);
+        return bits ^ ((bits >> 63) & Long.MAX_VALUE);
+    }
+
+    /**
+     * The k-th smallest (0-based) of a[0..n), rearranging a: quickselect with a three-way partition
+     * (counts are full of ties), expected O(n) against a sort's O(n log n). Values that compare equal
+     * (0.0 and -0.0) share a partition, so either may come back for such a rank.
+     */
+    public static double select(double[] a, int n, int k) {
+        if (k < 0 || k >= n) throw new IllegalArgumentException("rank " + k + " of " + n);
+        int lo = 0, hi = n - 1;
+        while (lo < hi) {
+            double x = a[lo], y = a[(lo + hi) >>> 1], z = a[hi];
+            double p = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z)); // median of three
+            int lt = lo, i = lo, gt = hi;
+            while (i <= gt) {
+                double v = a[i];
+                if (v < p) { a[i] = a[lt]; a[lt++] = v; i++; }
+                else if (v > p) { a[i] = a[gt]; a[gt--] = v; }
+                else i++;
+            }
+            if (k < lt) hi = lt - 1;
+            else if (k > gt) lo = gt + 1;
+            else return p;
+        }
+        return a[lo];
+    }
+}
