@@ -41,7 +41,12 @@ final class DemoCommand implements Runnable {
     public void run() {
         CohortSimulator.Preset p = Parse.usage(spec, () -> {
             backend.check();
-            return CohortSimulator.Preset.named(preset);
+            CohortSimulator.Preset named = CohortSimulator.Preset.named(preset);
+            if (named == CohortSimulator.Preset.LARGE) {
+                throw new UserException("--preset large: the 10x cohort is a benchmark input (cohortex simulate --preset large, then"
+                        + " cohortex de or run on it); the demo takes paper or small");
+            }
+            return named;
         });
         try (ComputeBackend b = backend.create()) {
             Demo.run(out, p, seed, b, resume);

@@ -17,8 +17,9 @@ final class SimulateCommand implements Runnable {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
 
-    @Option(names = "--preset", defaultValue = "paper", paramLabel = "paper|small",
-            description = "Cohort size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", defaultValue = "paper", paramLabel = "paper|small|large",
+            description = {"Cohort size: paper (304 donors x 20,000 genes), small (80 x 1,500), large (3,000 x 60,000, SPEC 6's",
+                "benchmark cohort: ~10 min and ~4 GB of files) (default: ${DEFAULT-VALUE})."})
     String preset;
 
     @Option(names = "--seed", defaultValue = "20240520", paramLabel = "N", description = "Random seed (default: ${DEFAULT-VALUE}).")

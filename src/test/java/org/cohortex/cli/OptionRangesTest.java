@@ -85,6 +85,7 @@ class OptionRangesTest {
                 c("--threads 0", "run", "nope.yaml", "--out", o, "--threads", "0"),
                 c("--backend gpu", "run", "nope.yaml", "--out", o, "--backend", "gpu"),
                 c("--preset huge", "demo", "--preset", "huge", "--out", o), c("--threads 0", "demo", "--threads", "0", "--out", o),
+                c("--preset large: the 10x cohort is a benchmark input", "demo", "--preset", "large", "--out", o),
                 c("--genes 0", "bench", "--genes", "0", "--out", o), c("--samples 20", "bench", "--samples", "20", "--out", o),
                 c("--workloads svd", "bench", "--workloads", "svd", "--out", o), c("--backends gpu", "bench", "--backends", "gpu", "--out",
                         o));
