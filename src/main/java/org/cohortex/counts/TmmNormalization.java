@@ -70,7 +70,7 @@ public final class TmmNormalization {
     static int referenceColumn(double[][] cols, double[] libSize) {
         int n = cols.length;
         double[] f75 = new double[n];
-        IntStream.range(0, n).parallel().forEach(j -> f75[j] = upperQuartile(cols[j]) / libSize[j]);
+        IntStream.range(0, n).parallel().forEach(j -> f75[j] = RSummary.quantile7Select(cols[j], 0.75) / libSize[j]);
         if (RSummary.median(f75) < 1e-20) {
             int best = 0;
             double bestSum = Double.NEGATIVE_INFINITY;
@@ -85,26 +85,6 @@ public final class TmmNormalization {
         int best = 0;
         for (int j = 1; j < n; j++) if (Math.abs(f75[j] - mean) < Math.abs(f75[best] - mean)) best = j;
         return best;
-    }
-
-    /**
-     * quantile(x, 0.75, type = 7) by two selections instead of a sort (RSummary.quantile7's
-     * arithmetic on the same two order statistics, so the same value).
-     */
-    static double upperQuartile(double[] x) {
-        int n = x.length;
-        double index = 1 + Math.max(n - 1, 0) * 0.75;
-        int lo = (int) Math.floor(index), hi = (int) Math.ceil(index);
-        double[] w = x.clone();
-        double qs = Order.select(w, n, lo - 1);
-        if (index > lo) {
-            double up = Order.select(w, n, hi - 1);
-            if (up != qs) {
-                double h = index - lo;
-                qs = (1 - h) * qs + h * up;
-            }
-        }
-        return qs;
     }
 
     /** The reference sample's counts, library size and log2(ref / N_ref), shared by every sample's factor. */
