@@ -73,8 +73,10 @@ final class DecimalToDouble {
         if (c0 == '-' || c0 == '+') { neg = c0 == '-'; i++; }
         long mant = 0;
         int sig = 0, exp10 = 0, digits = 0;
-        for (; i < n; i++) {
+        boolean point = false;
+        for (; i < n; i++) { // the digits, one decimal point among them
             char c = s.charAt(i);
+            if (c == '.' && !point) { point = true; continue; }
             if (c < '0' || c > '9') break;
             digits++;
             if (mant != 0 || c != '0') {
@@ -82,19 +84,7 @@ final class DecimalToDouble {
                 mant = mant * 10 + (c - '0');
                 sig++;
             }
-        }
-        if (i < n && s.charAt(i) == '.') {
-            for (i++; i < n; i++) {
-                char c = s.charAt(i);
-                if (c < '0' || c > '9') break;
-                digits++;
-                if (mant != 0 || c != '0') {
-                    if (sig == 18) return Double.NaN;
-                    mant = mant * 10 + (c - '0');
-                    sig++;
-                }
-                exp10--;
-            }
+            if (point) exp10--;
         }
         if (digits == 0) return Double.NaN;
         if (i < n) {
