@@ -1,6 +1,5 @@
 package org.cohortex.de;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +10,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.cohortex.UserException;
 import org.cohortex.io.AtomicFile;
@@ -104,52 +105,122 @@ public final class DeTable {
     }
 
     /** Reads a de.tsv: a header with {@code gene} and numeric columns; every row as long as the header. */
+    /**
+     * The table in {@code file}; while a {@link #shareReads()} scope is open, the table already read from the same
+     * file (same size and modification time) is returned instead of parsed again. Tables are shared then, so callers
+     * treat {@link #column} and {@link #genes} as read-only, as they always have.
+     */
     public static DeTable read(Path file) {
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = r.readLine();
-            if (header == null) throw new UserException(file + ": empty (expected a de.tsv header)");
-            String[] h = header.split("\t", -1);
-            if (!h[0].equals("gene")) throw new UserException(file + ": the first column must be 'gene', found '" + h[0] + "'");
-            List<String> genes = new ArrayList<>();
-            List<double[]> rows = new ArrayList<>();
-            String line;
-            for (int ln = 2; (line = r.readLine()) != null; ln++) {
-                if (line.isEmpty()) continue;
-                // fields by hand: String.split's list growth was most of reading a grid's tables back
-                int fields = 1;
-                for (int i = line.indexOf('\t'); i >= 0; i = line.indexOf('\t', i + 1)) fields++;
-                if (fields != h.length) throw new UserException(file + ": line " + ln + ": " + fields + " fields, the header has "
-                        + h.length);
-                double[] v = new double[h.length - 1];
-                int start = h.length == 1 ? line.length() : line.indexOf('\t');
-                genes.add(line.substring(0, start));
-                for (int k = 1; k < h.length; k++) {
-                    int end = line.indexOf('\t', start + 1);
-                    if (end < 0) end = line.length();
-                    v[k - 1] = number(line.substring(start + 1, end), file, ln, h[k]);
-                    start = end;
-                }
-                rows.add(v);
-            }
-            Map<String, double[]> cols = new LinkedHashMap<>();
-            for (int k = 1; k < h.length; k++) {
-                double[] c = new double[rows.size()];
-                for (int g = 0; g < c.length; g++) c[g] = rows.get(g)[k - 1];
-                cols.put(h[k], c);
-            }
-            return new DeTable(file, genes.toArray(new String[0]), cols);
+        if (sharing.get() == 0) return parse(file);
+        Path key = file.toAbsolutePath().normalize();
+        Object stamp = stamp(file);
+        Shared s = shared.get(key);
+        if (s != null && s.stamp.equals(stamp)) return s.table;
+        DeTable t = parse(file);
+        shared.put(key, new Shared(stamp, t));
+        return t;
+    }
+
+    /**
+     * Opens a scope in which {@link #read} returns each file's table once parsed (the grid's finish step reads its
+     * 150 tables for the experiment-wise list, enrichment, the truth scores and the report); closing the last scope
+     * drops them.
+     */
+    public static SharedReads shareReads() {
+        sharing.incrementAndGet();
+        return () -> {
+            if (sharing.decrementAndGet() == 0) shared.clear();
+        };
+    }
+
+    /** A {@link #shareReads()} scope. */
+    public interface SharedReads extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private record Shared(Object stamp, DeTable table) {}
+
+    private static final AtomicInteger sharing = new AtomicInteger();
+    private static final Map<Path, Shared> shared = new ConcurrentHashMap<>();
+
+    private static Object stamp(Path file) {
+        try {
+            return List.of(Files.size(file), Files.getLastModifiedTime(file));
+        } catch (IOException e) {
+            return List.of(); // not readable: parse() says why
+        }
+    }
+
+    private static DeTable parse(Path file) {
+        byte[] b;
+        try {
+            b = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new UserException(file + ": file not found");
         } catch (IOException e) {
             throw new UserException(file + ": cannot be read (" + e.getMessage() + ")");
         }
+        // fields straight from the bytes: a grid's finish step reads its 150 tables back several times
+        int n = b.length;
+        if (n == 0) throw new UserException(file + ": empty (expected a de.tsv header)");
+        int eol = lineEnd(b, 0);
+        String[] h = new String(b, 0, trimCr(b, 0, eol), StandardCharsets.UTF_8).split("\t", -1);
+        if (!h[0].equals("gene")) throw new UserException(file + ": the first column must be 'gene', found '" + h[0] + "'");
+        int width = h.length - 1;
+        List<String> genes = new ArrayList<>();
+        double[] values = new double[1024 * Math.max(1, width)];
+        int pos = eol + 1;
+        for (int ln = 2; pos < n; ln++) {
+            int end = lineEnd(b, pos);
+            int stop = trimCr(b, pos, end);
+            int at = pos;
+            pos = end + 1;
+            if (stop == at) continue;
+            int fields = 1;
+            for (int i = at; i < stop; i++) if (b[i] == '\t') fields++;
+            if (fields != h.length) throw new UserException(file + ": line " + ln + ": " + fields + " fields, the header has " + h.length);
+            int row = genes.size();
+            if ((row + 1) * width > values.length) values = Arrays.copyOf(values, values.length * 2);
+            int start = at;
+            while (start < stop && b[start] != '\t') start++;
+            genes.add(new String(b, at, start - at, StandardCharsets.UTF_8));
+            for (int k = 1; k < h.length; k++) {
+                int fe = start + 1;
+                while (fe < stop && b[fe] != '\t') fe++;
+                values[row * width + k - 1] = number(b, start + 1, fe, file, ln, h[k]);
+                start = fe;
+            }
+        }
+        int rows = genes.size();
+        Map<String, double[]> cols = new LinkedHashMap<>();
+        for (int k = 1; k < h.length; k++) {
+            double[] c = new double[rows];
+            for (int g = 0; g < rows; g++) c[g] = values[g * width + k - 1];
+            cols.put(h[k], c);
+        }
+        return new DeTable(file, genes.toArray(new String[0]), cols);
     }
 
-    private static double number(String s, Path file, int line, String column) {
-        if (s.equals("NA")) return Double.NaN;
-        double d = Numbers.parseOrNaN(s); // R's syntax: not 5f, 5.0d or Infinity
-        if (Double.isFinite(d)) return d;
-        throw new UserException(file + ": line " + line + ", column '" + column + "': '" + s + "' is not a number");
+    /** Index of the newline ending the line that starts at {@code from}, or the length. */
+    private static int lineEnd(byte[] b, int from) {
+        int i = from;
+        while (i < b.length && b[i] != '\n') i++;
+        return i;
+    }
+
+    /** {@code end}, less a carriage return before it (files written on Windows). */
+    private static int trimCr(byte[] b, int start, int end) {
+        return end > start && b[end - 1] == '\r' ? end - 1 : end;
+    }
+
+    /** NA as missing; otherwise a finite number in R's syntax, or the line and column named. */
+    private static double number(byte[] b, int s, int e, Path file, int line, String column) {
+        if (e - s == 2 && b[s] == 'N' && b[s + 1] == 'A') return Double.NaN;
+        double d = Numbers.finiteOrNaN(b, s, e);
+        if (!Double.isNaN(d)) return d;
+        throw new UserException(file + ": line " + line + ", column '" + column + "': '" + new String(b, s, e - s, StandardCharsets.UTF_8)
+                + "' is not a number");
     }
 
     @Override

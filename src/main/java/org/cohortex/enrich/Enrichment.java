@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -142,10 +143,12 @@ public final class Enrichment {
     public static List<Row> overlaps(List<DeResult> des) {
         Map<String, List<DeResult>> bySet = new TreeMap<>();
         for (DeResult de : des) bySet.computeIfAbsent(de.set, k -> new ArrayList<>()).add(de);
+        Map<DeResult, Set<String>> tested = new IdentityHashMap<>();
+        for (DeResult de : des) tested.put(de, new HashSet<>(de.tested));
         List<Row> rows = new ArrayList<>();
-        // pooled over sets: (set, gene) pairs
-        Map<String, Set<String>> bgAll = new TreeMap<>();
-        Map<String, Map<String, Double>> degAll = new TreeMap<>();
+        // pooled over sets: (set, gene) pairs; sets share no pair, so the pooled counts are sums over the sets and the
+        // pooled shared list is the sets' lists, "set:gene", in set order
+        Map<String, Overlap> pooled = new TreeMap<>();
         for (Map.Entry<String, List<DeResult>> e : bySet.entrySet()) {
             List<DeResult> g = e.getValue();
             for (int i = 0; i < g.size(); i++) {
@@ -153,47 +156,64 @@ public final class Enrichment {
                     DeResult x = g.get(i), y = g.get(j);
                     if (x.trait.equals(y.trait)) continue;
                     DeResult a = x.trait.compareTo(y.trait) < 0 ? x : y, b = a == x ? y : x;
-                    Set<String> bg = new HashSet<>(a.tested);
-                    bg.retainAll(new HashSet<>(b.tested));
-                    rows.add(overlapRow(e.getKey(), a.trait, b.trait, bg, a.degs, b.degs));
-                    String pair = a.trait + "\t" + b.trait;
-                    for (String gname : bg) bgAll.computeIfAbsent(pair, k -> new HashSet<>()).add(e.getKey() + ":" + gname);
-                    Map<String, Double> da = degAll.computeIfAbsent(pair + "\tA", k -> new LinkedHashMap<>());
-                    Map<String, Double> db = degAll.computeIfAbsent(pair + "\tB", k -> new LinkedHashMap<>());
-                    a.degs.forEach((gname, v) -> da.put(e.getKey() + ":" + gname, v));
-                    b.degs.forEach((gname, v) -> db.put(e.getKey() + ":" + gname, v));
+                    Overlap o = Overlap.of(tested.get(a), tested.get(b), a.degs, b.degs);
+                    rows.add(o.row(e.getKey(), a.trait, b.trait));
+                    if (o.background > 0) pooled.computeIfAbsent(a.trait + "\t" + b.trait, k -> new Overlap()).add(o, e.getKey() + ":");
                 }
             }
         }
-        for (Map.Entry<String, Set<String>> e : bgAll.entrySet()) {
+        for (Map.Entry<String, Overlap> e : pooled.entrySet()) {
             String[] t = e.getKey().split("\t");
-            rows.add(overlapRow("all sets", t[0], t[1], e.getValue(), degAll.get(e.getKey() + "\tA"), degAll.get(e.getKey() + "\tB")));
+            rows.add(e.getValue().row("all sets", t[0], t[1]));
         }
         adjust(rows);
         return rows;
     }
 
-    private static Row overlapRow(String set, String ta, String tb, Set<String> bg, Map<String, Double> da, Map<String, Double> db) {
-        List<String> shared = new ArrayList<>();
-        int na = 0, nb = 0, same = 0;
-        for (String g : da.keySet()) if (bg.contains(g)) na++;
-        for (String g : db.keySet()) if (bg.contains(g)) nb++;
-        for (String g : da.keySet()) {
-            if (bg.contains(g) && db.containsKey(g)) {
-                shared.add(g);
-                if (Math.signum(da.get(g)) == Math.signum(db.get(g))) same++;
+    /**
+     * Two DEG lists within a background (the genes both analyses tested): the counts of the hypergeometric test and
+     * the shared genes, in the order of list a.
+     */
+    private static final class Overlap {
+        int background, degsA, degsB, same;
+        final List<String> shared = new ArrayList<>();
+
+        static Overlap of(Set<String> testedA, Set<String> testedB, Map<String, Double> da, Map<String, Double> db) {
+            Overlap o = new Overlap();
+            for (String g : testedA) if (testedB.contains(g)) o.background++;
+            for (String g : da.keySet()) if (testedA.contains(g) && testedB.contains(g)) o.degsA++;
+            for (String g : db.keySet()) if (testedA.contains(g) && testedB.contains(g)) o.degsB++;
+            for (Map.Entry<String, Double> d : da.entrySet()) {
+                String g = d.getKey();
+                if (testedA.contains(g) && testedB.contains(g) && db.containsKey(g)) {
+                    o.shared.add(g);
+                    if (Math.signum(d.getValue()) == Math.signum(db.get(g))) o.same++;
+                }
             }
+            return o;
         }
-        Row r = new Row().put("set", set).put("trait_a", ta).put("trait_b", tb).put("background", bg.size())
-                .put("degs_a", na).put("degs_b", nb).put("shared", shared.size())
-                .put("expected", bg.isEmpty() ? 0.0 : (double) na * nb / bg.size());
-        r.logP = ExactTests.logHyperUpper(shared.size(), na, bg.size() - na, nb);
-        r.put("same_direction", same);
-        r.put("concordance", shared.isEmpty() ? Double.NaN : (double) same / shared.size());
-        r.put("p_concordance", shared.isEmpty() ? Double.NaN : pValue(ExactTests.logBinomTest(same, shared.size(), 0.5,
-                Alternative.TWO_SIDED)));
-        r.put("genes", String.join(",", shared));
-        return r;
+
+        void add(Overlap o, String prefix) {
+            background += o.background;
+            degsA += o.degsA;
+            degsB += o.degsB;
+            same += o.same;
+            for (String g : o.shared) shared.add(prefix + g);
+        }
+
+        Row row(String set, String ta, String tb) {
+            int na = degsA, nb = degsB;
+            Row r = new Row().put("set", set).put("trait_a", ta).put("trait_b", tb).put("background", background)
+                    .put("degs_a", na).put("degs_b", nb).put("shared", shared.size())
+                    .put("expected", background == 0 ? 0.0 : (double) na * nb / background);
+            r.logP = ExactTests.logHyperUpper(shared.size(), na, background - na, nb);
+            r.put("same_direction", same);
+            r.put("concordance", shared.isEmpty() ? Double.NaN : (double) same / shared.size());
+            r.put("p_concordance", shared.isEmpty() ? Double.NaN : pValue(ExactTests.logBinomTest(same, shared.size(), 0.5,
+                    Alternative.TWO_SIDED)));
+            r.put("genes", String.join(",", shared));
+            return r;
+        }
     }
 
     // ----------------------------------------------------------------- shared

@@ -51,5 +51,17 @@ public final class Numbers {
         return isDecimal(t) ? Double.parseDouble(t) : Double.NaN;
     }
 
+    /**
+     * The number in {@code b[s, e)} read as {@link #parse} reads it (spaces around it ignored), straight from bytes
+     * ({@link NumberParser}); NaN where the field is empty, NA, not a number in R's syntax, or not finite.
+     */
+    public static double finiteOrNaN(byte[] b, int s, int e) {
+        try {
+            return NumberParser.parse(b, s, e);
+        } catch (NumberParser.Bad bad) {
+            return Double.NaN;
+        }
+    }
+
     private static boolean isDigit(char c) { return c >= '0' && c <= '9'; }
 }

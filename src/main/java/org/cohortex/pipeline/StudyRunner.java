@@ -17,6 +17,7 @@ import org.cohortex.backend.ComputeBackend;
 import org.cohortex.celltype.CellTypeDe;
 import org.cohortex.celltype.CellTypeDeRequest;
 import org.cohortex.de.DeRequest;
+import org.cohortex.de.DeTable;
 import org.cohortex.de.DifferentialExpression;
 import org.cohortex.deconv.Deconvolution;
 import org.cohortex.deconv.DeconvolutionEngine;
@@ -244,7 +245,14 @@ public final class StudyRunner {
     // ------------------------------------------------------------------ finish
 
     /** Experiment-wise correction, enrichment, manifest and report over the DE units in the folder. */
+    /** The finish step; every de.tsv is parsed once however many of its parts read it. */
     private void finish() {
+        try (DeTable.SharedReads shared = DeTable.shareReads()) {
+            finishSteps();
+        }
+    }
+
+    private void finishSteps() {
         List<Path> fitted = new ArrayList<>();
         Map<String, String> notFitted = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
