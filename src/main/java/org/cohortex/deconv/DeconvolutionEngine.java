@@ -18,9 +18,23 @@ public final class DeconvolutionEngine {
     private DeconvolutionEngine() {}
 
     public static Deconvolution.Result run(DeconvolutionRequest r, NnlsKernel kernel, Log.Sink log) {
-        ExpressionMatrix bulk = r.bulkScale().toLinear(MatrixReader.read(r.bulk()), r.bulk().toString());
-        Signature sig = r.signature() != null ? Signature.read(r.signature())
+        ExpressionMatrix bulk = MatrixReader.read(r.bulk());
+        return run(r, bulk, signature(r), kernel, log);
+    }
+
+    /** The request's signature: read from its file, or built from its single-cell panel. */
+    public static Signature signature(DeconvolutionRequest r) {
+        return r.signature() != null ? Signature.read(r.signature())
                 : SignatureBuilder.build(MatrixReader.read(r.panelCounts()), r.panelLabels(), r.minMarkers(), r.maxMarkers());
+    }
+
+    /**
+     * {@link #run(DeconvolutionRequest, NnlsKernel, Log.Sink)} with the bulk matrix already read from {@code r.bulk()}
+     * (in its own scale) and the signature already built: a grid's regions share panels, and its DE units the matrices.
+     */
+    public static Deconvolution.Result run(DeconvolutionRequest r, ExpressionMatrix bulkAsRead, Signature sig, NnlsKernel kernel,
+            Log.Sink log) {
+        ExpressionMatrix bulk = r.bulkScale().toLinear(bulkAsRead, r.bulk().toString());
         Deconvolution.Result res = Deconvolution.run(bulk, sig, r.method(), r.permutations(), r.seed(), kernel, log);
         log.info("deconvolve: %d samples, %d cell types, %d signature genes used, method %s", res.samples().length, res.cellTypes().length,
                 res.genesUsed(), r.method().name().toLowerCase(Locale.ROOT));

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +24,7 @@ import org.cohortex.de.DifferentialExpression;
 import org.cohortex.deconv.Deconvolution;
 import org.cohortex.deconv.DeconvolutionEngine;
 import org.cohortex.deconv.DeconvolutionRequest;
+import org.cohortex.deconv.Signature;
 import org.cohortex.enrich.EnrichmentEngine;
 import org.cohortex.enrich.EnrichmentRequest;
 import org.cohortex.impute.ImputationEngine;
@@ -51,9 +54,13 @@ public final class StudyRunner {
     private final ComputeBackend backend;
     private final UnitRunner runner;
     private final Map<String, Object> manifest = new LinkedHashMap<>();
-    /** The last expression matrix a DE unit parsed: consecutive units of one set share it. */
-    private Path cachedPath;
-    private ExpressionMatrix cached;
+    /**
+     * Region matrices parsed by earlier units (deconvolution, then the region's DE units), least recently used first, kept
+     * while they take at most an eighth of the heap (the newest is always kept).
+     */
+    private final LinkedHashMap<Path, ExpressionMatrix> matrices = new LinkedHashMap<>(16, 0.75f, true);
+    /** Signatures built from a panel, by panel: the regions that share a panel share its signature. */
+    private final Map<String, Signature> signatures = new HashMap<>();
 
     private StudyRunner(StudyConfig c, Path out, boolean reuse, ComputeBackend backend, UnitRunner.Listener listener) {
         this.c = c;
@@ -158,7 +165,14 @@ public final class StudyRunner {
     private void deconvolve(Unit.Deconvolve u) {
         DeconvolutionRequest r = new DeconvolutionRequest(u.region().counts(), Scale.COUNTS, null, u.panel().counts(), u.panel().labels(),
                 c.minMarkers, c.maxMarkers, Deconvolution.Method.valueOf(c.deconvolution.toUpperCase(Locale.ROOT)), 0, c.seed, u.dir());
-        DeconvolutionEngine.run(r, backend, runner.sink());
+        Signature sig = signatures.get(u.panel().name());
+        if (sig == null) {
+            sig = DeconvolutionEngine.signature(r);
+            signatures.put(u.panel().name(), sig);
+        } else {
+            Log.info("signature: panel '%s' as built for an earlier region (%d genes)", u.panel().name(), sig.genes().length);
+        }
+        DeconvolutionEngine.run(r, region(u.region().counts()), sig, backend, runner.sink());
     }
 
     private void impute(Unit.Impute u) {
@@ -167,17 +181,23 @@ public final class StudyRunner {
         ImputationEngine.run(r, backend, runner.sink());
     }
 
-    /**
-     * The matrix of {@code file}, read once while consecutive units use it (the plan orders a region's bulk and
-     * cell-type units together, so each region's counts are parsed once).
-     */
+    /** The matrix of {@code file}, parsed once while it stays in {@link #matrices}. */
     private ExpressionMatrix region(Path file) {
-        if (!file.equals(cachedPath)) {
-            cached = null;
-            cached = MatrixReader.read(file);
-            cachedPath = file;
+        ExpressionMatrix m = matrices.get(file);
+        if (m != null) return m;
+        m = MatrixReader.read(file);
+        matrices.put(file, m);
+        long budget = Runtime.getRuntime().maxMemory() / 8, used = 0;
+        for (ExpressionMatrix e : matrices.values()) used += bytes(e);
+        for (Iterator<Map.Entry<Path, ExpressionMatrix>> it = matrices.entrySet().iterator(); used > budget && matrices.size() > 1; ) {
+            used -= bytes(it.next().getValue());
+            it.remove();
         }
-        return cached;
+        return m;
+    }
+
+    private static long bytes(ExpressionMatrix m) {
+        return 8L * m.geneCount() * m.sampleCount() + 64L * (m.geneCount() + m.sampleCount());
     }
 
     private void de(Unit.De u) {
