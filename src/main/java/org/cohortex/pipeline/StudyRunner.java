@@ -181,18 +181,25 @@ public final class StudyRunner {
         ImputationEngine.run(r, backend, runner.sink());
     }
 
-    /** The matrix of {@code file}, parsed once while it stays in {@link #matrices}. */
+    /**
+     * The matrix of {@code file}, parsed once while it stays in {@link #matrices}. Before a new file is parsed, the least
+     * recently used matrices go until one more of the largest size would fit the budget, so a large cohort holds no more
+     * than before (one matrix at 10x in a 16 GB heap).
+     */
     private ExpressionMatrix region(Path file) {
         ExpressionMatrix m = matrices.get(file);
         if (m != null) return m;
-        m = MatrixReader.read(file);
-        matrices.put(file, m);
-        long budget = Runtime.getRuntime().maxMemory() / 8, used = 0;
-        for (ExpressionMatrix e : matrices.values()) used += bytes(e);
-        for (Iterator<Map.Entry<Path, ExpressionMatrix>> it = matrices.entrySet().iterator(); used > budget && matrices.size() > 1; ) {
-            used -= bytes(it.next().getValue());
+        long budget = Runtime.getRuntime().maxMemory() / 8, used = 0, largest = 0;
+        for (ExpressionMatrix e : matrices.values()) {
+            used += bytes(e);
+            largest = Math.max(largest, bytes(e));
+        }
+        for (Iterator<ExpressionMatrix> it = matrices.values().iterator(); it.hasNext() && used + largest > budget; ) {
+            used -= bytes(it.next());
             it.remove();
         }
+        m = MatrixReader.read(file);
+        matrices.put(file, m);
         return m;
     }
 
@@ -264,8 +271,10 @@ public final class StudyRunner {
 
     // ------------------------------------------------------------------ finish
 
-    /** Experiment-wise correction, enrichment, manifest and report over the DE units in the folder. */
-    /** The finish step; every de.tsv is parsed once however many of its parts read it. */
+    /**
+     * Experiment-wise correction, enrichment, manifest and report over the DE units in the folder; each de.tsv is parsed
+     * once however many of these read it.
+     */
     private void finish() {
         try (DeTable.SharedReads shared = DeTable.shareReads()) {
             finishSteps();
