@@ -11,6 +11,9 @@ import java.util.stream.IntStream;
 
 import org.cohortex.Log;
 import org.cohortex.UserException;
+import org.cohortex.counts.FilterByExpr;
+import org.cohortex.counts.LogCpm;
+import org.cohortex.counts.TmmNormalization;
 import org.cohortex.de.FreedmanLane;
 import org.cohortex.impute.CellTypeImputation;
 import org.cohortex.linalg.Mat;
@@ -36,7 +39,7 @@ public final class BackendBench {
         public int cpuPermutations = 500;
         public int gemmSize = 4096;
         public long seed = 1;
-        public List<String> workloads = List.of("gemm", "ols", "sva", "permutations", "gibbs");
+        public List<String> workloads = List.of("gemm", "ols", "sva", "counts", "permutations", "gibbs");
     }
 
     public record Row(String workload, String backend, double seconds, String throughput, String note) {}
@@ -52,9 +55,11 @@ public final class BackendBench {
                     case "gemm" -> List.of(gemm(b, s));
                     case "ols" -> List.of(ols(b, s));
                     case "sva" -> sva(b, s);
+                    case "counts" -> b == backends.get(0) ? List.of(counts(b, s)) : List.<Row>of(); // Java: once
                     case "permutations" -> List.of(permutations(b, s));
                     case "gibbs" -> List.of(gibbs(b, s));
-                    default -> throw new UserException("--workloads: unknown workload '" + w + "' (gemm, ols, sva, permutations, gibbs)");
+                    default -> throw new UserException("--workloads: unknown workload '" + w
+                            + "' (gemm, ols, sva, counts, permutations, gibbs)");
                 });
             }
         }
@@ -163,6 +168,55 @@ public final class BackendBench {
                 new Row("SVA irw (5 iterations)", b.name(), irw, String.format(Locale.ROOT, "%.2fx its floor", irw / irwFloor),
                         String.format(Locale.ROOT, "%s, %d SVs; floor %.3f s: %d SYRKs mn^2 + 4n^3 = %.1f GFLOP%s", size, k, irwFloor,
                                 iterations + 1, irwFlops / 1e9, floor)));
+    }
+
+    /**
+     * The counts side of a bulk DE unit (de.FilteredLogCpm's steps: filterByExpr, library sizes of the kept genes, TMM
+     * factors, log2-CPM), beside two floors measured in the same process: the bytes it must move (reading the m x n counts
+     * once and writing the log2-CPM once, 16 mn bytes) at an array copy's bandwidth, and the logarithms it must take (two
+     * per kept value for TMM's M and A values against the reference sample, one for the log2-CPM) at Math.log's rate on
+     * every core. Above it: the logarithms correctly rounded (stats.Log2, for R's ties in TMM's ranks), TMM's order
+     * statistics per sample, and the passes between the steps.
+     */
+    private static Row counts(ComputeBackend b, Settings s) {
+        int genes = s.genes, n = s.samples;
+        SplittableRandom r = new SplittableRandom(s.seed + 7);
+        double[] c = new double[genes * n], depth = new double[n];
+        for (int j = 0; j < n; j++) depth[j] = Math.exp(0.3 * r.nextGaussian());
+        for (int g = 0; g < genes; g++) {
+            double mu = Math.exp(3 + 2 * r.nextGaussian()); // counts over four orders of magnitude, many zeros
+            for (int j = 0; j < n; j++) c[g * n + j] = Math.floor(mu * depth[j] * Math.exp(0.4 * r.nextGaussian()) * r.nextDouble());
+        }
+        Mat x = design(n, 2, s.seed);
+        int[] kept = {0};
+        double sec = time(() -> {
+            boolean[] keep = FilterByExpr.keep(c, genes, n, x);
+            int m = 0;
+            for (boolean k : keep) if (k) m++;
+            double[] sub = new double[m * n];
+            for (int g = 0, k = 0; g < genes; g++) if (keep[g]) System.arraycopy(c, g * n, sub, n * k++, n);
+            double[] lib = FilterByExpr.columnSums(sub, m, n);
+            double[] nf = TmmNormalization.factors(sub, m, n, lib);
+            LogCpm.voom(sub, m, n, LogCpm.effective(lib, nf));
+            kept[0] = m;
+        });
+        double[] copy = new double[c.length];
+        double copySec = time(() -> System.arraycopy(c, 0, copy, 0, c.length));
+        double bandwidth = 16.0 * c.length / copySec; // read + write
+        double[] sink = new double[1];
+        double logSec = time(() -> sink[0] = IntStream.range(0, 64).parallel().mapToDouble(blk -> {
+            double acc = 0;
+            int from = (int) ((long) c.length * blk / 64), to = (int) ((long) c.length * (blk + 1) / 64);
+            for (int i = from; i < to; i++) acc += Math.log(c[i] + 1.5);
+            return acc;
+        }).sum());
+        double logRate = c.length / logSec;
+        double bytesFloor = 16.0 * genes * n / bandwidth, logFloor = 3.0 * kept[0] * n / logRate;
+        double floor = Math.max(bytesFloor, logFloor);
+        return new Row("counts: filterByExpr+TMM+log2CPM", b.name() + "/java", sec, String.format(Locale.ROOT, "%.1fx its floor",
+                sec / floor), String.format(Locale.ROOT, "%d genes x %d samples, %d kept; floor %.4g s: the larger of 16 mn bytes at the"
+                        + " %.1f GB/s an array copy reaches here (%.4g s) and 3 logs per kept value at %.0f M/s on all cores (%.4g s)",
+                        genes, n, kept[0], floor, bandwidth / 1e9, bytesFloor, logRate / 1e6, logFloor));
     }
 
     private static Row permutations(ComputeBackend b, Settings s) {

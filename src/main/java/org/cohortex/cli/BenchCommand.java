@@ -27,7 +27,7 @@ final class BenchCommand implements Runnable {
     List<String> backends;
 
     @Option(names = "--workloads", split = ",", paramLabel = "w",
-            description = "Subset of gemm, ols, sva, permutations, gibbs (default: all).")
+            description = "Subset of gemm, ols, sva, counts, permutations, gibbs (default: all).")
     List<String> workloads;
 
     @Option(names = "--genes", defaultValue = "20000", paramLabel = "N") int genes;
@@ -67,7 +67,7 @@ final class BenchCommand implements Runnable {
                 if (!List.of(Backends.NAMES).contains(b)) throw new UserException("--backends " + b + ": choose among "
                         + String.join(", ", Backends.NAMES));
             }
-            List<String> known = List.of("gemm", "ols", "sva", "permutations", "gibbs");
+            List<String> known = List.of("gemm", "ols", "sva", "counts", "permutations", "gibbs");
             for (String w : workloads == null ? List.<String>of() : workloads) {
                 if (!known.contains(w)) throw new UserException("--workloads " + w + ": choose among " + String.join(", ", known));
             }
