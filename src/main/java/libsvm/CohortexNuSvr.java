@@ -59,14 +59,14 @@ public final class CohortexNuSvr {
         return a;
     }
 
+    /** Rows of earlier solves on this thread, reused: a solve touches up to 2l rows of 2l floats (19 MB at 1,080 genes). */
+    private static final ThreadLocal<ArrayDeque<float[]>> SPARE_ROWS = ThreadLocal.withInitial(ArrayDeque::new);
+
     /**
      * Q of the doubled SVR problem, Q_pq = s_p s_q K(idx_p, idx_q), one row per active position kept
      * in the solver's current order. The solver's swaps are logged; a row replays the swaps made since
      * it was last handed out (two entries each) instead of being gathered again.
      */
-    /** Rows of earlier solves on this thread, reused: a solve touches up to 2l rows of 2l floats (19 MB at 1,080 genes). */
-    private static final ThreadLocal<ArrayDeque<float[]>> SPARE_ROWS = ThreadLocal.withInitial(ArrayDeque::new);
-
     static final class RowsQ extends QMatrix {
         private final int l, n;
         private final float[] k;

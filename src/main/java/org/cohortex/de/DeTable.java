@@ -114,11 +114,11 @@ public final class DeTable {
         if (Double.isNaN(v) || Double.isInfinite(v)) sb.append("NA"); else sb.append(v);
     }
 
-    /** Reads a de.tsv: a header with {@code gene} and numeric columns; every row as long as the header. */
     /**
-     * The table in {@code file}; while a {@link #shareReads()} scope is open, the table already read from the same
-     * file (same size and modification time) is returned instead of parsed again. Tables are shared then, so callers
-     * treat {@link #column} and {@link #genes} as read-only, as they always have.
+     * Reads a de.tsv: a header with {@code gene} and numeric columns; every row as long as the header. While a
+     * {@link #shareReads()} scope is open, the table already read from the same file (same size and modification time)
+     * is returned instead of parsed again; tables are shared then, so callers treat {@link #column} and {@link #genes}
+     * as read-only, as they always have.
      */
     public static DeTable read(Path file) {
         if (sharing.get() == 0) return parse(file);
