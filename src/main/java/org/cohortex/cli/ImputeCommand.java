@@ -88,7 +88,7 @@ final class ImputeCommand implements Runnable {
                     mode.equals("gibbs"), iterations, burnin, seed, out);
         });
         try (OutputFolder folder = OutputFolder.open(out); ComputeBackend be = backend.create()) {
-            ImputationEngine.run(r.withOut(folder.path()), be, Log.STDERR);
+            ImputationEngine.write(r.withOut(folder.path()), null, be, Log.STDERR, 0);
             folder.commit();
         }
     }

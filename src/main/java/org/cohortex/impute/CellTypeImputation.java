@@ -225,11 +225,16 @@ public final class CellTypeImputation {
 
     /** Closed-form empirical-Bayes posterior means (see class comment). */
     public static Result empiricalBayes(double[] y, int genes, int n, double[] w, int k, double[] mu0, Settings s) {
-        double[][] out = new double[genes][];
-        String[] reason = new String[genes];
-        IntStream.range(0, genes).parallel().forEach(g -> {
+        return empiricalBayes(y, 0, genes, n, w, k, mu0, s);
+    }
+
+    /** Genes {@code from..to} of y (genes x n) only, each as in the whole: result row g - from is gene g. */
+    public static Result empiricalBayes(double[] y, int from, int to, int n, double[] w, int k, double[] mu0, Settings s) {
+        double[][] out = new double[to - from][];
+        String[] reason = new String[to - from];
+        IntStream.range(from, to).parallel().forEach(g -> {
             String bad = unusableReason(y, g, n);
-            if (bad != null) { reason[g] = bad; out[g] = nans(n * k); return; }
+            if (bad != null) { reason[g - from] = bad; out[g - from] = nans(n * k); return; }
             double[] m0 = Arrays.copyOfRange(mu0, g * k, g * k + k), mu = m0.clone();
             double[] q = new double[n]; // w' Sigma0 w
             for (int i = 0; i < n; i++) {
@@ -251,8 +256,11 @@ public final class CellTypeImputation {
                     }
                 }
                 for (int r = 0; r < k; r++) for (int c = 0; c < r; c++) p[r * k + c] = p[c * k + r];
-                if (!CholeskyDecomposition.factor(p, 0,
-                        k)) { reason[g] = "GLS system not positive definite"; out[g] = nans(n * k); return; }
+                if (!CholeskyDecomposition.factor(p, 0, k)) {
+                    reason[g - from] = "GLS system not positive definite";
+                    out[g - from] = nans(n * k);
+                    return;
+                }
                 CholeskyDecomposition.solve(p, 0, k, b, 0);
                 mu = b;
                 double r2 = 0, qm = 0;
@@ -275,7 +283,7 @@ public final class CellTypeImputation {
                     a[i * k + c] = mu[c] + sw * f;
                 }
             }
-            out[g] = a;
+            out[g - from] = a;
         });
         return new Result(out, reason);
     }

@@ -1,6 +1,7 @@
 package org.cohortex.impute;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.cohortex.io.ExpressionMatrix;
 import org.cohortex.io.MatrixReader;
 import org.cohortex.io.MatrixWriter;
 import org.cohortex.io.Proportions;
+import org.cohortex.linalg.Mat;
 
 /**
  * The imputation stage, used by `impute` and by the study grid: the bulk on bMIND's log2(CPM + 1)
@@ -38,14 +40,97 @@ public final class ImputationEngine {
         }
     }
 
+    /** Imputes every gene and cell type into memory (bMIND's test needs all types of a gene at once), and writes the matrices. */
     public static Imputed run(ImputationRequest r, GibbsKernel kernel, Log.Sink log) {
-        ExpressionMatrix y = r.bulkScale().toLog2Cpm1(MatrixReader.read(r.bulk()), r.bulk().toString());
+        Model m = model(r, null, log);
+        long t0 = System.nanoTime();
+        CellTypeImputation.Result res = r.gibbs() ? kernel.gibbsImpute(m.y.values.data, m.y.geneCount(), m.n(), m.w, m.k(), m.mu0, m.s)
+                : CellTypeImputation.empiricalBayes(m.y.values.data, m.y.geneCount(), m.n(), m.w, m.k(), m.mu0, m.s);
+        logDone(r, m, (System.nanoTime() - t0) / 1e9, res.reason(), log);
+        Imputed out = new Imputed(m.y.genes, m.y.samples, m.types, res);
+        write(out, r.out());
+        return out;
+    }
+
+    /** The matrices as written (values rounded as in the files, so equal to reading them back), or none where not kept. */
+    public record Written(List<String> cellTypes, List<ExpressionMatrix> matrices) {}
+
+    /**
+     * Imputes and writes the matrices, the same files as {@link #run}, without holding them whole: EB gene block by gene
+     * block (each gene's posterior is its own), so beside the bulk at most one block of imputed values (about 32 MB) is in
+     * memory; bMIND's sampler runs over all genes at once (its kernel's contract) and is then written the same way.
+     *
+     * @param bulkAsRead the counts of {@code r.bulk()} as read by an earlier step, or null to read them
+     * @param keepBytes  the matrices are also returned (K genes x samples matrices, rounded as written) when they take at
+     *                   most this many bytes, so the grid's DE units need not parse them back; 0: never
+     */
+    public static Written write(ImputationRequest r, ExpressionMatrix bulkAsRead, GibbsKernel kernel, Log.Sink log, long keepBytes) {
+        return write(r, bulkAsRead, kernel, log, keepBytes, 0);
+    }
+
+    /** As the public {@code write}, {@code block} genes at a time (0: as many as make 2^22 values). */
+    static Written write(ImputationRequest r, ExpressionMatrix bulkAsRead, GibbsKernel kernel, Log.Sink log, long keepBytes, int block) {
+        Model m = model(r, bulkAsRead, log);
+        String[] genes = m.y.genes;
+        int n = m.n(), k = m.k(), all = genes.length;
+        boolean keep = 8L * all * n * k <= keepBytes;
+        double[][] kept = keep ? new double[k][all * n] : null;
+        String[] reason = new String[all];
+        long t0 = System.nanoTime();
+        CellTypeImputation.Result whole = r.gibbs() ? kernel.gibbsImpute(m.y.values.data, all, n, m.w, k, m.mu0, m.s) : null;
+        if (block <= 0) block = Math.max(16, (1 << 22) / Math.max(1, n * k));
+        List<MatrixWriter.Blocks> files = new ArrayList<>(k);
+        try {
+            for (String t : m.types) files.add(new MatrixWriter.Blocks(r.out().resolve(t + ".tsv.gz"), "gene", m.y.samples, DIGITS));
+            for (int g0 = 0; g0 < all; g0 += block) {
+                int from = g0, to = Math.min(all, g0 + block);
+                double[][] rows;
+                if (whole != null) {
+                    rows = Arrays.copyOfRange(whole.imputed(), from, to);
+                    System.arraycopy(whole.reason(), from, reason, from, to - from);
+                } else {
+                    CellTypeImputation.Result res = CellTypeImputation.empiricalBayes(m.y.values.data, from, to, n, m.w, k, m.mu0, m.s);
+                    rows = res.imputed();
+                    System.arraycopy(res.reason(), 0, reason, from, to - from);
+                }
+                // one type's rows per task: each file is written in gene order by one thread at a time
+                IntStream.range(0, k).parallel().forEach(t -> {
+                    double[] v = new double[(to - from) * n];
+                    for (int g = 0; g < to - from; g++) for (int i = 0; i < n; i++) v[g * n + i] = rows[g][i * k + t];
+                    files.get(t).append(genes, from, to, v, 0);
+                    if (keep) {
+                        double[] dst = kept[t];
+                        for (int j = 0; j < v.length; j++) dst[from * n + j] = MatrixWriter.roundSignificant(v[j], DIGITS);
+                    }
+                });
+            }
+            for (MatrixWriter.Blocks f : files) f.commit();
+        } finally {
+            for (MatrixWriter.Blocks f : files) f.close();
+        }
+        logDone(r, m, (System.nanoTime() - t0) / 1e9, reason, log);
+        writeNotes(genes, reason, r.out());
+        if (!keep) return new Written(m.types, null);
+        List<ExpressionMatrix> out = new ArrayList<>(k);
+        for (int t = 0; t < k; t++) out.add(new ExpressionMatrix(genes, m.y.samples, new Mat(all, n, kept[t])));
+        return new Written(m.types, out);
+    }
+
+    /** What the posterior of every gene needs: the bulk on bMIND's scale, the proportions, the prior and the settings. */
+    private record Model(ExpressionMatrix y, List<String> types, double[] w, double[] mu0, CellTypeImputation.Settings s) {
+        int n() { return y.sampleCount(); }
+
+        int k() { return types.size(); }
+    }
+
+    private static Model model(ImputationRequest r, ExpressionMatrix bulkAsRead, Log.Sink log) {
+        ExpressionMatrix raw = bulkAsRead != null ? bulkAsRead : MatrixReader.read(r.bulk());
+        ExpressionMatrix y = r.bulkScale().toLog2Cpm1(raw, r.bulk().toString());
         Proportions props = Proportions.read(r.proportions(), log);
         List<String> types = List.of(props.cellTypes);
-        int n = y.sampleCount(), k = types.size();
+        int k = types.size();
         double[] w = proportions(r.proportions(), props, y.samples);
         ReferencePrior.Prior prior = prior(r, y, types, w, log);
-        double[] mu0 = prior.mu0();
         CellTypeImputation.Settings s = new CellTypeImputation.Settings();
         s.iterations = r.iterations();
         s.burnin = r.burnin();
@@ -57,16 +142,13 @@ public final class ImputationEngine {
         } else if (r.prior() == ImputationRequest.Prior.REFERENCE) {
             s.priorCovariance = prior.sigma0();
         }
-        long t0 = System.nanoTime();
-        CellTypeImputation.Result res = r.gibbs() ? kernel.gibbsImpute(y.values.data, y.geneCount(), n, w, k, mu0, s)
-                : CellTypeImputation.empiricalBayes(y.values.data, y.geneCount(), n, w, k, mu0, s);
-        int failed = (int) Arrays.stream(res.reason()).filter(x -> x != null).count();
+        return new Model(y, types, w, prior.mu0(), s);
+    }
+
+    private static void logDone(ImputationRequest r, Model m, double seconds, String[] reason, Log.Sink log) {
+        int failed = (int) Arrays.stream(reason).filter(x -> x != null).count();
         log.info("impute (%s): %d genes x %d samples x %d cell types in %.1f s; %d genes not imputed (impute_notes.tsv)",
-                r.gibbs() ? "gibbs" : "eb",
-                y.geneCount(), n, k, (System.nanoTime() - t0) / 1e9, failed);
-        Imputed out = new Imputed(y.genes, y.samples, types, res);
-        write(out, r.out());
-        return out;
+                r.gibbs() ? "gibbs" : "eb", m.y.geneCount(), m.n(), m.k(), seconds, failed);
     }
 
     /**
@@ -139,10 +221,12 @@ public final class ImputationEngine {
         IntStream.range(0, types.size()).parallel().forEach(t ->
                 MatrixWriter.writeSignificant(dir.resolve(types.get(t) + ".tsv.gz"), "gene", im.genes(), im.samples(), im.matrix(t),
                         DIGITS));
+        writeNotes(im.genes(), im.result().reason(), dir);
+    }
+
+    private static void writeNotes(String[] genes, String[] reason, Path dir) {
         StringBuilder sb = new StringBuilder("gene\treason\n");
-        String[] reason = im.result().reason();
-        for (int g = 0; g < im.genes().length; g++) if (reason[g] != null) sb.append(im.genes()[g]).append('\t').append(reason[g])
-                .append('\n');
+        for (int g = 0; g < genes.length; g++) if (reason[g] != null) sb.append(genes[g]).append('\t').append(reason[g]).append('\n');
         AtomicFile.writeString(dir.resolve("impute_notes.tsv"), sb.toString());
     }
 

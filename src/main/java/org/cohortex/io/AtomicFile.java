@@ -38,28 +38,81 @@ public final class AtomicFile {
 
     /** Writes text; gzip-compressed when the name ends in .gz. */
     public static void write(Path target, Body body) {
-        Path dir = target.toAbsolutePath().getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
-            try (OutputStream os = Files.newOutputStream(tmp);
-                 OutputStream zs = target.toString().endsWith(".gz") ? new FastGzip(os) : os;
-                 Writer w = new BufferedWriter(new OutputStreamWriter(zs, StandardCharsets.UTF_8), 1 << 16)) {
-                body.write(w);
-            }
-            publishable(tmp);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
+        try (Pending p = open(target)) {
+            body.write(p.writer());
+            p.commit();
         } catch (IOException e) {
             throw new UserException(target + ": cannot be written (" + e.getMessage() + ")", e);
-        } finally {
+        }
+    }
+
+    /**
+     * The file {@code target}, written through {@link Pending#writer()} and published by {@link Pending#commit()}; closed
+     * without a commit (an exception, a killed run) it leaves the target as it was. For files written side by side in
+     * blocks, which one {@link #write(Path, Body)} callback cannot do.
+     */
+    public static Pending open(Path target) {
+        return new Pending(target);
+    }
+
+    /** A file being written: its temporary file in the target's directory, renamed over the target on commit. */
+    public static final class Pending implements AutoCloseable {
+        private final Path target;
+        private Path tmp;
+        private Writer w;
+
+        private Pending(Path target) {
+            this.target = target;
+            try {
+                Path dir = target.toAbsolutePath().getParent();
+                Files.createDirectories(dir);
+                tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
+                OutputStream os = Files.newOutputStream(tmp);
+                try {
+                    OutputStream zs = target.toString().endsWith(".gz") ? new FastGzip(os) : os;
+                    w = new BufferedWriter(new OutputStreamWriter(zs, StandardCharsets.UTF_8), 1 << 16);
+                } catch (IOException e) {
+                    os.close();
+                    throw e;
+                }
+            } catch (IOException e) {
+                close();
+                throw new UserException(target + ": cannot be written (" + e.getMessage() + ")", e);
+            }
+        }
+
+        public Writer writer() { return w; }
+
+        public Path target() { return target; }
+
+        /** Completes the file and renames it over the target. */
+        public void commit() {
+            try {
+                Writer open = w;
+                w = null;
+                open.close();
+                publishable(tmp);
+                try {
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+                tmp = null;
+            } catch (IOException e) {
+                throw new UserException(target + ": cannot be written (" + e.getMessage() + ")", e);
+            }
+        }
+
+        /** Without a commit: the temporary file goes, the target stays as it was. */
+        @Override
+        public void close() {
+            if (w != null) {
+                try { w.close(); } catch (IOException ignored) { /* discarded anyway */ }
+                w = null;
+            }
             if (tmp != null) {
                 try { Files.deleteIfExists(tmp); } catch (IOException ignored) { /* best effort */ }
+                tmp = null;
             }
         }
     }

@@ -17,8 +17,8 @@ import org.cohortex.io.Scale;
 
 /**
  * The study grid as a list of units, in the order a single process runs them: the PRS (when
- * configured), then per region its deconvolution and imputation, then every DE analysis (set-major,
- * so a matrix is parsed once for all traits), and the finish step (experiment-wise correction,
+ * configured), then region by region its deconvolution and imputation followed by its DE analyses
+ * (set-major, so a matrix is parsed once for all traits), and the finish step (experiment-wise correction,
  * enrichment, report) over all of them. Built from the configuration alone, without running
  * anything: the cell types of a region are its panel's labels.
  */
@@ -38,9 +38,10 @@ public final class Plan {
         Unit.Prs prs = c.prs == null ? null : prsUnit(c, out);
         if (prs != null) units.add(prs);
         phenotypes = prs != null ? prs.phenotypesOut() : c.phenotypes;
-        List<Unit.De> de = new ArrayList<>();
-        List<Unit> sets = new ArrayList<>();
         for (StudyConfig.Region region : c.regions.values()) {
+            // region by region: a region's DE units follow its deconvolution and imputation, so the matrices those
+            // units leave in memory (the counts, the imputed types) serve the region's sets before the next region's
+            List<Unit> sets = new ArrayList<>();
             StudyConfig.Panel panel = c.panels.get(region.panel());
             Unit.Deconvolve dc = deconvolveUnit(region, panel);
             units.add(dc);
@@ -50,7 +51,10 @@ public final class Plan {
             List<String> types = analysedTypes(List.of(SignatureBuilder.cellTypes(panel.labels())));
             regionTypes.put(region.name(), types);
             for (String trait : c.traits) sets.add(deUnit(trait, region.name(), region.counts(), Scale.COUNTS, List.of(), region.counts()));
-            if (types.isEmpty()) continue;
+            if (types.isEmpty()) {
+                units.addAll(sets);
+                continue;
+            }
             if (c.cellTypeTest.equals("imputed")) {
                 for (String t : types) {
                     Path matrix = imp.dir().resolve(t + ".tsv.gz");
@@ -61,8 +65,8 @@ public final class Plan {
             } else {
                 for (String trait : c.traits) sets.add(cellTypeUnit(trait, region, dc, imp, types));
             }
+            units.addAll(sets);
         }
-        units.addAll(sets);
     }
 
     public static Plan of(StudyConfig c, Path out) { return new Plan(c, out); }

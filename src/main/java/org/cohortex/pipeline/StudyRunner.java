@@ -55,8 +55,9 @@ public final class StudyRunner {
     private final UnitRunner runner;
     private final Map<String, Object> manifest = new LinkedHashMap<>();
     /**
-     * Region matrices parsed by earlier units (deconvolution, then the region's DE units), least recently used first, kept
-     * while they take at most an eighth of the heap (the newest is always kept).
+     * Region matrices parsed or made by earlier units (the counts by deconvolution, the imputed matrices by imputation) for
+     * the region's DE units, least recently used first, kept while they take at most an eighth of the heap (the newest
+     * parsed one is always kept).
      */
     private final LinkedHashMap<Path, ExpressionMatrix> matrices = new LinkedHashMap<>(16, 0.75f, true);
     /** Signatures built from a panel, by panel: the regions that share a panel share its signature. */
@@ -178,7 +179,14 @@ public final class StudyRunner {
     private void impute(Unit.Impute u) {
         ImputationRequest r = ImputationRequest.forGrid(u.region().counts(), u.proportions(), u.panel().counts(), u.panel().labels(),
                 c.imputation.equals("gibbs"), c.seed, u.dir());
-        ImputationEngine.run(r, backend, runner.sink());
+        ImputationEngine.Written w = ImputationEngine.write(r, region(u.region().counts()), backend, runner.sink(), budget());
+        if (w.matrices() == null) return;
+        // the region's imputed DE units take these instead of parsing the files back (the same values: rounded as written)
+        Map<Path, ExpressionMatrix> made = new LinkedHashMap<>();
+        for (int t = 0; t < w.cellTypes().size(); t++) made.put(u.dir().resolve(w.cellTypes().get(t) + ".tsv.gz"), w.matrices().get(t));
+        long size = made.values().stream().mapToLong(StudyRunner::bytes).sum();
+        evictFor(size);
+        if (size <= budget()) matrices.putAll(made);
     }
 
     /**
@@ -189,18 +197,24 @@ public final class StudyRunner {
     private ExpressionMatrix region(Path file) {
         ExpressionMatrix m = matrices.get(file);
         if (m != null) return m;
-        long budget = Runtime.getRuntime().maxMemory() / 8, used = 0, largest = 0;
-        for (ExpressionMatrix e : matrices.values()) {
-            used += bytes(e);
-            largest = Math.max(largest, bytes(e));
-        }
-        for (Iterator<ExpressionMatrix> it = matrices.values().iterator(); it.hasNext() && used + largest > budget; ) {
-            used -= bytes(it.next());
-            it.remove();
-        }
+        evictFor(matrices.values().stream().mapToLong(StudyRunner::bytes).max().orElse(0));
         m = MatrixReader.read(file);
         matrices.put(file, m);
         return m;
+    }
+
+    /** What {@link #matrices} may hold: an eighth of the heap. */
+    private static long budget() {
+        return Runtime.getRuntime().maxMemory() / 8;
+    }
+
+    /** Drops the least recently used matrices until {@code more} bytes fit the budget beside the rest (or none is left). */
+    private void evictFor(long more) {
+        long used = matrices.values().stream().mapToLong(StudyRunner::bytes).sum();
+        for (Iterator<ExpressionMatrix> it = matrices.values().iterator(); it.hasNext() && used + more > budget(); ) {
+            used -= bytes(it.next());
+            it.remove();
+        }
     }
 
     private static long bytes(ExpressionMatrix m) {
