@@ -3,6 +3,10 @@ package org.cohortex.stats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.SplittableRandom;
+
 import org.cohortex.testutil.Tsv;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +27,65 @@ class Log2Test {
         }
         System.out.printf("agreement log2: %d of %d differ from glibc in the last bit%n", differ, x.length);
         assertTrue(differ <= x.length / 100, differ + " of " + x.length + " differ from R");
+    }
+
+    /** ln(y) for y in [1, 2] to 60 digits: 2 atanh((y - 1) / (y + 1)). */
+    static BigDecimal ln(BigDecimal y) {
+        MathContext mc = new MathContext(60);
+        BigDecimal s = y.subtract(BigDecimal.ONE).divide(y.add(BigDecimal.ONE), mc), z = s.multiply(s, mc), term = s, sum = s;
+        for (int k = 1; k < 200; k++) {
+            term = term.multiply(z, mc);
+            sum = sum.add(term.divide(BigDecimal.valueOf(2L * k + 1), mc), mc);
+        }
+        return sum.multiply(BigDecimal.valueOf(2), mc);
+    }
+
+    @Test
+    void theTableIsWithin2ToTheMinus100() {
+        MathContext mc = new MathContext(60);
+        BigDecimal ln2 = ln(BigDecimal.valueOf(2)), bound = new BigDecimal(0x1p-100);
+        for (int k = 0; k < 128; k++) {
+            BigDecimal want = ln(new BigDecimal(1 + k / 128.0)).divide(ln2, mc);
+            double[] got = {Log2.log2(1 + k / 128.0)};
+            BigDecimal err = new BigDecimal(Log2.tableHi(k)).add(new BigDecimal(Log2.tableLo(k))).subtract(want).abs();
+            assertTrue(err.compareTo(bound) < 0, "log2(1 + " + k + "/128): table off by " + err);
+            assertEquals(want.doubleValue(), got[0], 0, "log2(1 + " + k + "/128) rounded");
+        }
+    }
+
+    /**
+     * The fast evaluation returns a value only where it is the double-double one's, bit for bit, and answers for
+     * nearly every input: count ratios as TMM and log2-CPM take them, ratios of small integers (ties), random doubles
+     * of every exponent, values next to 1 and to powers of two.
+     */
+    @Test
+    void theFastPathIsTheAccurateOneWhereItAnswers() {
+        SplittableRandom r = new SplittableRandom(20261206);
+        long n = 0, answered = 0, countLike = 0, countAnswered = 0;
+        for (int i = 0; i < 6_000_000; i++) {
+            double x;
+            boolean counts = false;
+            switch (i % 6) {
+                case 0 -> { x = (r.nextInt(100_000) + 0.5) / (1e6 + r.nextInt(50_000_000)) * 1e6; counts = true; }
+                case 1 -> { x = (double) (1 + r.nextInt(2_000)) / (1 + r.nextInt(2_000)); counts = true; }
+                case 2 -> x = Double.longBitsToDouble(r.nextLong() & 0x7FFFFFFFFFFFFFFFL);
+                case 3 -> x = Math.nextUp(1.0) * (1 + (r.nextInt(2_000_001) - 1_000_000) * 0x1p-52);
+                case 4 -> x = Math.scalb(1.0 + (r.nextInt(201) - 100) * 0x1p-52, r.nextInt(2_000) - 1_000);
+                default -> x = Math.scalb(1 + r.nextDouble(), r.nextInt(-60, 60));
+            }
+            double want = Log2.accurate(x), got = Log2.fastOrNaN(x);
+            n++;
+            if (counts) countLike++;
+            if (Double.isNaN(got)) continue;
+            answered++;
+            if (counts) countAnswered++;
+            if (Double.doubleToRawLongBits(got) != Double.doubleToRawLongBits(want)) {
+                throw new AssertionError("log2(" + x + "): fast " + got + ", accurate " + want);
+            }
+            assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(Log2.log2(x)));
+        }
+        System.out.printf("log2 fast path: answered %d of %d (count ratios: %d of %d)%n", answered, n, countAnswered, countLike);
+        assertTrue(countAnswered > 0.99 * countLike, countAnswered + " of " + countLike + " count ratios on the fast path");
     }
 
     @Test
