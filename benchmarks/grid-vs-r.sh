@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# R doing the SVA + covariate-check + DE work of a finished `cohortex run` grid, analysis by analysis,
-# on the same matrices and samples: num.sv(method = "be", B = 20), sva(method = "irw", B = 5),
-# cor.test of every candidate covariate against every SV (the selection's costly part), then the
-# regression of every gene on trait + SVs + the covariates cohortex kept (limma::lmFit, i.e. lm per
-# gene by QR). Timings per analysis go to OUT/r_grid.tsv as they finish, so a stopped run resumes.
+# R doing the counts + SVA + covariate-check + DE work of a finished `cohortex run` grid's bulk analyses, analysis by
+# analysis, on the same counts and samples: edgeR's filterByExpr(design ~ trait) and calcNormFactors (TMM), voom's
+# log2-CPM on the effective library sizes, num.sv(method = "be", B = 20), sva(method = "irw", B = 5), cor.test of every
+# candidate covariate against every SV (the selection's costly part), then the regression of every gene on trait + SVs +
+# the covariates cohortex kept (limma::lmFit, i.e. lm per gene by QR). Timings per analysis go to OUT/r_grid.tsv as
+# they finish (beside cohortex's time for the same unit, from the run's manifest), so a stopped run resumes.
 #   benchmarks/grid-vs-r.sh RESULTS_DIR OUT_DIR [reference|openblas] [MAX_ANALYSES] [SUBSET_FILE]
-# SUBSET_FILE: analyses to run, one trait/set per line (default: every analysis of the grid).
+# SUBSET_FILE: analyses to run, one trait/set per line (default: every bulk analysis of the grid). The cell-type units
+# (the log2-share interaction model, one per trait and region) have no R counterpart here and are skipped.
 # reference: R on Debian's reference BLAS/LAPACK (the default of the Debian packages, forced with
 # LD_LIBRARY_PATH even where OpenBLAS is installed); openblas: whatever BLAS the alternatives give.
 # Debian's OpenBLAS 0.3.21 does not know recent Xeons (family 6 model 207) and falls back to its
 # generic Prescott kernels: give R its best with OPENBLAS_CORETYPE=SkylakeX in the environment.
-# Needs r-bioc-sva, r-bioc-limma, r-cran-jsonlite. Not part of CI.
+# Needs r-bioc-sva, r-bioc-limma, r-bioc-edger, r-cran-jsonlite. Not part of CI.
 set -euo pipefail
 RES=$(realpath "$1"); OUT=$2; BLAS=${3:-reference}; MAX=${4:-100000}; SUBSET=${5:-}
 mkdir -p "$OUT"
@@ -20,13 +22,14 @@ if [ "$BLAS" = reference ]; then
 fi
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-2}
 cat > "$OUT/grid.R" <<'RS'
-suppressMessages({ library(sva); library(limma); library(jsonlite) })
+suppressMessages({ library(sva); library(limma); library(edgeR); library(jsonlite) })
 a <- commandArgs(TRUE); res <- a[1]; out <- a[2]; maxn <- as.integer(a[3])
 subset <- if (length(a) > 3 && nzchar(a[4])) readLines(a[4]) else NULL
 log_file <- file.path(out, "r_grid.tsv")
 done <- if (file.exists(log_file)) read.delim(log_file, stringsAsFactors = FALSE)$analysis else character(0)
-if (!file.exists(log_file)) cat("analysis\tn_genes\tn_samples\tnsv_r\tnsv_cohortex\tnum_sv_s\tirw_s\tcortest_s\tlm_s\ttotal_s\tmedian_abs_t_diff\tmax_rel_t_diff_same_svs\n", file = log_file)
-cat(sprintf("R %s, sva %s, limma %s; BLAS: %s\n", getRversion(), packageVersion("sva"), packageVersion("limma"), extSoftVersion()[["BLAS"]]))
+if (!file.exists(log_file)) cat("analysis\tn_genes\tn_samples\tgenes_kept_cohortex\tnsv_r\tnsv_cohortex\tcounts_s\tnum_sv_s\tirw_s\tcortest_s\tlm_s\ttotal_s\tcohortex_unit_s\tratio\tmedian_abs_t_diff\tmax_rel_t_diff_same_svs\n", file = log_file)
+cat(sprintf("R %s, sva %s, limma %s, edgeR %s; BLAS: %s\n", getRversion(), packageVersion("sva"), packageVersion("limma"),
+            packageVersion("edgeR"), extSoftVersion()[["BLAS"]]))
 manifest <- fromJSON(file.path(res, "manifest.json"))
 idcol <- manifest$config$cohort$sample_column
 models <- Sys.glob(file.path(res, "de", "*", "*", "model.json"))
@@ -35,22 +38,25 @@ n_run <- 0
 for (mf in models) {
   m <- fromJSON(mf)
   id <- paste(m$trait, m$set, sep = "/")
+  if (!is.null(m$method)) next  # a cell-type set of the interaction model
   if (id %in% done || (!is.null(subset) && !(id %in% subset))) next
   if (n_run >= maxn) break
   n_run <- n_run + 1
   dir <- dirname(mf)
   if (m$expression != cache_path) {
-    x <- read.delim(m$expression, row.names = 1, check.names = FALSE)
-    x <- as.matrix(x)
-    if (m$transform == "log2cpm") { lib <- colSums(x); x <- log2(t((t(x) + 0.5) / (lib + 1) * 1e6)) }
-    cache <- x; cache_path <- m$expression
+    cache <- as.matrix(read.delim(m$expression, row.names = 1, check.names = FALSE)); cache_path <- m$expression
   }
   ph <- read.delim(m$phenotype, check.names = FALSE, stringsAsFactors = FALSE)
   ph <- ph[match(colnames(cache), ph[[idcol]]), ]
   keep <- !is.na(ph[[m$trait]])
-  dat <- cache[, keep]; ph <- ph[keep, ]
-  dat <- dat[apply(dat, 1, function(r) all(is.finite(r))), ]
+  ph <- ph[keep, ]
   mod <- model.matrix(~ ph[[m$trait]]); mod0 <- model.matrix(~ 1, data = ph)
+  tc <- proc.time()[["elapsed"]]
+  # the counts steps, as cohortex's model.json records them (edgeR 3.40 user's guide; voom's log2-CPM)
+  y <- DGEList(cache[, keep])
+  if (isTRUE(m$filter_by_expr)) y <- y[filterByExpr(y, mod), , keep.lib.sizes = FALSE]
+  if (identical(m$normalize, "tmm")) y <- calcNormFactors(y)
+  dat <- log2(t((t(y$counts) + 0.5) / (y$samples$lib.size * y$samples$norm.factors + 1) * 1e6))
   t0 <- proc.time()[["elapsed"]]
   nsv <- num.sv(dat, mod, method = "be", B = 20, seed = 1)
   t1 <- proc.time()[["elapsed"]]
@@ -92,10 +98,15 @@ for (mf in models) {
   t2s <- f2$coefficients[, 2] / f2$stdev.unscaled[, 2] / f2$sigma
   ot <- ours$t[match(names(t2s), ours$gene)]
   same <- max(abs(t2s - ot) / pmax(1, abs(ot)), na.rm = TRUE)
-  cat(sprintf("%s\t%d\t%d\t%d\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.4g\t%.3g\n", id, nrow(dat), ncol(dat), nsv, nsv_ours,
-              t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0, dt, same), file = log_file, append = TRUE)
-  cat(sprintf("[%d] %s: n.sv %d (cohortex %s), %.1f s\n", n_run, id, nsv, nsv_ours, t4 - t0))
+  ours_s <- manifest$units[[paste0("de/", id)]]$seconds
+  if (is.null(ours_s)) ours_s <- NA
+  kept_ours <- if (is.null(m$counts$genes_kept)) NA else m$counts$genes_kept
+  cat(sprintf("%s\t%d\t%d\t%s\t%d\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.1f\t%.4g\t%.3g\n", id, nrow(dat), ncol(dat),
+              kept_ours, nsv, nsv_ours, t0 - tc, t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - tc, ours_s, (t4 - tc) / ours_s, dt, same),
+      file = log_file, append = TRUE)
+  cat(sprintf("[%d] %s: %d genes (cohortex %s), n.sv %d (cohortex %s), %.1f s (cohortex %.2f s)\n", n_run, id, nrow(dat), kept_ours,
+              nsv, nsv_ours, t4 - tc, ours_s))
 }
 RS
 Rscript "$OUT/grid.R" "$RES" "$OUT" "$MAX" "$SUBSET"
-awk -F'\t' 'NR > 1 { n++; s += $10; if ($4 == $5) same++ } END { printf "R: %d analyses, %.1f s of SVA + checks + DE in all (%.1f s each); n.sv equal in %d\n", n, s, s / n, same }' "$OUT/r_grid.tsv"
+awk -F'\t' 'NR > 1 { n++; s += $12; c += $13; if ($5 == $6) same++ } END { printf "R: %d analyses, %.1f s of counts + SVA + checks + DE in all (%.1f s each); cohortex %.1f s for the same units (%.2f s each): %.1fx; n.sv equal in %d\n", n, s, s / n, c, c / n, s / c, same }' "$OUT/r_grid.tsv"
