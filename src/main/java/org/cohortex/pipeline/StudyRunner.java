@@ -185,8 +185,9 @@ public final class StudyRunner {
         Map<Path, ExpressionMatrix> made = new LinkedHashMap<>();
         for (int t = 0; t < w.cellTypes().size(); t++) made.put(u.dir().resolve(w.cellTypes().get(t) + ".tsv.gz"), w.matrices().get(t));
         long size = made.values().stream().mapToLong(StudyRunner::bytes).sum();
+        if (size > budget()) return; // nothing evicted for them: the region's counts stay for its bulk units
         evictFor(size);
-        if (size <= budget()) matrices.putAll(made);
+        matrices.putAll(made);
     }
 
     /**
