@@ -1,6 +1,8 @@
 package org.cohortex.deconv;
 
-import libsvm.CohortexNuSvr;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
 import libsvm.svm;
 import libsvm.svm_model;
 import libsvm.svm_node;
@@ -17,9 +19,9 @@ import libsvm.svm_problem;
  * 1e-3 R's C LIBSVM and the Java port stop up to 2e-5 apart in proportions; at 1e-5 both are within
  * ~1e-6 of the optimum (and of each other); at 1e-7 some mixtures of large signatures run into
  * LIBSVM's 10-million-iteration cap and take minutes each.
- * <p>The solver is LIBSVM's; {@link #fit(Problem, double[])} hands it the kernel once per signature
- * ({@link libsvm.CohortexNuSvr}), 2.4x faster than svm_train on JDK 17 (1.6x on JDK 25) with
- * the same solution (60 fits of the paper preset's dACC, 1,200 genes).
+ * <p>The algorithm is LIBSVM's: {@link #fit(Problem, double[])} runs {@link NuSvrSolver}, LIBSVM 3.35's Solver_NU
+ * re-implemented around a kernel computed once per signature, whose alphas are svm_train's bit for bit; svm_train takes
+ * ~3x its time on JDK 17 (benchmarks/RESULTS.md).
  */
 public final class NuSvr {
     static final double[] NUS = {0.25, 0.5, 0.75};
@@ -46,6 +48,8 @@ public final class NuSvr {
         final int genes, k;
         final float[] kernel;
         final double[] diagonal;
+        /** Row buffers of finished solves, for the next ones (NuSvrSolver). */
+        final Queue<double[]> spareRows = new ConcurrentLinkedQueue<>();
 
         /** x: genes x k row-major (standardised). */
         public Problem(double[] x, int genes, int k) {
@@ -53,23 +57,48 @@ public final class NuSvr {
             this.genes = genes;
             this.k = k;
             boolean fits = 16L * genes * genes <= MAX_Q_BYTES;
-            kernel = fits ? CohortexNuSvr.linearKernel(x, genes, k) : null;
-            diagonal = fits ? CohortexNuSvr.diagonal(x, genes, k) : null;
+            kernel = fits ? linearKernel(x, genes, k) : null;
+            diagonal = fits ? diagonal(x, genes, k) : null;
         }
     }
 
     /**
-     * Above this size of the doubled problem's Q (4 genes^2 floats, ~2,900 signature genes) a fit
-     * goes through svm_train and LIBSVM's own row cache instead of holding every row.
+     * Above this size of the doubled problem's Q in floats (4 genes^2 floats, ~2,900 signature genes) a fit goes through
+     * svm_train and LIBSVM's own row cache: NuSvrSolver holds the kernel (genes^2 floats) and, per concurrent solve, the
+     * rows it has used as doubles (up to twice this).
      */
     static final long MAX_Q_BYTES = 128L << 20;
+
+    /** Linear kernel of the rows of x (l x k) as LIBSVM evaluates it (double dot in feature order) and caches it (float). */
+    static float[] linearKernel(double[] x, int l, int k) {
+        float[] kk = new float[l * l];
+        for (int i = 0; i < l; i++) {
+            for (int j = 0; j < l; j++) {
+                double s = 0;
+                for (int c = 0; c < k; c++) s += x[i * k + c] * x[j * k + c];
+                kk[i * l + j] = (float) s;
+            }
+        }
+        return kk;
+    }
+
+    /** K(i, i) in double, as SVR_Q's diagonal. */
+    static double[] diagonal(double[] x, int l, int k) {
+        double[] d = new double[l];
+        for (int i = 0; i < l; i++) {
+            double s = 0;
+            for (int c = 0; c < k; c++) s += x[i * k + c] * x[i * k + c];
+            d[i] = s;
+        }
+        return d;
+    }
 
     /** y: genes (standardised). */
     public static Fit fit(Problem prob, double[] y) {
         if (prob.kernel == null) return fitWithSvmTrain(prob.x, prob.genes, prob.k, y);
         Fit best = null;
         for (double nu : NUS) {
-            double[] alpha = CohortexNuSvr.solve(prob.kernel, prob.diagonal, prob.genes, y, nu, 1, STOPPING_TOLERANCE, true);
+            double[] alpha = NuSvrSolver.solve(prob.kernel, prob.diagonal, prob.genes, y, nu, 1, STOPPING_TOLERANCE, prob.spareRows);
             // w = sum over support vectors of coef * x, in svm_train's order (index order, non-zero coefs)
             double[] w = new double[prob.k];
             for (int g = 0; g < prob.genes; g++) {
