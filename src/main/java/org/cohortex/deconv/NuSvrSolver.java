@@ -16,15 +16,18 @@ import org.cohortex.Log;
  * bookkeeping differs, and that is where LIBSVM's Java spends its time on these problems: 60,000-70,000 iterations
  * per fit at 1,080 genes, over an active set of ~170 of 2,160 variables on average.
  * <ul>
- * <li>Rows of Q are cached in position order as doubles (the floats SVR_Q hands out, widened exactly), so the
- * gradient update G += Q_i da_i + Q_j da_j is a loop the JIT vectorises; a row is gathered again from K after
- * shrinking reorders the positions.</li>
+ * <li>The rows of Q the gradient update reads are cached in position order as doubles (the floats SVR_Q hands out,
+ * widened exactly), so G += Q_i da_i + Q_j da_j is a loop the JIT vectorises on JDK 17; a row is gathered again
+ * from K after shrinking reorders the positions. The selection reads K's row of the candidate i directly, at
+ * its I_low positions only, so the candidate of the class not taken costs no row.</li>
  * <li>The active positions that may be the working set's i (I_up) or j (I_low) are kept in four ascending lists,
  * one per set and class, updated when an alpha's bound status changes; each selection pass visits only its set
  * (about 60% and 40% of the active positions), in LIBSVM's order, with no branch on sign or status.</li>
  * <li>Pass 2 divides only where the division can change the choice: obj = -grad_diff^2 / quad beats the best so
- * far, B = -objMin, only if grad_diff^2 >= B quad (1 - 2^-53); a position with grad_diff^2 < B (1 - 1e-9) quad is
- * passed over, which keeps every position the exact test could take (2% of positions reach the division).</li>
+ * far, B = -objMin > 0, only if grad_diff^2 >= B quad (1 - 2^-53) (the quotient is rounded once); a position with
+ * max(grad_diff, 0)^2 < B (1 - 1e-9) quad is passed over, which keeps every position the exact test could take
+ * (quad <= 0 always passes; so does every position before the first candidate, B = 0). About 2% of the positions
+ * reach LIBSVM's division and comparison.</li>
  * <li>Both variables of a working set have one sign (Solver_NU picks them from one class), so
  * Q_i[j] = K(g_i, g_j) and the class branches of Solver.Solve's update reduce to one.</li>
  * </ul>
@@ -201,9 +204,10 @@ final class NuSvrSolver {
         }
         int f = filled[p];
         if (f < len) {
-            float sp = (float) sign[p];
+            // s_p s_q K exactly as SVR_Q's float product: a sign flip is exact in either precision
+            double sp = sign[p];
             int b = base(p);
-            for (int q = f; q < len; q++) r[q] = sp * (float) sign[q] * k[b + gene[q]];
+            for (int q = f; q < len; q++) r[q] = sp * sign[q] * k[b + gene[q]];
             filled[p] = len;
         }
         return r;
@@ -264,13 +268,13 @@ final class NuSvrSolver {
         double gmaxp2 = -INF, gmaxn2 = -INF, objP = INF, objN = INF;
         int jp = -1, jn = -1;
         if (ip >= 0) {
-            lowPass(LOW_PLUS_BIT, 1, gmaxp, qd[ip], row(ip, activeSize));
+            lowPass(LOW_PLUS_BIT, 1, gmaxp, qd[ip], base(ip));
             gmaxp2 = gmax2;
             objP = objMin;
             jp = jmin;
         }
         if (in >= 0) {
-            lowPass(LOW_MINUS_BIT, -1, gmaxn, qd[in], row(in, activeSize));
+            lowPass(LOW_MINUS_BIT, -1, gmaxn, qd[in], base(in));
             gmaxn2 = gmax2;
             objN = objMin;
             jn = jmin;
@@ -286,19 +290,22 @@ final class NuSvrSolver {
     /**
      * Pass 2 over one class's I_low (ascending), s its sign: gmax2 = max of s G_j; of the positions with
      * grad_diff = gmax + s G_j > 0 (gmaxn + (-G_j) is LIBSVM's gmaxn - G_j exactly), the smallest
-     * obj = -grad_diff^2 / quad (ties: the last), quad = QD_i + QD_j - 2 Q_ij with Q_ij = K(g_i, g_j) (same class).
-     * obj <= objMin needs grad_diff^2 / quad >= bound = -objMin up to the division's rounding (class comment).
+     * obj = -grad_diff^2 / quad (ties: the last), quad = QD_i + QD_j - 2 Q_ij with Q_ij = K(g_i, g_j) (same class);
+     * bi is K's row of i. Positions failing max(grad_diff, 0)^2 >= bound quad cannot win (class comment); those with
+     * grad_diff <= 0, which pass it while bound is 0, are then dropped as LIBSVM drops them.
      */
-    private void lowPass(int bit, double s, double gmax, double qdi, double[] q) {
+    private void lowPass(int bit, double s, double gmax, double qdi, int bi) {
         int[] m = members[bit];
-        double m2 = -INF, best = INF, bound = -INF;
+        double m2 = -INF, best = INF, bound = 0;
         int at = -1;
         for (int e = 0, count = memberCount[bit]; e < count; e++) {
             int j = m[e];
             double v = s * g[j];
             if (v >= m2) m2 = v;
-            double gradDiff = gmax + v, quad = qdi + qd[j] - 2 * q[j], d2 = gradDiff * gradDiff;
-            if (gradDiff > 0 & (d2 >= bound * quad | !(quad > 0))) {
+            double gradDiff = gmax + v, quad = qdi + qd[j] - 2 * k[bi + gene[j]], up = Math.max(gradDiff, 0), d2 = up * up;
+            if (d2 >= bound * quad) {
+                if (!(gradDiff > 0)) continue;
+                // LIBSVM's own test from here: d2 is grad_diff^2 when grad_diff > 0
                 double obj = quad > 0 ? -d2 / quad : -d2 / 1e-12;
                 if (obj <= best) {
                     best = obj;
@@ -331,9 +338,9 @@ final class NuSvrSolver {
 
     /** One SMO step on (i, j) of the same class (Solver.Solve's y_i == y_j branch), then G and G_bar. */
     private void step(int i, int j) {
-        double[] qi = row(i, activeSize), qj = row(j, activeSize);
+        int bi = base(i), bj = base(j);
         double s = sign[i];
-        double quad = qd[i] + qd[j] - 2 * qi[j];
+        double quad = qd[i] + qd[j] - 2 * k[bi + gene[j]];
         if (quad <= 0) quad = 1e-12;
         double oldI = alpha[i], oldJ = alpha[j];
         double delta = (g[i] - g[j]) / quad;
@@ -355,9 +362,10 @@ final class NuSvrSolver {
         boolean ui = status[i] == UPPER, uj = status[j] == UPPER;
         updateStatus(i);
         updateStatus(j);
-        if (ui != (status[i] == UPPER)) addToGBar(base(i), s * (ui ? -c : c));
-        if (uj != (status[j] == UPPER)) addToGBar(base(j), s * (uj ? -c : c));
+        if (ui != (status[i] == UPPER)) addToGBar(bi, s * (ui ? -c : c));
+        if (uj != (status[j] == UPPER)) addToGBar(bj, s * (uj ? -c : c));
         double di = alpha[i] - oldI, dj = alpha[j] - oldJ;
+        double[] qi = row(i, activeSize), qj = row(j, activeSize);
         for (int t = 0; t < activeSize; t++) g[t] += qi[t] * di + qj[t] * dj;
         // pass 1 of the next selection, unless shrinking comes first (the statuses are the new ones, as in LIBSVM)
         scanUp();
