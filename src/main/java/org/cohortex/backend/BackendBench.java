@@ -14,6 +14,8 @@ import org.cohortex.UserException;
 import org.cohortex.counts.FilterByExpr;
 import org.cohortex.counts.LogCpm;
 import org.cohortex.counts.TmmNormalization;
+import org.cohortex.deconv.Deconvolution;
+import org.cohortex.deconv.NuSvr;
 import org.cohortex.de.FreedmanLane;
 import org.cohortex.impute.CellTypeImputation;
 import org.cohortex.linalg.Mat;
@@ -39,7 +41,9 @@ public final class BackendBench {
         public int cpuPermutations = 500;
         public int gemmSize = 4096;
         public long seed = 1;
-        public List<String> workloads = List.of("gemm", "ols", "sva", "counts", "permutations", "gibbs");
+        /** nu-SVR: mixtures fitted (three nu each) and markers per cell type of the synthetic signature. */
+        public int svrMixtures = 10, svrMarkers = 180;
+        public List<String> workloads = List.of("gemm", "ols", "sva", "counts", "nusvr", "permutations", "gibbs");
     }
 
     public record Row(String workload, String backend, double seconds, String throughput, String note) {}
@@ -56,10 +60,11 @@ public final class BackendBench {
                     case "ols" -> List.of(ols(b, s));
                     case "sva" -> sva(b, s);
                     case "counts" -> b == backends.get(0) ? List.of(counts(b, s)) : List.<Row>of(); // Java: once
+                    case "nusvr" -> b == backends.get(0) ? List.of(nuSvr(b, s)) : List.<Row>of();
                     case "permutations" -> List.of(permutations(b, s));
                     case "gibbs" -> List.of(gibbs(b, s));
                     default -> throw new UserException("--workloads: unknown workload '" + w
-                            + "' (gemm, ols, sva, counts, permutations, gibbs)");
+                            + "' (gemm, ols, sva, counts, nusvr, permutations, gibbs)");
                 });
             }
         }
@@ -217,6 +222,46 @@ public final class BackendBench {
                 sec / floor), String.format(Locale.ROOT, "%d genes x %d samples, %d kept; floor %.4g s: the larger of 16 mn bytes at the"
                         + " %.1f GB/s an array copy reaches here (%.4g s) and 3 logs per kept value at %.0f M/s on all cores (%.4g s)",
                         genes, n, kept[0], floor, bandwidth / 1e9, bytesFloor, logRate / 1e6, logFloor));
+    }
+
+    /**
+     * CIBERSORT's nu-SVR fits (three nu per mixture, deconv.NuSvr) on one thread, beside LIBSVM's svm_train on the same
+     * problems, whose solution they must equal bit for bit. The signature is synthetic and paper-shaped: 6 cell types x
+     * svrMarkers markers (the paper preset's 1,080 genes), each marker log-normal and ~30x higher in its own type; a
+     * mixture is a random composition of the types with 30% log-normal noise. svm_train is the floor's stand-in here:
+     * an SMO iteration has no fixed flop count, and the two run the same iterations.
+     */
+    private static Row nuSvr(ComputeBackend b, Settings s) {
+        int k = 6, genes = k * s.svrMarkers, mixtures = s.svrMixtures;
+        SplittableRandom r = new SplittableRandom(s.seed + 11);
+        double[] x = new double[genes * k];
+        for (int g = 0; g < genes; g++) {
+            for (int c = 0; c < k; c++) x[g * k + c] = Math.exp(r.nextGaussian() + (g / s.svrMarkers == c ? 3.4 : 0));
+        }
+        double[][] y = new double[mixtures][genes];
+        for (double[] m : y) {
+            double[] w = new double[k];
+            for (int c = 0; c < k; c++) w[c] = -Math.log(r.nextDouble());
+            for (int g = 0; g < genes; g++) {
+                for (int c = 0; c < k; c++) m[g] += x[g * k + c] * w[c];
+                m[g] *= Math.exp(0.3 * r.nextGaussian());
+            }
+        }
+        double[] xs = Deconvolution.standardise(x);
+        double[][] ys = new double[mixtures][];
+        for (int j = 0; j < mixtures; j++) ys[j] = Deconvolution.standardise(y[j]);
+        NuSvr.Problem prob = new NuSvr.Problem(xs, genes, k);
+        NuSvr.Fit[] ours = new NuSvr.Fit[mixtures], libsvm = new NuSvr.Fit[mixtures];
+        double sec = time(() -> { for (int j = 0; j < mixtures; j++) ours[j] = NuSvr.fit(prob, ys[j]); });
+        double ref = time(() -> { for (int j = 0; j < mixtures; j++) libsvm[j] = NuSvr.fitWithSvmTrain(xs, genes, k, ys[j]); });
+        for (int j = 0; j < mixtures; j++) {
+            if (!Arrays.equals(ours[j].w(), libsvm[j].w()) || ours[j].rmse() != libsvm[j].rmse()) {
+                throw new IllegalStateException("nu-SVR bench: mixture " + j + " differs from svm_train's fit");
+            }
+        }
+        return new Row("nu-SVR (CIBERSORT, 3 nu)", b.name() + "/java", sec, String.format(Locale.ROOT, "%.1f fits/s", 3 * mixtures / sec),
+                String.format(Locale.ROOT, "%d mixtures x %d genes x %d types, one thread; LIBSVM's svm_train %.3f s (%.2fx), w bit for"
+                        + " bit", mixtures, genes, k, ref, ref / sec));
     }
 
     private static Row permutations(ComputeBackend b, Settings s) {

@@ -27,7 +27,7 @@ final class BenchCommand implements Runnable {
     List<String> backends;
 
     @Option(names = "--workloads", split = ",", paramLabel = "w",
-            description = "Subset of gemm, ols, sva, counts, permutations, gibbs (default: all).")
+            description = "Subset of gemm, ols, sva, counts, nusvr, permutations, gibbs (default: all).")
     List<String> workloads;
 
     @Option(names = "--genes", defaultValue = "20000", paramLabel = "N") int genes;
@@ -44,6 +44,10 @@ final class BenchCommand implements Runnable {
     int cpuGibbsGenes;
     @Option(names = "--gibbs-iterations", defaultValue = "1000", paramLabel = "N") int gibbsIterations;
     @Option(names = "--gemm-size", defaultValue = "4096", paramLabel = "N") int gemmSize;
+    @Option(names = "--svr-mixtures", defaultValue = "10", paramLabel = "N",
+            description = "Mixtures the nusvr workload fits, three nu each (default: ${DEFAULT-VALUE}).") int svrMixtures;
+    @Option(names = "--svr-markers", defaultValue = "180", paramLabel = "N",
+            description = "Markers per cell type of its 6-type signature (default: ${DEFAULT-VALUE}, 1,080 genes).") int svrMarkers;
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all cores).") Integer threads;
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the table here.") Path out;
 
@@ -61,13 +65,15 @@ final class BenchCommand implements Runnable {
             Check.atLeast("--cpu-gibbs-genes", cpuGibbsGenes, 1);
             Check.atLeast("--gibbs-iterations", gibbsIterations, 1);
             Check.atLeast("--gemm-size", gemmSize, 1);
+            Check.atLeast("--svr-mixtures", svrMixtures, 1);
+            Check.atLeast("--svr-markers", svrMarkers, 2); // CIBERSORT needs at least 2k signature genes
             Check.atLeast("--samples", samples, covariates + 2L); // an OLS needs residual degrees of freedom
             if (threads != null) Check.atLeast("--threads", threads, 1);
             for (String b : backends == null ? List.<String>of() : backends) {
                 if (!List.of(Backends.NAMES).contains(b)) throw new UserException("--backends " + b + ": choose among "
                         + String.join(", ", Backends.NAMES));
             }
-            List<String> known = List.of("gemm", "ols", "sva", "counts", "permutations", "gibbs");
+            List<String> known = List.of("gemm", "ols", "sva", "counts", "nusvr", "permutations", "gibbs");
             for (String w : workloads == null ? List.<String>of() : workloads) {
                 if (!known.contains(w)) throw new UserException("--workloads " + w + ": choose among " + String.join(", ", known));
             }
@@ -94,6 +100,8 @@ final class BenchCommand implements Runnable {
         s.cpuGibbsGenes = cpuGibbsGenes;
         s.gibbsIterations = gibbsIterations;
         s.gemmSize = gemmSize;
+        s.svrMixtures = svrMixtures;
+        s.svrMarkers = svrMarkers;
         if (workloads != null) s.workloads = workloads;
         List<ComputeBackend> open = new ArrayList<>();
         try {

@@ -197,7 +197,7 @@ public final class Deconvolution {
     }
 
     /** (X - mean(X)) / sd(X) over all entries, as CIBERSORT. */
-    static double[] standardise(double[] x) {
+    public static double[] standardise(double[] x) {
         double mean = 0;
         for (double v : x) mean += v;
         mean /= x.length;

@@ -111,8 +111,8 @@ public final class NuSvr {
         return best;
     }
 
-    /** The same fit through LIBSVM's public svm_train (the reference for {@link #fit(Problem, double[])}). */
-    static Fit fitWithSvmTrain(double[] x, int genes, int k, double[] y) {
+    /** The same fit through LIBSVM's public svm_train (the reference for {@link #fit(Problem, double[])}, and `bench`'s). */
+    public static Fit fitWithSvmTrain(double[] x, int genes, int k, double[] y) {
         svm_problem prob = new svm_problem();
         prob.l = genes;
         prob.y = y.clone();

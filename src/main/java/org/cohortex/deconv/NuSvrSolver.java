@@ -69,7 +69,6 @@ final class NuSvrSolver {
     private double gmax2, objMin;
     private int jmin;
     private boolean unshrink;
-    private long iterations;
 
     private NuSvrSolver(float[] kernel, double[] kdiag, int l, double[] y, double nu, double c, double eps, Queue<double[]> spareRows) {
         this.spareRows = spareRows;
@@ -119,27 +118,19 @@ final class NuSvrSolver {
      * row buffers of earlier ones: a solve at 1,080 genes touches ~930 rows of 2,160 doubles.
      */
     static double[] solve(float[] kernel, double[] kdiag, int l, double[] y, double nu, double c, double eps, Queue<double[]> spareRows) {
-        return solved(kernel, kdiag, l, y, nu, c, eps, spareRows).coefficients();
+        NuSvrSolver s = new NuSvrSolver(kernel, kdiag, l, y, nu, c, eps, spareRows);
+        s.run();
+        for (double[] r : s.rows) if (r != null) spareRows.offer(r);
+        return s.coefficients();
     }
 
     /** alpha_i - alpha*_i in the genes' order (svm_train puts the solution back in the problem's order). */
-    double[] coefficients() {
+    private double[] coefficients() {
         double[] ordered = new double[n];
         for (int i = 0; i < n; i++) ordered[activeSet[i]] = alpha[i];
         double[] a = new double[l];
         for (int i = 0; i < l; i++) a[i] = ordered[i] - ordered[i + l];
         return a;
-    }
-
-    /** Iterations of the last solve on this instance (for tests and benchmarks). */
-    long iterations() { return iterations; }
-
-    static NuSvrSolver solved(float[] kernel, double[] kdiag, int l, double[] y, double nu, double c, double eps,
-                              Queue<double[]> spareRows) {
-        NuSvrSolver s = new NuSvrSolver(kernel, kdiag, l, y, nu, c, eps, spareRows);
-        s.run();
-        for (double[] r : s.rows) if (r != null) spareRows.offer(r);
-        return s;
     }
 
     private void updateStatus(int i) {
@@ -237,7 +228,6 @@ final class NuSvrSolver {
             step(ws[0], ws[1]);
             scanned = true;
         }
-        iterations = iter;
         if (iter >= maxIter) Log.warn("nu-SVR: stopped at LIBSVM's limit of %d iterations before reaching tolerance %g", maxIter, eps);
     }
 

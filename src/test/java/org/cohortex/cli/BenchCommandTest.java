@@ -35,4 +35,24 @@ class BenchCommandTest {
         assertEquals(seconds / floor, ratio, 0.1 * ratio, table); // as printed: seconds to 4 decimals, the ratio to 1
         assertTrue(kept > 300 && kept < 3000, "filterByExpr keeps some genes and drops the rarely counted ones: " + kept);
     }
+
+    @Test
+    void nuSvrWorkloadTimesTheSolverBesideSvmTrainOnTheSameFits() throws Exception {
+        Path out = dir.resolve("svr.txt");
+        StringWriter sw = new StringWriter();
+        int code = Main.execute(new PrintWriter(sw, true), "bench", "--backends", "cpu", "--workloads", "nusvr", "--svr-mixtures", "2",
+                "--svr-markers", "30", "--out", out.toString());
+        assertEquals(0, code, sw.toString());
+        String table = Files.readString(out);
+        // the row is only printed when every fit equals svm_train's, bit for bit
+        Matcher m = Pattern.compile("nu-SVR \\(CIBERSORT, 3 nu\\)\\s+cpu/java\\s+(\\S+).*?(\\S+) fits/s\\s+"
+                + "2 mixtures x 180 genes x 6 types, one thread; LIBSVM's svm_train (\\S+) s \\((\\S+)x\\), w bit for bit").matcher(table);
+        assertTrue(m.find(), table);
+        double seconds = Double.parseDouble(m.group(1)), rate = Double.parseDouble(m.group(2));
+        double ref = Double.parseDouble(m.group(3)), ratio = Double.parseDouble(m.group(4));
+        assertEquals(6 / seconds, rate, 0.1 * rate, table);
+        assertEquals(ref / seconds, ratio, 0.1 * ratio, table);
+        assertTrue(seconds > 0 && ref > 0, table);
+        assertEquals(2, Main.execute(new PrintWriter(new StringWriter(), true), "bench", "--workloads", "nusvr", "--svr-markers", "1"));
+    }
 }
