@@ -21,7 +21,7 @@ import libsvm.svm_problem;
  * LIBSVM's 10-million-iteration cap and take minutes each.
  * <p>The algorithm is LIBSVM's: {@link #fit(Problem, double[])} runs {@link NuSvrSolver}, LIBSVM 3.35's Solver_NU
  * re-implemented around a kernel computed once per signature, whose alphas are svm_train's bit for bit; svm_train takes
- * ~3x its time on JDK 17 (benchmarks/RESULTS.md).
+ * ~4x its time on JDK 17 (`bench --workloads nusvr`).
  */
 public final class NuSvr {
     static final double[] NUS = {0.25, 0.5, 0.75};
@@ -113,6 +113,23 @@ public final class NuSvr {
 
     /** The same fit through LIBSVM's public svm_train (the reference for {@link #fit(Problem, double[])}, and `bench`'s). */
     public static Fit fitWithSvmTrain(double[] x, int genes, int k, double[] y) {
+        svm_problem prob = svmProblem(x, genes, k, y);
+        Fit best = null;
+        for (double nu : NUS) {
+            svm_model m = svmTrain(prob, k, nu, 1, STOPPING_TOLERANCE);
+            double[] w = new double[k];
+            for (int s = 0; s < m.l; s++) {
+                double c = m.sv_coef[0][s];
+                for (svm_node nd : m.SV[s]) w[nd.index - 1] += c * nd.value;
+            }
+            Fit f = score(w, x, genes, k, y, nu);
+            if (best == null || f.rmse < best.rmse) best = f;
+        }
+        return best;
+    }
+
+    /** The rows of x (genes x k) as LIBSVM's dense-as-sparse points, y their targets. */
+    static svm_problem svmProblem(double[] x, int genes, int k, double[] y) {
         svm_problem prob = new svm_problem();
         prob.l = genes;
         prob.y = y.clone();
@@ -125,34 +142,28 @@ public final class NuSvr {
                 prob.x[g][j] = nd;
             }
         }
-        Fit best = null;
-        for (double nu : NUS) {
-            svm_parameter p = new svm_parameter();
-            p.svm_type = svm_parameter.NU_SVR;
-            p.kernel_type = svm_parameter.LINEAR;
-            p.nu = nu;
-            p.C = 1;
-            p.eps = STOPPING_TOLERANCE;
-            p.cache_size = 40;
-            p.shrinking = 1;
-            p.probability = 0;
-            p.degree = 3;
-            p.gamma = 1.0 / k;
-            p.coef0 = 0;
-            p.p = 0.1;
-            p.nr_weight = 0;
-            p.weight_label = new int[0];
-            p.weight = new double[0];
-            svm_model m = svm.svm_train(prob, p);
-            double[] w = new double[k];
-            for (int s = 0; s < m.l; s++) {
-                double c = m.sv_coef[0][s];
-                for (svm_node nd : m.SV[s]) w[nd.index - 1] += c * nd.value;
-            }
-            Fit f = score(w, x, genes, k, y, nu);
-            if (best == null || f.rmse < best.rmse) best = f;
-        }
-        return best;
+        return prob;
+    }
+
+    /** svm_train's linear nu-SVR (cost c, stopping tolerance eps, shrinking on, e1071's other defaults). */
+    static svm_model svmTrain(svm_problem prob, int k, double nu, double c, double eps) {
+        svm_parameter p = new svm_parameter();
+        p.svm_type = svm_parameter.NU_SVR;
+        p.kernel_type = svm_parameter.LINEAR;
+        p.nu = nu;
+        p.C = c;
+        p.eps = eps;
+        p.cache_size = 40;
+        p.shrinking = 1;
+        p.probability = 0;
+        p.degree = 3;
+        p.gamma = 1.0 / k;
+        p.coef0 = 0;
+        p.p = 0.1;
+        p.nr_weight = 0;
+        p.weight_label = new int[0];
+        p.weight = new double[0];
+        return svm.svm_train(prob, p);
     }
 
     /** Negatives to 0, normalise, and score the reconstruction sum_j w_j x_gj against y. */

@@ -11,9 +11,6 @@ import java.util.stream.IntStream;
 
 import libsvm.svm;
 import libsvm.svm_model;
-import libsvm.svm_node;
-import libsvm.svm_parameter;
-import libsvm.svm_problem;
 import org.junit.jupiter.api.Test;
 
 /** NuSvrSolver against LIBSVM's own svm_train (3.35), alpha for alpha, bit for bit. */
@@ -97,32 +94,7 @@ class NuSvrSolverTest {
 
     /** alpha_i - alpha*_i of every point from svm_train's model (0 where a point is no support vector). */
     private static double[] svmTrain(double[] x, int l, int k, double[] y, double nu, double c, double eps) {
-        svm_problem prob = new svm_problem();
-        prob.l = l;
-        prob.y = y.clone();
-        prob.x = new svm_node[l][k];
-        for (int g = 0; g < l; g++) {
-            for (int j = 0; j < k; j++) {
-                svm_node nd = new svm_node();
-                nd.index = j + 1;
-                nd.value = x[g * k + j];
-                prob.x[g][j] = nd;
-            }
-        }
-        svm_parameter p = new svm_parameter();
-        p.svm_type = svm_parameter.NU_SVR;
-        p.kernel_type = svm_parameter.LINEAR;
-        p.nu = nu;
-        p.C = c;
-        p.eps = eps;
-        p.cache_size = 40;
-        p.shrinking = 1;
-        p.gamma = 1.0 / k;
-        p.degree = 3;
-        p.p = 0.1;
-        p.weight_label = new int[0];
-        p.weight = new double[0];
-        svm_model m = svm.svm_train(prob, p);
+        svm_model m = NuSvr.svmTrain(NuSvr.svmProblem(x, l, k, y), k, nu, c, eps);
         double[] a = new double[l];
         for (int s = 0; s < m.l; s++) a[m.sv_indices[s] - 1] = m.sv_coef[0][s];
         return a;
