@@ -21,7 +21,7 @@ import libsvm.svm_problem;
  * LIBSVM's 10-million-iteration cap and take minutes each.
  * <p>The algorithm is LIBSVM's: {@link #fit(Problem, double[])} runs {@link NuSvrSolver}, LIBSVM 3.35's Solver_NU
  * re-implemented around a kernel computed once per signature, whose alphas are svm_train's bit for bit; svm_train takes
- * ~4x its time on JDK 17 (`bench --workloads nusvr`).
+ * ~5x its time on JDK 17 (`bench --workloads nusvr`).
  */
 public final class NuSvr {
     static final double[] NUS = {0.25, 0.5, 0.75};
@@ -46,7 +46,7 @@ public final class NuSvr {
     public static final class Problem {
         final double[] x;
         final int genes, k;
-        final float[] kernel;
+        final double[] kernel;
         final double[] diagonal;
         /** Row buffers of finished solves, for the next ones (NuSvrSolver). */
         final Queue<double[]> spareRows = new ConcurrentLinkedQueue<>();
@@ -64,14 +64,17 @@ public final class NuSvr {
 
     /**
      * Above this size of the doubled problem's Q in floats (4 genes^2 floats, ~2,900 signature genes) a fit goes through
-     * svm_train and LIBSVM's own row cache: NuSvrSolver holds the kernel (genes^2 floats) and, per concurrent solve, the
-     * rows it has used as doubles (up to twice this).
+     * svm_train and LIBSVM's own row cache: NuSvrSolver holds the kernel (genes^2 doubles, half this) and, per concurrent
+     * solve, the rows it has used as doubles (up to twice this).
      */
     static final long MAX_Q_BYTES = 128L << 20;
 
-    /** Linear kernel of the rows of x (l x k) as LIBSVM evaluates it (double dot in feature order) and caches it (float). */
-    static float[] linearKernel(double[] x, int l, int k) {
-        float[] kk = new float[l * l];
+    /**
+     * Linear kernel of the rows of x (l x k) as LIBSVM evaluates it (double dot in feature order) and caches it (rounded to
+     * float), held as doubles.
+     */
+    static double[] linearKernel(double[] x, int l, int k) {
+        double[] kk = new double[l * l];
         for (int i = 0; i < l; i++) {
             for (int j = 0; j < l; j++) {
                 double s = 0;

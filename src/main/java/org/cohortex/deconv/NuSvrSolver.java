@@ -9,8 +9,9 @@ import org.cohortex.Log;
  * The dual of nu-SVR solved by LIBSVM's algorithm (svm.java 3.35: Solver_NU as svm_train's solve_nu_svr sets it up,
  * SMO with Fan, Chen and Lin's (2005) second-order working-set selection, shrinking every min(n, 1000) iterations,
  * the inactive gradient rebuilt from G_bar), for the one problem deconvolution solves: the doubled problem of
- * n = 2l variables, position p standing for gene g_p with sign s_p, Q_pq = s_p s_q K(g_p, g_q), K an l x l float
- * kernel computed once per signature.
+ * n = 2l variables, position p standing for gene g_p with sign s_p, Q_pq = s_p s_q K(g_p, g_q), K an l x l kernel
+ * computed once per signature, its values rounded to float as LIBSVM's cache holds them and kept as doubles (the same
+ * values; loops over doubles are the ones JDK 17 vectorises).
  * <p>Every floating-point operation that decides an iterate is LIBSVM's, with LIBSVM's operands in LIBSVM's order, so
  * the alphas are svm_train's bit for bit (NuSvrSolverTest checks this against svm_train, ties included). Only the
  * bookkeeping differs, and that is where LIBSVM's Java spends its time on these problems: 60,000-70,000 iterations
@@ -42,7 +43,7 @@ final class NuSvrSolver {
     private static final int UP_PLUS_BIT = 0, UP_MINUS_BIT = 1, LOW_PLUS_BIT = 2, LOW_MINUS_BIT = 3;
 
     private final int n, l;
-    private final float[] k;
+    private final double[] k;
     private final double c, eps;
     /** Per position, in the solver's current order (shrinking swaps positions). */
     private final int[] gene, activeSet;
@@ -70,7 +71,7 @@ final class NuSvrSolver {
     private int jmin;
     private boolean unshrink;
 
-    private NuSvrSolver(float[] kernel, double[] kdiag, int l, double[] y, double nu, double c, double eps, Queue<double[]> spareRows) {
+    private NuSvrSolver(double[] kernel, double[] kdiag, int l, double[] y, double nu, double c, double eps, Queue<double[]> spareRows) {
         this.spareRows = spareRows;
         this.l = l;
         this.n = 2 * l;
@@ -113,11 +114,12 @@ final class NuSvrSolver {
 
     /**
      * alpha_i - alpha*_i of every gene, as svm_train's solve_nu_svr leaves them (eps its stopping tolerance, shrinking on).
-     * kernel: l x l row-major, K(g, h) as LIBSVM's dot evaluates it, rounded to float as its cache holds it; kdiag: K(g, g)
+     * kernel: l x l row-major, K(g, h) as LIBSVM's dot evaluates it, rounded to float as its cache holds it (stored as
+     * doubles); kdiag: K(g, g)
      * in double. spareRows: a pool shared by the solves of one signature (concurrent ones too), so that a solve reuses the
      * row buffers of earlier ones: a solve at 1,080 genes touches ~930 rows of 2,160 doubles.
      */
-    static double[] solve(float[] kernel, double[] kdiag, int l, double[] y, double nu, double c, double eps, Queue<double[]> spareRows) {
+    static double[] solve(double[] kernel, double[] kdiag, int l, double[] y, double nu, double c, double eps, Queue<double[]> spareRows) {
         NuSvrSolver s = new NuSvrSolver(kernel, kdiag, l, y, nu, c, eps, spareRows);
         s.run();
         for (double[] r : s.rows) if (r != null) spareRows.offer(r);
@@ -195,7 +197,7 @@ final class NuSvrSolver {
         }
         int f = filled[p];
         if (f < len) {
-            // s_p s_q K exactly as SVR_Q's float product: a sign flip is exact in either precision
+            // s_p s_q K exactly as SVR_Q's float product, widened: a sign flip is exact in either precision
             double sp = sign[p];
             int b = base(p);
             for (int q = f; q < len; q++) r[q] = sp * sign[q] * k[b + gene[q]];
@@ -231,19 +233,24 @@ final class NuSvrSolver {
         if (iter >= maxIter) Log.warn("nu-SVR: stopped at LIBSVM's limit of %d iterations before reaching tolerance %g", maxIter, eps);
     }
 
-    /** G = p + Q alpha, G_bar = sum over upper-bounded alphas of C Q_i, both over all n positions (Solver.Solve). */
+    /**
+     * G = p + Q alpha, G_bar = sum over upper-bounded alphas of C Q_i, both over all n positions, summed over i in
+     * ascending order as Solver.Solve does. Positions are still in their first order (gene j at j and j + l, signs +1
+     * and -1), so Q_i's entries are +-K's row of g_i read in order: alpha_i Q_ij = s_j (K_ij (s_i alpha_i)), exactly.
+     */
     private void initialGradient() {
         System.arraycopy(p, 0, g, 0, n);
         for (int i = 0; i < n; i++) {
             if (status[i] == LOWER) continue;
-            int bi = base(i);
-            double a = sign[i] * alpha[i];
-            for (int j = 0; j < n; j++) g[j] += sign[j] * (k[bi + gene[j]] * a);
-            if (status[i] == UPPER) {
-                double sc = sign[i] * c;
-                for (int j = 0; j < n; j++) gBar[j] += sign[j] * (k[bi + gene[j]] * sc);
-            }
+            addRow(g, base(i), sign[i] * alpha[i]);
+            if (status[i] == UPPER) addRow(gBar, base(i), sign[i] * c);
         }
+    }
+
+    /** v_j += s_j (K(g_i, g_j) a) over all n positions in their first order; bi is K's row of g_i. */
+    private void addRow(double[] v, int bi, double a) {
+        for (int j = 0; j < l; j++) v[j] += k[bi + j] * a;
+        for (int j = 0; j < l; j++) v[l + j] += -(k[bi + j] * a);
     }
 
     /**
