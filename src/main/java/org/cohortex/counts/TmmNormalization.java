@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.stream.IntStream;
 
 import org.cohortex.stats.Log2;
-import org.cohortex.stats.Order;
+import org.cohortex.stats.RankBracket;
 import org.cohortex.stats.RSummary;
 
 /**
@@ -104,7 +104,8 @@ public final class TmmNormalization {
     static double factor(double[] obs, double nO, Reference ref, Settings s) {
         int len = obs.length;
         double nR = ref.libSize;
-        double[] logR = new double[len], absE = new double[len], v = new double[len];
+        double[] logR = new double[len], absE = new double[len];
+        int[] gene = new int[len];
         int m = 0;
         double maxAbs = 0;
         for (int i = 0; i < len; i++) {
@@ -113,7 +114,7 @@ public final class TmmNormalization {
             if (!Double.isFinite(lr) || !Double.isFinite(ae) || !(ae > s.aCutoff())) continue;
             logR[m] = lr;
             absE[m] = ae;
-            v[m] = (nO - obs[i]) / nO / obs[i] + (nR - ref.count[i]) / nR / ref.count[i];
+            gene[m] = i;
             maxAbs = Math.max(maxAbs, Math.abs(lr));
             m++;
         }
@@ -121,13 +122,16 @@ public final class TmmNormalization {
         if (maxAbs < 1e-6) return 1;
         double loL = Math.floor(m * s.logratioTrim()) + 1, hiL = m + 1 - loL;
         double loS = Math.floor(m * s.sumTrim()) + 1, hiS = m + 1 - loS;
-        double[] windowR = rankWindow(logR, m, loL, hiL), windowE = rankWindow(absE, m, loS, hiS);
+        double[] scratch = new double[m];
+        double[] windowR = rankWindow(logR, m, loL, hiL, scratch), windowE = rankWindow(absE, m, loS, hiS, scratch);
         double num = 0, den = 0, sum = 0;
         int kept = 0;
         for (int i = 0; i < m; i++) {
             if (logR[i] >= windowR[0] && logR[i] <= windowR[1] && absE[i] >= windowE[0] && absE[i] <= windowE[1]) {
-                num += logR[i] / v[i];
-                den += 1 / v[i];
+                int g = gene[i]; // the delta-method variance only where it is used: the same expression as R's v
+                double v = (nO - obs[g]) / nO / obs[g] + (nR - ref.count[g]) / nR / ref.count[g];
+                num += logR[i] / v;
+                den += 1 / v;
                 sum += logR[i];
                 kept++;
             }
@@ -137,49 +141,29 @@ public final class TmmNormalization {
         return Math.pow(2, f);
     }
 
+    static double[] rankWindow(double[] x, int m, double lo, double hi) { return rankWindow(x, m, lo, hi, null); }
+
     /**
      * The values [lo value, hi value] of x[0..m) whose average rank ({@link #averageRanks}) lies in [lo, hi]:
      * rank is non-decreasing in the value and tied values share it, so "rank in [lo, hi]" is "value in
-     * this window" (empty: lo value > hi value). Two selections instead of a sort: the value at
-     * position ceil(lo) (1-based) has the first tie group whose rank can reach lo, or the next group
-     * does; the value at position floor(hi) likewise from above. TmmNormalizationTest checks the
-     * window against the ranks themselves.
+     * this window" (empty: lo value > hi value). Two order statistics instead of a sort, each from the values
+     * near its rank ({@link RankBracket}): the value at position ceil(lo) (1-based) has the first tie group
+     * whose rank can reach lo, or the next group does; the value at position floor(hi) likewise from above.
+     * TmmNormalizationTest checks the window against the ranks themselves.
      */
-    static double[] rankWindow(double[] x, int m, double lo, double hi) {
+    static double[] rankWindow(double[] x, int m, double lo, double hi, double[] scratch) {
         double[] empty = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
         if (m == 0) return empty;
-        double[] w = Arrays.copyOf(x, m);
-        double from = Order.select(w, m, Math.max(0, Math.min(m - 1, (int) Math.ceil(lo) - 1)));
-        if (groupRank(x, m, from) < lo) from = nextAbove(x, m, from);
-        if (Double.isNaN(from) || groupRank(x, m, from) > hi) return empty;
-        double to = Order.select(w, m, Math.max(0, Math.min(m - 1, (int) Math.floor(hi) - 1)));
-        if (groupRank(x, m, to) > hi) to = nextBelow(x, m, to);
-        if (Double.isNaN(to) || groupRank(x, m, to) < lo || to < from) return empty;
+        RankBracket near = RankBracket.around(x, m, Math.max(0, Math.min(m - 1, (int) Math.ceil(lo) - 1)), scratch);
+        double from = near.valueAt(Math.max(0, Math.min(m - 1, (int) Math.ceil(lo) - 1)));
+        if (near.averageRank(from) < lo) from = near.nextAbove(from);
+        if (Double.isNaN(from) || near.averageRank(from) > hi) return empty;
+        int kHi = Math.max(0, Math.min(m - 1, (int) Math.floor(hi) - 1));
+        near = RankBracket.around(x, m, kHi, scratch);
+        double to = near.valueAt(kHi);
+        if (near.averageRank(to) > hi) to = near.nextBelow(to);
+        if (Double.isNaN(to) || near.averageRank(to) < lo || to < from) return empty;
         return new double[] {from, to};
-    }
-
-    /** Average rank of the values equal to v: below + (ties + 1) / 2. */
-    private static double groupRank(double[] x, int m, double v) {
-        int below = 0, ties = 0;
-        for (int i = 0; i < m; i++) {
-            if (x[i] < v) below++;
-            else if (x[i] == v) ties++;
-        }
-        return below + (ties + 1) / 2.0;
-    }
-
-    /** The smallest value above v, NaN when none. */
-    private static double nextAbove(double[] x, int m, double v) {
-        double best = Double.NaN;
-        for (int i = 0; i < m; i++) if (x[i] > v && !(x[i] >= best)) best = x[i];
-        return best;
-    }
-
-    /** The largest value below v, NaN when none. */
-    private static double nextBelow(double[] x, int m, double v) {
-        double best = Double.NaN;
-        for (int i = 0; i < m; i++) if (x[i] < v && !(x[i] <= best)) best = x[i];
-        return best;
     }
 
     /**

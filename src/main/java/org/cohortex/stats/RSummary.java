@@ -62,17 +62,17 @@ public final class RSummary {
     }
 
     /**
-     * {@link #quantile7} from the two order statistics it interpolates, found by selection
-     * ({@link Order#select}, expected O(n)) instead of a sort: the same arithmetic, so the same value.
+     * {@link #quantile7} from the two order statistics it interpolates, found by selection among the values near
+     * their rank ({@link RankBracket}, expected O(n)) instead of a sort: the same arithmetic, so the same value.
      */
     public static double quantile7Select(double[] x, double prob) {
         int n = x.length;
         double index = 1 + Math.max(n - 1, 0) * prob;
         int lo = (int) Math.floor(index), hi = (int) Math.ceil(index);
-        double[] w = x.clone();
-        double qs = Order.select(w, n, lo - 1);
+        RankBracket near = RankBracket.around(x, n, lo - 1, null);
+        double qs = near.valueAt(lo - 1);
         if (index > lo) {
-            double up = Order.select(w, n, hi - 1);
+            double up = near.valueAt(hi - 1);
             if (up != qs) {
                 double h = index - lo;
                 qs = (1 - h) * qs + h * up;

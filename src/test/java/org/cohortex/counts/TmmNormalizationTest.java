@@ -67,6 +67,46 @@ class TmmNormalizationTest {
         }
     }
 
+    /**
+     * The same at the sizes where the window's order statistics come from a sampled range of values (above 4,096): heavy
+     * ties, signed zeros, and arrays whose sampled positions hold outliers, so that the sampled range misses the rank and
+     * the exact fallbacks run.
+     */
+    @Test
+    void rankWindowOnLargeArraysWithTiesAndMisleadingSamples() {
+        SplittableRandom r = new SplittableRandom(23);
+        for (int rep = 0; rep < 150; rep++) {
+            int kind = rep % 5, m = kind == 4 ? 10 * (410 + r.nextInt(3_000)) : 4_097 + r.nextInt(30_000);
+            double[] x = new double[m];
+            for (int i = 0; i < m; i++) {
+                x[i] = switch (kind) {
+                    case 0 -> r.nextGaussian();
+                    case 1 -> r.nextInt(5) == 0 ? (r.nextBoolean() ? 0.0 : -0.0) : Math.round(r.nextGaussian() * 3) / 4.0;
+                    case 2 -> r.nextInt(3); // three values: the ranks land inside huge tie groups
+                    case 3 -> (long) i * 1024 % m < 1024 ? 1e6 * (r.nextBoolean() ? 1 : -1) : r.nextGaussian(); // sampled spots
+                    default -> i < m / 5 ? 0 : i < 2 * m / 5 ? 1 : 2; // tie groups ending just below lo and starting above hi
+                };
+            }
+            if (kind == 4) shuffle(x, r);
+            double lo = rep % 2 == 0 || kind == 4 ? Math.floor(m * 0.3) + 1 : Math.floor(m * r.nextDouble() * 0.5) + 1;
+            double hi = m + 1 - lo + (kind == 4 ? 0 : (r.nextInt(3) - 1) * 0.5);
+            double[] rank = TmmNormalization.averageRanks(x, m), w = TmmNormalization.rankWindow(x, m, lo, hi, new double[m]);
+            for (int i = 0; i < m; i++) {
+                boolean byRank = rank[i] >= lo && rank[i] <= hi, byValue = x[i] >= w[0] && x[i] <= w[1];
+                assertEquals(byRank, byValue, "kind " + kind + ", m " + m + ", lo " + lo + ", hi " + hi + ", i " + i + ", x " + x[i]);
+            }
+        }
+    }
+
+    private static void shuffle(double[] x, SplittableRandom r) {
+        for (int i = x.length - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            double t = x[i];
+            x[i] = x[j];
+            x[j] = t;
+        }
+    }
+
     @Test
     void averageRanksAsR() {
         double[] r = TmmNormalization.averageRanks(new double[] {3, 1, 3, 2, 3, 1}, 6);
@@ -78,7 +118,7 @@ class TmmNormalizationTest {
     void upperQuartileBySelectionIsQuantileSeven() {
         SplittableRandom r = new SplittableRandom(19);
         for (int rep = 0; rep < 5_000; rep++) {
-            int n = 1 + r.nextInt(200);
+            int n = rep % 50 == 0 ? 4_097 + r.nextInt(20_000) : 1 + r.nextInt(200); // large: selection in a sampled range
             double[] x = new double[n];
             for (int i = 0; i < n; i++) x[i] = r.nextInt(3) == 0 ? r.nextInt(5) : Math.floor(Math.exp(r.nextGaussian() * 3));
             double prob = rep % 2 == 0 ? 0.75 : r.nextDouble();

@@ -53,6 +53,21 @@ class Log2Test {
         }
     }
 
+    /** The fast path's T_k = -log2(invc_k) = log2(1 / invc_k), 1 / invc_k in [1, 2), within 2^-100; invc_0 is 1. */
+    @Test
+    void theFastPathTableIsWithin2ToTheMinus100() {
+        MathContext mc = new MathContext(60);
+        BigDecimal ln2 = ln(BigDecimal.valueOf(2)), bound = new BigDecimal(0x1p-100);
+        assertEquals(1.0, Log2.fastTable(0)[0], 0);
+        for (int k = 0; k < 256; k++) {
+            double[] t = Log2.fastTable(k);
+            assertEquals(1 / (1 + (k + 0.5) / 256), k == 0 ? 1 / (1 + 0.5 / 256) : t[0], 0, "invc_" + k);
+            BigDecimal want = ln(BigDecimal.ONE.divide(new BigDecimal(t[0]), mc)).divide(ln2, mc);
+            BigDecimal err = new BigDecimal(t[1]).add(new BigDecimal(t[2])).subtract(want).abs();
+            assertTrue(err.compareTo(bound) < 0, "T_" + k + " off by " + err);
+        }
+    }
+
     /**
      * The fast evaluation returns a value only where it is the double-double one's, bit for bit, and answers for
      * nearly every input: count ratios as TMM and log2-CPM take them, ratios of small integers (ties), random doubles
