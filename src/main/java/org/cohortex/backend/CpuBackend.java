@@ -138,9 +138,35 @@ public final class CpuBackend implements ComputeBackend {
         int n = a.cols;
         Mat c = new Mat(n, n);
         if (a.rows == 0 || n == 0) return c;
-        DoublePointer pa = buffers.get(0, a.data.length), pc = buffers.get(2, c.data.length);
+        DoublePointer pa = buffers.get(0, a.data.length);
         pa.put(a.data);
-        openblas.cblas_dsyrk(openblas.CblasRowMajor, openblas.CblasUpper, openblas.CblasTrans, n, a.rows, 1.0, pa, n, 0.0, pc, n);
+        return syrk(pa, a.rows, n);
+    }
+
+    /** Rows filled straight into the native operand, in row blocks on the pool's threads, then the same SYRK. */
+    @Override
+    public synchronized Mat crossprodOfRows(int rows, int n, RowFill fill) {
+        if (rows == 0 || n == 0) return new Mat(n, n);
+        DoublePointer pa = buffers.get(0, (long) rows * n);
+        DoubleBuffer target = pa.asBuffer();
+        int block = Math.max(1, 16_384 / n), blocks = (rows + block - 1) / block, chunks = Math.min(blocks, 8 * threads);
+        pool.submit(() -> IntStream.range(0, chunks).parallel().forEach(ch -> {
+            double[] tmp = new double[block * n];
+            DoubleBuffer out = target.duplicate();
+            for (int bk = (int) ((long) blocks * ch / chunks), end = (int) ((long) blocks * (ch + 1) / chunks); bk < end; bk++) {
+                int from = bk * block, to = Math.min(rows, from + block);
+                for (int i = from; i < to; i++) fill.row(i, tmp, (i - from) * n);
+                out.put(from * n, tmp, 0, (to - from) * n);
+            }
+        })).join();
+        return syrk(pa, rows, n);
+    }
+
+    /** A'A of the rows x n operand in pa (row-major): one DSYRK, upper triangle mirrored. */
+    private Mat syrk(DoublePointer pa, int rows, int n) {
+        Mat c = new Mat(n, n);
+        DoublePointer pc = buffers.get(2, c.data.length);
+        openblas.cblas_dsyrk(openblas.CblasRowMajor, openblas.CblasUpper, openblas.CblasTrans, n, rows, 1.0, pa, n, 0.0, pc, n);
         pc.get(c.data);
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < i; j++) c.data[i * n + j] = c.data[j * n + i];

@@ -103,15 +103,13 @@ public final class SurrogateVariables {
         Mat res = b.gemm(dat, false, proj, false);
         double[] dstat = shares(b.symmetricEigenvalues(symmetric(gram(b, res))), ndf);
         double[] exceed = new double[ndf];
-        Mat perm = new Mat(m, n);
         for (int rep = 0; rep < permutations; rep++) {
             final int r = rep;
-            IntStream.range(0, m).parallel().forEach(g -> {
-                int off = g * n;
-                System.arraycopy(res.data, off, perm.data, off, n);
-                Shuffles.shuffle(perm.data, off, n, KeyedStreams.stream(seed, 1000 + r, g));
+            Mat g0 = b.crossprodOfRows(m, n, (g, dst, off) -> { // each gene's residuals permuted, straight into the product
+                System.arraycopy(res.data, g * n, dst, off, n);
+                Shuffles.shuffle(dst, off, n, KeyedStreams.stream(seed, 1000 + r, g));
             });
-            double[] d0 = shares(b.symmetricEigenvalues(projected(b, gram(b, perm), proj)), ndf);
+            double[] d0 = shares(b.symmetricEigenvalues(projected(b, g0, proj)), ndf);
             for (int i = 0; i < ndf; i++) if (d0[i] >= dstat[i]) exceed[i]++;
         }
         int nsv = 0;
@@ -223,7 +221,6 @@ public final class SurrogateVariables {
             mean /= n;
             for (int j = 0; j < n; j++) centred[g * n + j] = dat.data[g * n + j] - mean;
         });
-        Mat weighted = new Mat(m, n);
         // sva's two F tests per iteration share the model mod0 + SVs, and mod0 never changes: fit
         // each distinct model once (11 batched fits for 5 iterations instead of 20)
         // the three models are nested: mod0 < mod0 + SVs < mod + SVs; [mod0 | SVs | trait columns]
@@ -237,11 +234,10 @@ public final class SurrogateVariables {
             pprobB = complement(EdgeLfdr.lfdr(FTest.fromRss(rssFull, rssNull, mod.cols + nsv, mod0.cols + nsv, n)));
             pprobGam = complement(EdgeLfdr.lfdr(FTest.fromRss(rssNull, rssMod0, mod0.cols + nsv, mod0.cols, n)));
             double[] gam = pprobGam, b1 = pprobB;
-            IntStream.range(0, m).parallel().forEach(g -> {
+            uu = b.symmetricEigen(symmetric(b.crossprodOfRows(m, n, (g, dst, off) -> { // the weighted, row-centred data
                 double w = gam[g] * (1 - b1[g]);
-                for (int j = 0; j < n; j++) weighted.data[g * n + j] = w * centred[g * n + j];
-            });
-            uu = b.symmetricEigen(symmetric(gram(b, weighted)));
+                for (int j = 0; j < n; j++) dst[off + j] = w * centred[g * n + j];
+            })));
         }
         return new Result(leading(uu.vectors, nsv), pprobGam, pprobB);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.stream.IntStream;
 
 import org.cohortex.de.FreedmanLane;
@@ -73,6 +74,16 @@ abstract class BackendContractTest {
         }
         Mat tall = random(r, 301, 13);
         closeTo(naiveProduct(tall, true, tall, false), backend().crossprod(tall).data, 1e-12, "crossprod");
+        for (int rows : new int[] {1, 301, 5_003}) { // rows written by a callback: crossprod's result bit for bit, every row once
+            Mat a = random(r, rows, 13);
+            AtomicIntegerArray calls = new AtomicIntegerArray(rows);
+            Mat g = backend().crossprodOfRows(rows, 13, (i, dst, off) -> {
+                calls.incrementAndGet(i);
+                System.arraycopy(a.data, i * 13, dst, off, 13);
+            });
+            assertArrayEquals(backend().crossprod(a).data, g.data, 0, "crossprodOfRows, " + rows + " rows");
+            for (int i = 0; i < rows; i++) assertEquals(1, calls.get(i), "row " + i + " filled once");
+        }
         try (DenseOps.GramAccumulator acc = backend().gramAccumulator(13)) {
             acc.add(Arrays.copyOfRange(tall.data, 0, 100 * 13), 100);
             acc.add(Arrays.copyOfRange(tall.data, 100 * 13, tall.data.length), 201);
