@@ -1,5 +1,7 @@
 package org.cohortex.counts;
 
+import java.util.stream.IntStream;
+
 import org.cohortex.linalg.Mat;
 import org.cohortex.stats.RSummary;
 
@@ -39,16 +41,18 @@ public final class FilterByExpr {
         for (int j = 0; j < n; j++) perMillion[j] = 1e6 / libSize[j];
         double tol = 1e-14;
         boolean[] keep = new boolean[genes];
-        for (int g = 0; g < genes; g++) {
-            int above = 0;
-            double total = 0;
-            for (int j = 0; j < n; j++) {
-                double c = counts[g * n + j];
-                if (c * perMillion[j] >= cutoff) above++;
-                total += c;
+        IntStream.range(0, (genes + 1023) / 1024).parallel().forEach(b -> { // genes are independent: blocks on all cores
+            for (int g = b * 1024, e = Math.min(genes, g + 1024); g < e; g++) {
+                int above = 0;
+                double total = 0;
+                for (int j = 0; j < n; j++) {
+                    double c = counts[g * n + j];
+                    above += c * perMillion[j] >= cutoff ? 1 : 0;
+                    total += c;
+                }
+                keep[g] = above >= minSamples - tol && total >= s.minTotalCount() - tol;
             }
-            keep[g] = above >= minSamples - tol && total >= s.minTotalCount() - tol;
-        }
+        });
         return keep;
     }
 
@@ -103,7 +107,12 @@ public final class FilterByExpr {
     /** Column sums of a genes x n matrix: the library sizes. */
     public static double[] columnSums(double[] counts, int genes, int n) {
         double[] s = new double[n];
-        for (int g = 0; g < genes; g++) for (int j = 0; j < n; j++) s[j] += counts[g * n + j];
+        int width = 16; // samples per task; each sum still runs over the genes in order, so the same value at any thread count
+        IntStream.range(0, (n + width - 1) / width).parallel().forEach(b -> {
+            for (int g = 0, from = b * width, to = Math.min(n, from + width); g < genes; g++) {
+                for (int j = from; j < to; j++) s[j] += counts[g * n + j];
+            }
+        });
         return s;
     }
 }

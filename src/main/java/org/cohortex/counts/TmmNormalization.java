@@ -49,20 +49,27 @@ public final class TmmNormalization {
         return f;
     }
 
-    /** The sample columns restricted to genes with a positive count somewhere. */
+    /** The sample columns restricted to genes with a positive count somewhere (genes, then samples, in blocks on all cores). */
     static double[][] nonZeroColumns(double[] counts, int genes, int n) {
-        int kept = 0;
         boolean[] any = new boolean[genes];
-        for (int g = 0; g < genes; g++) {
-            for (int j = 0; j < n && !any[g]; j++) any[g] = counts[g * n + j] > 0;
-            if (any[g]) kept++;
-        }
+        IntStream.range(0, (genes + 1023) / 1024).parallel().forEach(b -> {
+            for (int g = b * 1024, e = Math.min(genes, g + 1024); g < e; g++) {
+                for (int j = 0; j < n && !any[g]; j++) any[g] = counts[g * n + j] > 0;
+            }
+        });
+        int[] at = new int[genes];
+        int kept = 0;
+        for (int g = 0; g < genes; g++) at[g] = any[g] ? kept++ : -1;
         double[][] cols = new double[n][kept];
-        for (int g = 0, k = 0; g < genes; g++) {
-            if (!any[g]) continue;
-            for (int j = 0; j < n; j++) cols[j][k] = counts[g * n + j];
-            k++;
-        }
+        int width = 16; // samples a task copies: two cache lines of each gene's row
+        IntStream.range(0, (n + width - 1) / width).parallel().forEach(b -> {
+            int from = b * width, to = Math.min(n, from + width);
+            for (int g = 0; g < genes; g++) {
+                int k = at[g];
+                if (k < 0) continue;
+                for (int j = from; j < to; j++) cols[j][k] = counts[g * n + j];
+            }
+        });
         return cols;
     }
 
