@@ -10,10 +10,13 @@ public final class KeyedStreams {
     private KeyedStreams() {}
 
     /** The stream of (seed, tags...). */
-    public static SplittableRandom stream(long seed, long... tags) {
+    public static SplittableRandom stream(long seed, long... tags) { return new SplittableRandom(key(seed, tags)); }
+
+    /** The seed of {@link #stream}'s SplittableRandom, for code that draws the same values without the object. */
+    public static long key(long seed, long... tags) {
         long h = mix(seed ^ 0x9E3779B97F4A7C15L);
         for (long t : tags) h = mix(h ^ mix(t + 0x632BE59BD9B4E019L));
-        return new SplittableRandom(h);
+        return h;
     }
 
     /** Stafford's mix13 finaliser (as in SplittableRandom). */

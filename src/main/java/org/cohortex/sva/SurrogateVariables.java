@@ -106,8 +106,7 @@ public final class SurrogateVariables {
         for (int rep = 0; rep < permutations; rep++) {
             final int r = rep;
             Mat g0 = b.crossprodOfRows(m, n, (g, dst, off) -> { // each gene's residuals permuted, straight into the product
-                System.arraycopy(res.data, g * n, dst, off, n);
-                Shuffles.shuffle(dst, off, n, KeyedStreams.stream(seed, 1000 + r, g));
+                Shuffles.shuffledCopy(res.data, g * n, dst, off, n, KeyedStreams.key(seed, 1000 + r, g));
             });
             double[] d0 = shares(b.symmetricEigenvalues(projected(b, g0, proj)), ndf);
             for (int i = 0; i < ndf; i++) if (d0[i] >= dstat[i]) exceed[i]++;

@@ -1,0 +1,26 @@
+package org.cohortex.random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+/** The shuffled copy against the in-place shuffle on the SplittableRandom of the same key: the same permutation. */
+class ShufflesTest {
+    @Test
+    void shuffledCopyIsTheShuffleOnTheKeysStream() {
+        SplittableRandom r = new SplittableRandom(41);
+        for (int rep = 0; rep < 3_000; rep++) {
+            int n = rep < 2_000 ? rep % 41 : 1 + r.nextInt(1_200);
+            long key = rep % 3 == 0 ? KeyedStreams.key(r.nextLong(), rep, r.nextInt()) : r.nextLong();
+            double[] src = new double[n + 7];
+            for (int i = 0; i < src.length; i++) src[i] = r.nextGaussian();
+            double[] want = new double[n + 5], got = new double[n + 5];
+            System.arraycopy(src, 3, want, 2, n);
+            Shuffles.shuffle(want, 2, n, new SplittableRandom(key));
+            Shuffles.shuffledCopy(src, 3, got, 2, n, key);
+            assertArrayEquals(want, got, 0, "n " + n + ", key " + key);
+        }
+    }
+}
