@@ -14,6 +14,7 @@ import org.cohortex.linalg.BatchedOls;
 import org.cohortex.linalg.CholeskyDecomposition;
 import org.cohortex.linalg.Mat;
 import org.cohortex.linalg.OlsFit;
+import org.cohortex.linalg.RowMoments;
 import org.cohortex.linalg.SymmetricEigen;
 import org.cohortex.linalg.ThinSvd;
 
@@ -236,11 +237,16 @@ public final class CpuBackend implements ComputeBackend {
 
     @Override
     public synchronized double[][] nestedRss(Mat x, int[] prefixes, Mat y) {
-        return nestedRss(x, prefixes, y, this::blasProduct);
+        return nestedRss(x, prefixes, y, this::blasProduct, null);
     }
 
-    synchronized double[][] nestedRss(Mat x, int[] prefixes, Mat y, BatchedOls.BlockProduct product) {
-        return BatchedOls.nestedRss(x, prefixes, y, product, pool);
+    @Override
+    public synchronized double[][] nestedRss(Mat x, int[] prefixes, Mat y, RowMoments moments) {
+        return nestedRss(x, prefixes, y, this::blasProduct, moments);
+    }
+
+    synchronized double[][] nestedRss(Mat x, int[] prefixes, Mat y, BatchedOls.BlockProduct product, RowMoments moments) {
+        return BatchedOls.nestedRss(x, prefixes, y, product, pool, moments);
     }
 
     // ---------------------------------------------------------------- SPD, eigen, SVD

@@ -26,6 +26,7 @@ import org.cohortex.deconv.Nnls;
 import org.cohortex.impute.CellTypeImputation;
 import org.cohortex.linalg.Mat;
 import org.cohortex.linalg.OlsFit;
+import org.cohortex.linalg.RowMoments;
 import org.cohortex.linalg.SymmetricEigen;
 import org.cohortex.linalg.ThinSvd;
 
@@ -445,9 +446,12 @@ public final class CudaBackend implements ComputeBackend {
     }
 
     @Override
-    public synchronized double[][] nestedRss(Mat x, int[] prefixes, Mat y) {
-        if (!onDevice(2.0 * y.rows * x.rows * x.cols)) return cpu.nestedRss(x, prefixes, y);
-        return cpu.nestedRss(x, prefixes, y, this::deviceProduct);
+    public synchronized double[][] nestedRss(Mat x, int[] prefixes, Mat y) { return nestedRss(x, prefixes, y, null); }
+
+    @Override
+    public synchronized double[][] nestedRss(Mat x, int[] prefixes, Mat y, RowMoments moments) {
+        if (!onDevice(2.0 * y.rows * x.rows * x.cols)) return cpu.nestedRss(x, prefixes, y, moments);
+        return cpu.nestedRss(x, prefixes, y, this::deviceProduct, moments);
     }
 
     // ---------------------------------------------------------------- batched small systems

@@ -71,6 +71,11 @@ public final class BatchedOls {
      * than 4 digits. Without an intercept in span(X): one fit per prefix.
      */
     public static double[][] nestedRss(Mat x, int[] prefixes, Mat y, BlockProduct product, ForkJoinPool pool) {
+        return nestedRss(x, prefixes, y, product, pool, null);
+    }
+
+    /** As above, with y's row moments computed once by the caller ({@link RowMoments#of}; null: computed here). */
+    public static double[][] nestedRss(Mat x, int[] prefixes, Mat y, BlockProduct product, ForkJoinPool pool, RowMoments moments) {
         final int genes = y.rows, n = x.rows, p = x.cols;
         final SharedDesign d = new SharedDesign(x);
         if (d.u == null) {
@@ -91,11 +96,18 @@ public final class BatchedOls {
             final int s0 = start;
             pool.submit(() -> IntStream.range(0, len).parallel().forEach(k -> {
                 int g = s0 + k, yoff = g * n, coff = k * p;
-                double mean = 0;
-                for (int i = 0; i < n; i++) mean += y.data[yoff + i];
-                mean /= n;
-                double ss = 0;
-                for (int i = 0; i < n; i++) { double t = y.data[yoff + i] - mean; ss += t * t; }
+                double mean, ss;
+                if (moments != null) {
+                    mean = moments.mean()[g];
+                    ss = moments.ss()[g];
+                } else { // RowMoments' loops
+                    double m = 0;
+                    for (int i = 0; i < n; i++) m += y.data[yoff + i];
+                    mean = m / n;
+                    double s = 0;
+                    for (int i = 0; i < n; i++) { double t = y.data[yoff + i] - mean; s += t * t; }
+                    ss = s;
+                }
                 double explained = 0;
                 int j = 0;
                 for (int pi = 0; pi < prefixes.length; pi++) {

@@ -78,6 +78,14 @@ public interface DenseOps {
     /**
      * Residual sums of squares of every row of Y (complete data) on the nested designs made of the
      * first {@code prefixes[k]} columns of X: result[k][gene]. Nested F tests (sva) need all of them.
+     * {@code moments}: y's {@link RowMoments}, computed once by a caller that fits the same y several times.
+     */
+    default double[][] nestedRss(Mat x, int[] prefixes, Mat y, RowMoments moments) { return nestedRss(x, prefixes, y); }
+
+    /**
+     * As {@link #nestedRss(Mat, int[], Mat, RowMoments)} without y's row moments: a backend that needs them computes
+     * them. The four-argument form takes them from a caller that fits the same y several times; a backend may ignore
+     * them (the default does).
      */
     default double[][] nestedRss(Mat x, int[] prefixes, Mat y) {
         double[][] out = new double[prefixes.length][];

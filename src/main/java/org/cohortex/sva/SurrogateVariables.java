@@ -10,6 +10,7 @@ import org.cohortex.UserException;
 import org.cohortex.linalg.DenseOps;
 import org.cohortex.linalg.Mat;
 import org.cohortex.linalg.QrDecomposition;
+import org.cohortex.linalg.RowMoments;
 import org.cohortex.linalg.SymmetricEigen;
 import org.cohortex.random.KeyedStreams;
 import org.cohortex.random.Shuffles;
@@ -225,10 +226,11 @@ public final class SurrogateVariables {
         // the three models are nested: mod0 < mod0 + SVs < mod + SVs; [mod0 | SVs | trait columns]
         // spans the same space as [mod | SVs], so one QR and one GEMM give all three RSS
         Mat traitCols = traitColumns(mod, mod0);
+        RowMoments moments = RowMoments.of(dat); // the same data is fitted in every iteration
         for (int it = 0; it < iterations; it++) {
             Mat sv = leading(uu.vectors, nsv);
             double[][] rss = b.nestedRss(mod0.bindColumns(sv).bindColumns(traitCols),
-                    new int[] {mod0.cols, mod0.cols + nsv, mod0.cols + nsv + traitCols.cols}, dat);
+                    new int[] {mod0.cols, mod0.cols + nsv, mod0.cols + nsv + traitCols.cols}, dat, moments);
             double[] rssMod0 = rss[0], rssNull = rss[1], rssFull = rss[2];
             pprobB = complement(EdgeLfdr.lfdr(FTest.fromRss(rssFull, rssNull, mod.cols + nsv, mod0.cols + nsv, n)));
             pprobGam = complement(EdgeLfdr.lfdr(FTest.fromRss(rssNull, rssMod0, mod0.cols + nsv, mod0.cols, n)));

@@ -15,6 +15,7 @@ import org.cohortex.impute.CellTypeImputation;
 import org.cohortex.linalg.DenseOps;
 import org.cohortex.linalg.Mat;
 import org.cohortex.linalg.OlsFit;
+import org.cohortex.linalg.RowMoments;
 import org.cohortex.linalg.SymmetricEigen;
 import org.cohortex.linalg.ThinSvd;
 import org.cohortex.random.Shuffles;
@@ -159,6 +160,9 @@ abstract class BackendContractTest {
             for (int g = 0; g < genes; g++) assertEquals(sub.rss[g], nested[k][g], 1e-10 * sub.rss[g],
                     "nested rss " + cols + " cols, gene " + g);
         }
+        // the row moments computed once by the caller: the same sums, bit for bit
+        double[][] withMoments = backend().nestedRss(x, new int[] {1, 3, 5}, complete, RowMoments.of(complete));
+        for (int k = 0; k < 3; k++) assertArrayEquals(nested[k], withMoments[k], 0, "nested rss with row moments, prefix " + k);
     }
 
     @Test
