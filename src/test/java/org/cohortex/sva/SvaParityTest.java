@@ -9,12 +9,14 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import org.cohortex.backend.Backends;
 import org.cohortex.backend.ComputeBackend;
 import org.cohortex.io.ExpressionMatrix;
 import org.cohortex.io.MatrixReader;
 import org.cohortex.linalg.Mat;
+import org.cohortex.linalg.QrDecomposition;
 import org.cohortex.stats.KernelDensity;
 import org.cohortex.stats.Normal;
 import org.cohortex.stats.SmoothingSpline;
@@ -91,6 +93,19 @@ class SvaParityTest {
     void numSvMatchesR() {
         assertEquals(Integer.parseInt(numsv.get("leek")), SurrogateVariables.numSvLeek(backend, dat, mod), "leek");
         assertEquals(Integer.parseInt(numsv.get("be")), SurrogateVariables.numSvBe(backend, dat, mod, 20, 1), "be (own permutations)");
+    }
+
+    /** num.sv be's P G P through the design's Q equals the n x n projector's, to rounding, on a random Gram matrix. */
+    @Test
+    void projectionThroughQIsTheProjectors() {
+        Random r = new Random(3);
+        Mat a = new Mat(400, mod.rows);
+        for (int i = 0; i < a.data.length; i++) a.data[i] = r.nextGaussian();
+        Mat g = backend.crossprod(a), want = SurrogateVariables.projected(backend, g, SurrogateVariables.residualProjector(mod));
+        Mat got = SurrogateVariables.projectedThin(g, new QrDecomposition(mod).q());
+        double scale = 0;
+        for (double v : g.data) scale = Math.max(scale, Math.abs(v));
+        for (int i = 0; i < want.data.length; i++) assertEquals(want.data[i], got.data[i], 1e-12 * scale, "entry " + i);
     }
 
     @Test
