@@ -95,17 +95,23 @@ class SvaParityTest {
         assertEquals(Integer.parseInt(numsv.get("be")), SurrogateVariables.numSvBe(backend, dat, mod, 20, 1), "be (own permutations)");
     }
 
-    /** num.sv be's P G P through the design's Q equals the n x n projector's, to rounding, on a random Gram matrix. */
+    /** num.sv be's P G P through the design's Q equals the n x n projector's, to rounding: sva's design and a 30-column one. */
     @Test
     void projectionThroughQIsTheProjectors() {
         Random r = new Random(3);
-        Mat a = new Mat(400, mod.rows);
-        for (int i = 0; i < a.data.length; i++) a.data[i] = r.nextGaussian();
-        Mat g = backend.crossprod(a), want = SurrogateVariables.projected(backend, g, SurrogateVariables.residualProjector(mod));
-        Mat got = SurrogateVariables.projectedThin(g, new QrDecomposition(mod).q());
-        double scale = 0;
-        for (double v : g.data) scale = Math.max(scale, Math.abs(v));
-        for (int i = 0; i < want.data.length; i++) assertEquals(want.data[i], got.data[i], 1e-12 * scale, "entry " + i);
+        Mat wide = new Mat(mod.rows, 30);
+        for (int i = 0; i < wide.data.length; i++) wide.data[i] = i % 30 == 0 ? 1 : r.nextGaussian();
+        for (Mat design : new Mat[] {mod, wide}) {
+            Mat a = new Mat(400, mod.rows);
+            for (int i = 0; i < a.data.length; i++) a.data[i] = r.nextGaussian();
+            Mat g = backend.crossprod(a), want = SurrogateVariables.projected(backend, g, SurrogateVariables.residualProjector(design));
+            Mat got = SurrogateVariables.projectedThin(backend, g, new QrDecomposition(design).q());
+            double scale = 0;
+            for (double v : g.data) scale = Math.max(scale, Math.abs(v));
+            for (int i = 0; i < want.data.length; i++) {
+                assertEquals(want.data[i], got.data[i], 1e-12 * scale, design.cols + " columns, entry " + i);
+            }
+        }
     }
 
     @Test
