@@ -66,11 +66,11 @@ final class LogShareInteraction {
             int[] idx = Arrays.copyOfRange(full, from, Math.min(full.length, from + BLOCK));
             Mat y = logY.selectRows(idx);
             Mat tf = new Mat(idx.length * k, n);
-            double[] offset = new double[n];
-            for (int r = 0; r < idx.length; r++) {
+            IntStream.range(0, idx.length).parallel().forEach(r -> { // each gene's own rows: the same values on any thread
+                double[] offset = new double[n];
                 shares(d, mu, idx[r], tf.data, r * k * n, offset);
                 for (int i = 0; i < n; i++) y.data[r * n + i] -= offset[i];
-            }
+            });
             Mat yr = residualise(backend, y, q), tr = residualise(backend, tf, q);
             IntStream.range(0, idx.length).parallel().forEach(r -> solve(yr.data, r * n, tr.data, r * k * n, n, k, m0.cols, idx[r], s));
         }
@@ -137,9 +137,11 @@ final class LogShareInteraction {
 
     /** Rows of A minus their projection on the columns of Q (n x m, orthonormal): A - (A Q) Q'. */
     private static Mat residualise(DenseOps backend, Mat a, Mat q) {
-        Mat fitted = backend.gemm(backend.gemm(a, false, q, false), false, q, true);
-        Mat r = new Mat(a.rows, a.cols);
-        for (int i = 0; i < r.data.length; i++) r.data[i] = a.data[i] - fitted.data[i];
+        Mat r = backend.gemm(backend.gemm(a, false, q, false), false, q, true); // the fit, then a - fit in place
+        int cols = a.cols;
+        IntStream.range(0, a.rows).parallel().forEach(row -> {
+            for (int i = row * cols, e = i + cols; i < e; i++) r.data[i] = a.data[i] - r.data[i];
+        });
         return r;
     }
 

@@ -2,6 +2,7 @@ package org.cohortex.io;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import org.cohortex.linalg.Mat;
 
@@ -49,10 +50,12 @@ public final class ExpressionMatrix {
         String[] s = new String[idx.length];
         for (int k = 0; k < idx.length; k++) s[k] = samples[idx[k]];
         Mat m = new Mat(g, idx.length);
-        for (int r = 0; r < g; r++) {
-            int src = r * n, dst = r * idx.length;
-            for (int k = 0; k < idx.length; k++) m.data[dst + k] = values.data[src + idx[k]];
-        }
+        IntStream.range(0, (g + 511) / 512).parallel().forEach(b -> { // a gather per gene, genes in blocks on all cores
+            for (int r = b * 512, e = Math.min(g, r + 512); r < e; r++) {
+                int src = r * n, dst = r * idx.length;
+                for (int k = 0; k < idx.length; k++) m.data[dst + k] = values.data[src + idx[k]];
+            }
+        });
         return new ExpressionMatrix(genes, s, m);
     }
 }

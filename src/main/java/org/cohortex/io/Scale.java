@@ -1,6 +1,7 @@
 package org.cohortex.io;
 
 import java.util.Locale;
+import java.util.stream.IntStream;
 
 import org.cohortex.UserException;
 import org.cohortex.linalg.Mat;
@@ -76,7 +77,9 @@ public enum Scale {
         for (int j = 0; j < n; j++) {
             if (lib[j] == 0) throw new UserException(source + ": sample '" + m.samples[j] + "' has no counts (every gene is 0)");
         }
-        for (int r = 0; r < g; r++) for (int j = 0; j < n; j++) o[r * n + j] = v[r * n + j] / lib[j] * 1e6;
+        rows(g, (from, to) -> {
+            for (int r = from; r < to; r++) for (int j = 0; j < n; j++) o[r * n + j] = v[r * n + j] / lib[j] * 1e6;
+        });
         return with(m, o);
     }
 
@@ -89,9 +92,11 @@ public enum Scale {
         double[] v = m.values.data;
         double[] lib = countLibrarySizes(m, source);
         double[] o = new double[g * n];
-        for (int r = 0; r < g; r++) {
-            for (int j = 0; j < n; j++) o[r * n + j] = Math.log((v[r * n + j] + 0.5) / (lib[j] + 1.0) * 1e6) / LN2;
-        }
+        rows(g, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                for (int j = 0; j < n; j++) o[r * n + j] = Math.log((v[r * n + j] + 0.5) / (lib[j] + 1.0) * 1e6) / LN2;
+            }
+        });
         return with(m, o);
     }
 
@@ -108,17 +113,28 @@ public enum Scale {
     static double[] librarySizes(ExpressionMatrix m, String source, String why) {
         int g = m.geneCount(), n = m.sampleCount();
         double[] v = m.values.data, lib = new double[n];
-        for (int r = 0; r < g; r++) {
-            for (int j = 0; j < n; j++) {
-                double c = v[r * n + j];
-                if (Double.isNaN(c) || c < 0) {
-                    throw new UserException(source + ": gene '" + m.genes[r] + "', sample '" + m.samples[j] + "' is "
-                            + (Double.isNaN(c) ? "NA" : Double.toString(c)) + ": " + why);
-                }
-                lib[j] += c;
+        for (int i = 0; i < v.length; i++) {
+            double c = v[i];
+            if (Double.isNaN(c) || c < 0) { // the first bad value in file order
+                throw new UserException(source + ": gene '" + m.genes[i / n] + "', sample '" + m.samples[i % n] + "' is "
+                        + (Double.isNaN(c) ? "NA" : Double.toString(c)) + ": " + why);
             }
         }
+        int width = 16; // samples per task; each sum still runs over the genes in order, so the same value at any thread count
+        IntStream.range(0, (n + width - 1) / width).parallel().forEach(b -> {
+            for (int r = 0, from = b * width, to = Math.min(n, from + width); r < g; r++) {
+                for (int j = from; j < to; j++) lib[j] += v[r * n + j];
+            }
+        });
         return lib;
+    }
+
+    private interface RowRange { void run(int from, int to); }
+
+    /** Rows [0, g) in blocks on the common pool: for per-value conversions, which do not depend on the order. */
+    private static void rows(int g, RowRange body) {
+        int block = 512;
+        IntStream.range(0, (g + block - 1) / block).parallel().forEach(b -> body.run(b * block, Math.min(g, b * block + block)));
     }
 
     private static ExpressionMatrix with(ExpressionMatrix m, double[] values) {
