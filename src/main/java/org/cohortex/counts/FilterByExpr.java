@@ -105,14 +105,5 @@ public final class FilterByExpr {
     }
 
     /** Column sums of a genes x n matrix: the library sizes. */
-    public static double[] columnSums(double[] counts, int genes, int n) {
-        double[] s = new double[n];
-        int width = 16; // samples per task; each sum still runs over the genes in order, so the same value at any thread count
-        IntStream.range(0, (n + width - 1) / width).parallel().forEach(b -> {
-            for (int g = 0, from = b * width, to = Math.min(n, from + width); g < genes; g++) {
-                for (int j = from; j < to; j++) s[j] += counts[g * n + j];
-            }
-        });
-        return s;
-    }
+    public static double[] columnSums(double[] counts, int genes, int n) { return Mat.columnSums(counts, genes, n); }
 }

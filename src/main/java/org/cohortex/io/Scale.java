@@ -112,7 +112,7 @@ public enum Scale {
     /** Column sums, after checking every value is a non-negative number (else a located error). */
     static double[] librarySizes(ExpressionMatrix m, String source, String why) {
         int g = m.geneCount(), n = m.sampleCount();
-        double[] v = m.values.data, lib = new double[n];
+        double[] v = m.values.data;
         for (int i = 0; i < v.length; i++) {
             double c = v[i];
             if (Double.isNaN(c) || c < 0) { // the first bad value in file order
@@ -120,13 +120,7 @@ public enum Scale {
                         + (Double.isNaN(c) ? "NA" : Double.toString(c)) + ": " + why);
             }
         }
-        int width = 16; // samples per task; each sum still runs over the genes in order, so the same value at any thread count
-        IntStream.range(0, (n + width - 1) / width).parallel().forEach(b -> {
-            for (int r = 0, from = b * width, to = Math.min(n, from + width); r < g; r++) {
-                for (int j = from; j < to; j++) lib[j] += v[r * n + j];
-            }
-        });
-        return lib;
+        return Mat.columnSums(v, g, n);
     }
 
     private interface RowRange { void run(int from, int to); }

@@ -87,6 +87,7 @@ public final class BatchedOls {
             }
             return out;
         }
+        final RowMoments mom = moments != null ? moments : RowMoments.of(y);
         final double[][] out = new double[prefixes.length][genes];
         final int block = Math.max(1, Math.min(genes, BLOCK_DOUBLES / Math.max(1, n)));
         double[] c = new double[block * p];
@@ -96,18 +97,7 @@ public final class BatchedOls {
             final int s0 = start;
             pool.submit(() -> IntStream.range(0, len).parallel().forEach(k -> {
                 int g = s0 + k, yoff = g * n, coff = k * p;
-                double mean, ss;
-                if (moments != null) {
-                    mean = moments.mean()[g];
-                    ss = moments.ss()[g];
-                } else { // RowMoments' loops
-                    double m = 0;
-                    for (int i = 0; i < n; i++) m += y.data[yoff + i];
-                    mean = m / n;
-                    double s = 0;
-                    for (int i = 0; i < n; i++) { double t = y.data[yoff + i] - mean; s += t * t; }
-                    ss = s;
-                }
+                double mean = mom.mean()[g], ss = mom.ss()[g];
                 double explained = 0;
                 int j = 0;
                 for (int pi = 0; pi < prefixes.length; pi++) {

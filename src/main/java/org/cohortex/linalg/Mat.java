@@ -1,6 +1,7 @@
 package org.cohortex.linalg;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * A dense row-major matrix of doubles: {@code data[i * cols + j]} is row i, column j.
@@ -29,6 +30,21 @@ public final class Mat {
         long n = (long) rows * cols;
         if (n > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("matrix too large for one block: " + rows + "x" + cols);
         return (int) n;
+    }
+
+    /**
+     * Column sums of a rows x cols row-major array, columns in blocks of 16 on the common pool; each sum still runs over
+     * the rows in order, so the values are the serial loop's at any thread count (library sizes of count matrices).
+     */
+    public static double[] columnSums(double[] data, int rows, int cols) {
+        double[] s = new double[cols];
+        int width = 16;
+        IntStream.range(0, (cols + width - 1) / width).parallel().forEach(b -> {
+            for (int r = 0, from = b * width, to = Math.min(cols, from + width); r < rows; r++) {
+                for (int j = from; j < to; j++) s[j] += data[r * cols + j];
+            }
+        });
+        return s;
     }
 
     public static Mat identity(int n) {
