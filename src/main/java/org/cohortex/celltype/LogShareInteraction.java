@@ -138,10 +138,7 @@ final class LogShareInteraction {
     /** Rows of A minus their projection on the columns of Q (n x m, orthonormal): A - (A Q) Q'. */
     private static Mat residualise(DenseOps backend, Mat a, Mat q) {
         Mat r = backend.gemm(backend.gemm(a, false, q, false), false, q, true); // the fit, then a - fit in place
-        int cols = a.cols;
-        IntStream.range(0, a.rows).parallel().forEach(row -> {
-            for (int i = row * cols, e = i + cols; i < e; i++) r.data[i] = a.data[i] - r.data[i];
-        });
+        for (int i = 0; i < r.data.length; i++) r.data[i] = a.data[i] - r.data[i]; // one vectorised pass: faster than two threads
         return r;
     }
 

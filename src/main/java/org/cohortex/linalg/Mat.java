@@ -1,7 +1,6 @@
 package org.cohortex.linalg;
 
 import java.util.Arrays;
-import java.util.stream.IntStream;
 
 /**
  * A dense row-major matrix of doubles: {@code data[i * cols + j]} is row i, column j.
@@ -33,17 +32,13 @@ public final class Mat {
     }
 
     /**
-     * Column sums of a rows x cols row-major array, columns in blocks of 16 on the common pool; each sum still runs over
-     * the rows in order, so the values are the serial loop's at any thread count (library sizes of count matrices).
+     * Column sums of a rows x cols row-major array, each over the rows in order (library sizes of count matrices). One
+     * thread: the loop adds each row into the sums as a vector and runs at memory speed (2.1 ms at 20,000 x 300 here,
+     * against 3.5 ms for column blocks on two cores).
      */
     public static double[] columnSums(double[] data, int rows, int cols) {
         double[] s = new double[cols];
-        int width = 16;
-        IntStream.range(0, (cols + width - 1) / width).parallel().forEach(b -> {
-            for (int r = 0, from = b * width, to = Math.min(cols, from + width); r < rows; r++) {
-                for (int j = from; j < to; j++) s[j] += data[r * cols + j];
-            }
-        });
+        for (int r = 0; r < rows; r++) for (int j = 0; j < cols; j++) s[j] += data[r * cols + j];
         return s;
     }
 

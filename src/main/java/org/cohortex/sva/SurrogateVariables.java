@@ -119,9 +119,7 @@ public final class SurrogateVariables {
         Mat q = new QrDecomposition(mod).q(); // P = I - Q Q', applied through Q: m n p flops instead of dat P's 2 m n^2
         int ndf = Math.min(m, n) - (int) Math.ceil(mod.cols - 1e-9);
         Mat res = b.gemm(b.gemm(dat, false, q, false), false, q, true); // dat Q Q', then dat - that in place
-        IntStream.range(0, m).parallel().forEach(g -> {
-            for (int i = g * n, e = i + n; i < e; i++) res.data[i] = dat.data[i] - res.data[i];
-        });
+        for (int i = 0; i < res.data.length; i++) res.data[i] = dat.data[i] - res.data[i];
         double[] dstat = shares(b.symmetricEigenvalues(symmetric(gram(b, res))), ndf);
         double[] exceed = new double[ndf];
         for (int rep = 0; rep < permutations; rep++) {
