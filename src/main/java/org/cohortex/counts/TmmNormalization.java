@@ -161,8 +161,9 @@ public final class TmmNormalization {
     static double[] rankWindow(double[] x, int m, double lo, double hi, double[] scratch) {
         double[] empty = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
         if (m == 0) return empty;
-        RankBracket near = RankBracket.around(x, m, Math.max(0, Math.min(m - 1, (int) Math.ceil(lo) - 1)), scratch);
-        double from = near.valueAt(Math.max(0, Math.min(m - 1, (int) Math.ceil(lo) - 1)));
+        int kLo = Math.max(0, Math.min(m - 1, (int) Math.ceil(lo) - 1));
+        RankBracket near = RankBracket.around(x, m, kLo, scratch);
+        double from = near.valueAt(kLo);
         if (near.averageRank(from) < lo) from = near.nextAbove(from);
         if (Double.isNaN(from) || near.averageRank(from) > hi) return empty;
         int kHi = Math.max(0, Math.min(m - 1, (int) Math.floor(hi) - 1));
