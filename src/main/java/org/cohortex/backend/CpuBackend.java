@@ -1,8 +1,14 @@
 package org.cohortex.backend;
 
 import java.nio.DoubleBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
 import org.bytedeco.javacpp.DoublePointer;
@@ -28,12 +34,22 @@ public final class CpuBackend implements ComputeBackend {
     private final ForkJoinPool pool;
     /** Slots: 0 = A / responses, 1 = B / Q, 2 = C. Guarded by {@code this}. */
     private final NativeBuffers buffers = new NativeBuffers(3);
+    /** Single-threaded backends of {@link #eachCrossprodOfRows}, one per thread, made on first use. Guarded by {@code this}. */
+    private final List<CpuBackend> lanes = new ArrayList<>();
+    /** Operands larger than this (doubles) go one after another on all threads: each lane would hold its own copy. */
+    static final long LANE_DOUBLES = 1L << 25;
 
     public CpuBackend(int threads) {
         if (!isAvailable()) throw new IllegalStateException("OpenBLAS could not be loaded: " + loadError);
         this.threads = Math.max(1, threads);
         openblas.blas_set_num_threads(this.threads);
         this.pool = new ForkJoinPool(this.threads);
+    }
+
+    /** A lane: one thread, and no change to OpenBLAS's (process-wide) thread count. */
+    private CpuBackend() {
+        this.threads = 1;
+        this.pool = new ForkJoinPool(1);
     }
 
     private static volatile Boolean available;
@@ -72,6 +88,8 @@ public final class CpuBackend implements ComputeBackend {
     public synchronized void close() {
         pool.shutdown();
         buffers.close();
+        for (CpuBackend lane : lanes) lane.close();
+        lanes.clear();
     }
 
     // ---------------------------------------------------------------- GEMM family
@@ -161,6 +179,64 @@ public final class CpuBackend implements ComputeBackend {
             }
         })).join();
         return syrk(pa, rows, n);
+    }
+
+    /**
+     * The products side by side, one lane per thread, each lane filling its own operand and running single-threaded BLAS
+     * (OpenBLAS's thread count is set to 1 for the call and restored): two 20,000 x 291 DSYRKs at once outrun one on two
+     * threads (DSYRK scales ~1.6x on two cores here), and each lane's Java fill and n x n work runs beside the other's
+     * product instead of between products (num.sv be's 20 permutations: 0.70-0.75 s -> 0.54-0.56 s). Operands are handed
+     * out in turn from a shared counter; every lane computes the same bits for a given r, so the results do not depend
+     * on which lane took it, nor on the thread count.
+     */
+    @Override
+    public synchronized <T> List<T> eachCrossprodOfRows(int count, int rows, int cols, IndexedRowFill fill, GramStep<T> then) {
+        int width = Math.min(threads, count);
+        if (width < 2 || (long) rows * cols > LANE_DOUBLES || rows == 0 || cols == 0) {
+            return ComputeBackend.super.eachCrossprodOfRows(count, rows, cols, fill, then);
+        }
+        while (lanes.size() < width) lanes.add(new CpuBackend());
+        List<T> out = new ArrayList<>(Collections.nCopies(count, null));
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>(); // the step's own exception, not ForkJoin's copy of it
+        List<ForkJoinTask<?>> tasks = new ArrayList<>();
+        openblas.blas_set_num_threads(1);
+        try {
+            for (int l = 0; l < width; l++) {
+                CpuBackend lane = lanes.get(l);
+                tasks.add(pool.submit(() -> {
+                    try {
+                        for (int r = next.getAndIncrement(); r < count; r = next.getAndIncrement()) {
+                            out.set(r, lane.laneProduct(r, rows, cols, fill, then));
+                        }
+                    } catch (RuntimeException | Error e) {
+                        failure.compareAndSet(null, e);
+                        next.set(count); // the other lanes stop at their next operand
+                    }
+                }));
+            }
+            for (ForkJoinTask<?> t : tasks) t.join();
+            Throwable e = failure.get();
+            if (e instanceof RuntimeException) throw (RuntimeException) e;
+            if (e != null) throw (Error) e;
+        } finally {
+            openblas.blas_set_num_threads(threads);
+        }
+        return out;
+    }
+
+    /** One operand of {@link #eachCrossprodOfRows} on this lane: rows written into the native operand, DSYRK, then. */
+    private synchronized <T> T laneProduct(int r, int rows, int n, IndexedRowFill fill, GramStep<T> then) {
+        DoublePointer pa = buffers.get(0, (long) rows * n);
+        DoubleBuffer target = pa.asBuffer();
+        int block = Math.max(1, 16_384 / n);
+        double[] tmp = new double[block * n];
+        for (int from = 0; from < rows; from += block) {
+            int to = Math.min(rows, from + block);
+            for (int i = from; i < to; i++) fill.row(r, i, tmp, (i - from) * n);
+            target.put(from * n, tmp, 0, (to - from) * n);
+        }
+        return then.apply(this, r, syrk(pa, rows, n));
     }
 
     /** A'A of the rows x n operand in pa (row-major): one DSYRK, upper triangle mirrored. */

@@ -1,6 +1,8 @@
 package org.cohortex.linalg;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.IntStream;
 
 /**
@@ -36,6 +38,32 @@ public interface DenseOps {
         Mat a = new Mat(rows, cols);
         IntStream.range(0, rows).parallel().forEach(i -> fill.row(i, a.data, i * cols));
         return crossprod(a);
+    }
+
+    /** Writes row i of operand r (cols values) at dst[off ..]; called from several threads, for distinct (r, i). */
+    interface IndexedRowFill {
+        void row(int operand, int i, double[] dst, int off);
+    }
+
+    /** What is done with each Gram matrix of {@link #eachCrossprodOfRows}, on the ops it is handed. */
+    interface GramStep<T> {
+        T apply(DenseOps ops, int operand, Mat gram);
+    }
+
+    /**
+     * For r = 0 .. count - 1: then(ops, r, A_r'A_r), A_r (rows x cols) written row by row by {@code fill}; results
+     * in r order (num.sv be's permutations: count products of rows x cols^2 flops, each followed by small n x n work).
+     * Default: one after another, {@link #crossprodOfRows} on this backend, {@code then} handed this backend. A
+     * backend may run several r at once, each on ops of its own (cpu: one lane per thread, single-threaded BLAS):
+     * {@code then} must use only the ops it is handed and be safe to run concurrently for distinct r.
+     */
+    default <T> List<T> eachCrossprodOfRows(int count, int rows, int cols, IndexedRowFill fill, GramStep<T> then) {
+        List<T> out = new ArrayList<>(count);
+        for (int r = 0; r < count; r++) {
+            final int operand = r;
+            out.add(then.apply(this, r, crossprodOfRows(rows, cols, (i, dst, off) -> fill.row(operand, i, dst, off))));
+        }
+        return out;
     }
 
     /** Sum of A_b'A_b over blocks of rows given one at a time (the genotype GRM): see {@link #gramAccumulator}. */

@@ -122,12 +122,11 @@ public final class SurrogateVariables {
         for (int i = 0; i < res.data.length; i++) res.data[i] = dat.data[i] - res.data[i];
         double[] dstat = shares(b.symmetricEigenvalues(symmetric(gram(b, res))), ndf);
         double[] exceed = new double[ndf];
-        for (int rep = 0; rep < permutations; rep++) {
-            final int r = rep;
-            Mat g0 = b.crossprodOfRows(m, n, (g, dst, off) -> { // each gene's residuals permuted, straight into the product
-                Shuffles.shuffledCopy(res.data, g * n, dst, off, n, KeyedStreams.key(seed, 1000 + r, g));
-            });
-            double[] d0 = shares(b.symmetricEigenvalues(projectedThin(b, g0, q)), ndf);
+        // each gene's residuals permuted, straight into the product (permutations side by side where the backend can)
+        List<double[]> perms = b.eachCrossprodOfRows(permutations, m, n,
+                (r, g, dst, off) -> Shuffles.shuffledCopy(res.data, g * n, dst, off, n, KeyedStreams.key(seed, 1000 + r, g)),
+                (ops, r, g0) -> shares(ops.symmetricEigenvalues(projectedThin(ops, g0, q)), ndf));
+        for (double[] d0 : perms) {
             for (int i = 0; i < ndf; i++) if (d0[i] >= dstat[i]) exceed[i]++;
         }
         int nsv = 0;

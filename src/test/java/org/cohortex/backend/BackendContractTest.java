@@ -2,9 +2,11 @@ package org.cohortex.backend;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.stream.IntStream;
@@ -90,6 +92,43 @@ abstract class BackendContractTest {
             acc.add(Arrays.copyOfRange(tall.data, 100 * 13, tall.data.length), 201);
             closeTo(naiveProduct(tall, true, tall, false), acc.result().data, 1e-12, "gram accumulator");
         }
+    }
+
+    @Test
+    void eachCrossprodOfRowsGivesEveryOperandsGramInOrder() {
+        Random r = new Random(29);
+        int count = 9, rows = 2_003, cols = 17;
+        Mat[] a = new Mat[count];
+        for (int k = 0; k < count; k++) a[k] = random(r, rows, cols);
+        AtomicIntegerArray calls = new AtomicIntegerArray(count * rows);
+        List<double[]> got = backend().eachCrossprodOfRows(count, rows, cols, (k, i, dst, off) -> {
+            calls.incrementAndGet(k * rows + i);
+            System.arraycopy(a[k].data, i * cols, dst, off, cols);
+        }, (ops, k, g) -> { // the step's own ops: the Gram matrix, then its eigenvalues and the operand index
+            double[] out = Arrays.copyOf(g.data, cols * cols + cols + 1);
+            System.arraycopy(ops.symmetricEigenvalues(g), 0, out, cols * cols, cols);
+            out[out.length - 1] = k;
+            return out;
+        });
+        assertEquals(count, got.size());
+        for (int k = 0; k < count; k++) {
+            double[] o = got.get(k);
+            assertEquals(k, o[o.length - 1], "result " + k + " in operand order");
+            closeTo(naiveProduct(a[k], true, a[k], false), Arrays.copyOf(o, cols * cols), 1e-12, "operand " + k);
+            double[] want = backend().symmetricEigenvalues(backend().crossprod(a[k]));
+            for (int j = 0; j < cols; j++) assertEquals(want[j], o[cols * cols + j], 1e-10 * want[0], "operand " + k + " eigenvalue " + j);
+        }
+        for (int i = 0; i < count * rows; i++) {
+            assertEquals(1, calls.get(i), "row " + i % rows + " of operand " + i / rows + " filled once");
+        }
+        // a failing step stops the call with its own exception, and the backend is usable afterwards
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> backend().eachCrossprodOfRows(count, rows, cols,
+                (k, i, dst, off) -> System.arraycopy(a[k].data, i * cols, dst, off, cols), (ops, k, g) -> {
+                    if (k == 4) throw new IllegalStateException("operand 4 refused");
+                    return k;
+                }));
+        assertEquals("operand 4 refused", e.getMessage());
+        closeTo(naiveProduct(a[0], true, a[0], false), backend().crossprod(a[0]).data, 1e-12, "crossprod after a failed call");
     }
 
     /** OLS by the normal equations in exact-enough arithmetic for a well-conditioned design (cond ~ 10). */
