@@ -1,6 +1,7 @@
 package org.cohortex.sva;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -181,34 +182,43 @@ public final class CovariateSelection {
         return stage;
     }
 
-    /** Step 4: while a pair has |r| above the threshold, drop the variable in most such pairs. */
-    private static void dropCollinear(PhenotypeTable pheno, int[] rows, List<String> stage, Options o, Map<String, Decision> all) {
+    /**
+     * Step 4: while a pair has |r| above the threshold, drop the variable in most such pairs. The pairs' associations
+     * are computed once (the samples do not change as variables go): m^2 / 2 of them instead of that many per drop.
+     */
+    static void dropCollinear(PhenotypeTable pheno, int[] rows, List<String> stage, Options o, Map<String, Decision> all) {
+        int m = stage.size();
+        double[][] r = new double[m][m];
+        for (int i = 0; i < m; i++) {
+            for (int j = i + 1; j < m; j++) r[i][j] = r[j][i] = association(pheno.column(stage.get(i)), pheno.column(stage.get(j)), rows);
+        }
+        List<String> names = new ArrayList<>(stage);
+        boolean[] in = new boolean[m];
+        Arrays.fill(in, true);
         while (true) {
-            int m = stage.size();
-            double[][] r = new double[m][m];
             int[] count = new int[m];
             for (int i = 0; i < m; i++) {
                 for (int j = i + 1; j < m; j++) {
-                    r[i][j] = r[j][i] = association(pheno.column(stage.get(i)), pheno.column(stage.get(j)), rows);
-                    if (Math.abs(r[i][j]) > o.maxAbsCorrelation()) { count[i]++; count[j]++; }
+                    if (in[i] && in[j] && Math.abs(r[i][j]) > o.maxAbsCorrelation()) { count[i]++; count[j]++; }
                 }
             }
             int worst = -1;
             for (int i = 0; i < m; i++) {
-                if (count[i] == 0) continue;
+                if (!in[i] || count[i] == 0) continue;
                 if (worst < 0 || count[i] > count[worst]
-                        || (count[i] == count[worst] && all.get(stage.get(i)).missingFraction >= all.get(stage.get(worst))
+                        || (count[i] == count[worst] && all.get(names.get(i)).missingFraction >= all.get(names.get(worst))
                                 .missingFraction)) worst = i;
             }
             if (worst < 0) break;
             int partner = -1;
-            for (int j = 0; j < m; j++) if (j != worst && Math.abs(r[worst][j]) > o.maxAbsCorrelation() && (partner < 0
+            for (int j = 0; j < m; j++) if (in[j] && j != worst && Math.abs(r[worst][j]) > o.maxAbsCorrelation() && (partner < 0
                     || Math.abs(r[worst][j]) > Math.abs(r[worst][partner]))) partner = j;
-            Decision d = all.get(stage.get(worst));
+            Decision d = all.get(names.get(worst));
             d.decision = "dropped";
-            d.reason = String.format("collinear with %s (|r| = %.3f > %.2f)", stage.get(partner), Math.abs(r[worst][partner]),
+            d.reason = String.format("collinear with %s (|r| = %.3f > %.2f)", names.get(partner), Math.abs(r[worst][partner]),
                     o.maxAbsCorrelation());
-            stage.remove(worst);
+            in[worst] = false;
+            stage.remove(names.get(worst));
         }
     }
 
@@ -333,25 +343,28 @@ public final class CovariateSelection {
         for (int r : rows) {
             if (a.isMissing(r) || b.isMissing(r)) continue;
             if (an && bn) num.add(new double[] {a.numeric[r], b.numeric[r]});
-            else cat.add(new String[] {an ? Double.toString(a.numeric[r]) : a.levels[r], bn ? Double.toString(b.numeric[r]) : b.levels[r]});
+            else if (!an && !bn) cat.add(new String[] {a.levels[r], b.levels[r]});
         }
         if (an && bn) return num.size() < 3 ? 0 : Math.abs(pearson(num));
-        if (cat.size() < 3) return 0;
-        if (!an && !bn) return cramersV(cat);
+        if (!an && !bn) return cat.size() < 3 ? 0 : cramersV(cat);
         // mixed: correlation ratio (multiple correlation of the numeric on the level dummies)
-        int numIdx = an ? 0 : 1;
+        Column x = an ? a : b, f = an ? b : a;
         Map<String, double[]> g = new LinkedHashMap<>();
         double total = 0;
-        for (String[] p : cat) {
-            double v = Double.parseDouble(p[numIdx]);
-            g.computeIfAbsent(p[1 - numIdx], k -> new double[2]);
-            g.get(p[1 - numIdx])[0] += v;
-            g.get(p[1 - numIdx])[1] += 1;
+        int n = 0;
+        for (int r : rows) {
+            if (a.isMissing(r) || b.isMissing(r)) continue;
+            double v = x.numeric[r];
+            double[] s = g.computeIfAbsent(f.levels[r], k -> new double[2]);
+            s[0] += v;
+            s[1] += 1;
             total += v;
+            n++;
         }
-        double mean = total / cat.size(), ssb = 0, sst = 0;
+        if (n < 3) return 0;
+        double mean = total / n, ssb = 0, sst = 0;
         for (double[] s : g.values()) ssb += s[1] * Math.pow(s[0] / s[1] - mean, 2);
-        for (String[] p : cat) sst += Math.pow(Double.parseDouble(p[numIdx]) - mean, 2);
+        for (int r : rows) if (!a.isMissing(r) && !b.isMissing(r)) sst += Math.pow(x.numeric[r] - mean, 2);
         return sst == 0 ? 0 : Math.sqrt(ssb / sst);
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -96,5 +97,88 @@ class CovariateSelectionTest {
         assertEquals("kept", lit.get("assoc").decision, "associated with sv1 but not sv2: kept under the literal reading");
         assertEquals("kept", lit.get("guard_a").decision);
         assertEquals("kept", lit.get("guard_b").decision);
+    }
+
+    /**
+     * Step 4 against its literal reading (every pair's association recomputed after each drop, the rule applied to
+     * the variables still in): random tables of collinear groups, numeric and categorical, with missing values and
+     * equal missingness (the tie rule), give the same drops, in the same order, with the same reasons.
+     */
+    @Test
+    void collinearityDropsMatchTheRuleAppliedRoundByRound() {
+        for (int seed = 0; seed < 30; seed++) {
+            Random r = new Random(100 + seed);
+            int n = 60 + r.nextInt(80), groups = 2 + r.nextInt(3);
+            List<String> samples = new ArrayList<>();
+            for (int i = 0; i < n; i++) samples.add("s" + i);
+            List<PhenotypeTable.Column> cols = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            Map<String, CovariateSelection.Decision> all = new HashMap<>();
+            for (int g = 0; g < groups; g++) {
+                double[] base = new double[n];
+                for (int i = 0; i < n; i++) base[i] = r.nextGaussian();
+                int members = 2 + r.nextInt(4);
+                for (int k = 0; k < members; k++) {
+                    String name = "g" + g + "v" + k;
+                    double noise = r.nextDouble() * 0.8;
+                    double[] v = new double[n];
+                    int missing = r.nextInt(3) * 5; // 0, 5 or 10 missing: ties in missingness are common
+                    for (int i = 0; i < n; i++) v[i] = i < missing ? Double.NaN : base[i] + noise * r.nextGaussian();
+                    if (r.nextInt(4) == 0) { // a categorical cut of the group's variable: mixed and Cramer's V associations
+                        String[] c = new String[n];
+                        for (int i = 0; i < n; i++) c[i] = Double.isNaN(v[i]) ? null : v[i] > 0.4 ? "hi" : v[i] < -0.4 ? "lo" : "mid";
+                        cols.add(PhenotypeTable.categoricalColumn(name, c));
+                    } else {
+                        cols.add(PhenotypeTable.numericColumn(name, v));
+                    }
+                    names.add(name);
+                    all.put(name, new CovariateSelection.Decision(name, missing / (double) n, 1));
+                }
+            }
+            PhenotypeTable t = PhenotypeTable.of("p.tsv", "id", samples, cols);
+            int[] rows = new int[n];
+            for (int i = 0; i < n; i++) rows[i] = i;
+            CovariateSelection.Options o = CovariateSelection.Options.DEFAULT;
+            List<String> stage = new ArrayList<>(names), want = new ArrayList<>(names);
+            CovariateSelection.dropCollinear(t, rows, stage, o, all);
+            List<String> wantReasons = literalRule(t, rows, want, o, all);
+            assertEquals(want, stage, "seed " + seed + ": variables kept");
+            List<String> reasons = names.stream().filter(v -> !stage.contains(v)).map(v -> v + ": " + all.get(v).reason).toList();
+            assertEquals(wantReasons.stream().sorted().toList(), reasons.stream().sorted().toList(), "seed " + seed + ": reasons");
+        }
+    }
+
+    /** Step 4 as the paper states it, recomputing every association each round; returns "variable: reason" per drop. */
+    static List<String> literalRule(PhenotypeTable t, int[] rows, List<String> stage, CovariateSelection.Options o,
+                                    Map<String, CovariateSelection.Decision> all) {
+        List<String> out = new ArrayList<>();
+        while (true) {
+            int m = stage.size();
+            double[][] r = new double[m][m];
+            int[] count = new int[m];
+            for (int i = 0; i < m; i++) {
+                for (int j = i + 1; j < m; j++) {
+                    r[i][j] = r[j][i] = CovariateSelection.association(t.column(stage.get(i)), t.column(stage.get(j)), rows);
+                    if (Math.abs(r[i][j]) > o.maxAbsCorrelation()) { count[i]++; count[j]++; }
+                }
+            }
+            int worst = -1;
+            for (int i = 0; i < m; i++) {
+                if (count[i] == 0) continue;
+                double mi = all.get(stage.get(i)).missingFraction;
+                if (worst < 0 || count[i] > count[worst] || (count[i] == count[worst] && mi >= all.get(stage.get(worst)).missingFraction)) {
+                    worst = i;
+                }
+            }
+            if (worst < 0) return out;
+            int partner = -1;
+            for (int j = 0; j < m; j++) {
+                boolean over = j != worst && Math.abs(r[worst][j]) > o.maxAbsCorrelation();
+                if (over && (partner < 0 || Math.abs(r[worst][j]) > Math.abs(r[worst][partner]))) partner = j;
+            }
+            out.add(stage.get(worst) + ": " + String.format("collinear with %s (|r| = %.3f > %.2f)", stage.get(partner),
+                    Math.abs(r[worst][partner]), o.maxAbsCorrelation()));
+            stage.remove(worst);
+        }
     }
 }
