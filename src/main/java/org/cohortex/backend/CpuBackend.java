@@ -36,8 +36,8 @@ public final class CpuBackend implements ComputeBackend {
     private final NativeBuffers buffers = new NativeBuffers(3);
     /** Single-threaded backends of {@link #eachCrossprodOfRows}, one per thread, made on first use. Guarded by {@code this}. */
     private final List<CpuBackend> lanes = new ArrayList<>();
-    /** Operands larger than this (doubles) go one after another on all threads: each lane would hold its own copy. */
-    static final long LANE_DOUBLES = 1L << 25;
+    /** The lanes' operands together stay within this many doubles (1 GiB): each lane holds its own copy of one. */
+    static final long LANE_DOUBLES = 1L << 27;
 
     public CpuBackend(int threads) {
         if (!isAvailable()) throw new IllegalStateException("OpenBLAS could not be loaded: " + loadError);
@@ -191,8 +191,8 @@ public final class CpuBackend implements ComputeBackend {
      */
     @Override
     public synchronized <T> List<T> eachCrossprodOfRows(int count, int rows, int cols, IndexedRowFill fill, GramStep<T> then) {
-        int width = Math.min(threads, count);
-        if (width < 2 || (long) rows * cols > LANE_DOUBLES || rows == 0 || cols == 0) {
+        int width = (int) Math.min(Math.min(threads, count), LANE_DOUBLES / Math.max(1L, (long) rows * cols));
+        if (width < 2 || rows == 0 || cols == 0) {
             return ComputeBackend.super.eachCrossprodOfRows(count, rows, cols, fill, then);
         }
         while (lanes.size() < width) lanes.add(new CpuBackend());
