@@ -32,6 +32,9 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        int relaunched = OpenBlasSpin.relaunch(args); // the same command in a JVM whose OpenBLAS threads sleep between calls
+        if (relaunched >= 0) System.exit(relaunched);
+        OpenBlasSpin.watchLauncher();
         System.exit(execute(args));
     }
 
@@ -77,7 +80,7 @@ public final class Main implements Runnable {
         @Override
         public String[] getVersion() {
             return new String[] {"cohortex " + Version.get(), "Java " + System.getProperty("java.version") + " ("
-                    + System.getProperty("java.vm.name") + ")"};
+                    + System.getProperty("java.vm.name") + ")", OpenBlasSpin.describe()};
         }
     }
 }
