@@ -187,7 +187,8 @@ public final class CpuBackend implements ComputeBackend {
      * threads (DSYRK scales ~1.6x on two cores here), and each lane's Java fill and n x n work runs beside the other's
      * product instead of between products (num.sv be's 20 permutations: 0.70-0.75 s -> 0.54-0.56 s). Operands are handed
      * out in turn from a shared counter; every lane computes the same bits for a given r, so the results do not depend
-     * on which lane took it, nor on the thread count.
+     * on which lane took it, nor on the thread count while lanes run (their BLAS is single-threaded, as with one thread).
+     * Fewer lanes when the operands would exceed {@link #LANE_DOUBLES} together; none below two.
      */
     @Override
     public synchronized <T> List<T> eachCrossprodOfRows(int count, int rows, int cols, IndexedRowFill fill, GramStep<T> then) {
