@@ -231,11 +231,10 @@ public final class SurrogateVariables {
         Mat proj = residualProjector(mod);
         SymmetricEigen uu = projectedEigen(b, gram(b, dat), proj);
         double[] pprobB = null, pprobGam = null;
+        RowMoments moments = RowMoments.of(dat); // the same data is fitted in every iteration, and centred once here
         double[] centred = new double[m * n];
         IntStream.range(0, m).parallel().forEach(g -> {
-            double mean = 0;
-            for (int j = 0; j < n; j++) mean += dat.data[g * n + j];
-            mean /= n;
+            double mean = moments.mean()[g];
             for (int j = 0; j < n; j++) centred[g * n + j] = dat.data[g * n + j] - mean;
         });
         // sva's two F tests per iteration share the model mod0 + SVs, and mod0 never changes: fit
@@ -243,7 +242,6 @@ public final class SurrogateVariables {
         // the three models are nested: mod0 < mod0 + SVs < mod + SVs; [mod0 | SVs | trait columns]
         // spans the same space as [mod | SVs], so one QR and one GEMM give all three RSS
         Mat traitCols = traitColumns(mod, mod0);
-        RowMoments moments = RowMoments.of(dat); // the same data is fitted in every iteration
         for (int it = 0; it < iterations; it++) {
             Mat sv = leading(uu.vectors, nsv);
             double[][] rss = b.nestedRss(mod0.bindColumns(sv).bindColumns(traitCols),
