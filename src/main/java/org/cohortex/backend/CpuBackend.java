@@ -326,6 +326,45 @@ public final class CpuBackend implements ComputeBackend {
         return BatchedOls.nestedRss(x, prefixes, y, product, pool, moments);
     }
 
+    /**
+     * y copied once into native memory of its own (not one of the shared buffers, which the products between fits
+     * reuse) and multiplied from there: the same GEMM calls on the same rows as {@link #blasProduct}, from another
+     * address. Rows handed over from any other array (a gathered subset) still go through the copy.
+     */
+    @Override
+    public synchronized NestedRssFits nestedRssOf(Mat y, RowMoments moments) {
+        if (y.data.length == 0) return ComputeBackend.super.nestedRssOf(y, moments);
+        DoublePointer resident = new DoublePointer(y.data.length);
+        resident.put(y.data);
+        BatchedOls.BlockProduct product = (arr, yOff, rows, n, q, p, c) -> {
+            if (arr != y.data) { blasProduct(arr, yOff, rows, n, q, p, c); return; }
+            DoublePointer pq = buffers.get(1, (long) n * p), pc = buffers.get(2, (long) rows * p);
+            pq.put(q);
+            openblas.cblas_dgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, rows, p, n, 1.0,
+                    resident.getPointer(yOff), n, pq, p, 0.0, pc, p);
+            pc.get(c, 0, rows * p);
+        };
+        return new NestedRssFits() {
+            private boolean closed;
+
+            @Override
+            public double[][] nestedRss(Mat x, int[] prefixes) {
+                synchronized (CpuBackend.this) {
+                    if (closed) throw new IllegalStateException("nested-RSS fits used after close");
+                    return CpuBackend.this.nestedRss(x, prefixes, y, product, moments);
+                }
+            }
+
+            @Override
+            public void close() {
+                synchronized (CpuBackend.this) {
+                    if (!closed) resident.close();
+                    closed = true;
+                }
+            }
+        };
+    }
+
     // ---------------------------------------------------------------- SPD, eigen, SVD
 
     @Override

@@ -110,6 +110,23 @@ public interface DenseOps {
      */
     default double[][] nestedRss(Mat x, int[] prefixes, Mat y, RowMoments moments) { return nestedRss(x, prefixes, y); }
 
+    /** One response matrix fitted against nested designs given one at a time: see {@link #nestedRssOf}. */
+    interface NestedRssFits extends AutoCloseable {
+        /** {@link #nestedRss(Mat, int[], Mat, RowMoments)} of the fixed y on this design. */
+        double[][] nestedRss(Mat x, int[] prefixes);
+
+        @Override
+        default void close() {}
+    }
+
+    /**
+     * Nested RSS of one y (complete data) on designs given later, one at a time (irw-sva fits the same y on new SVs
+     * in each iteration). Default: each call is {@link #nestedRss(Mat, int[], Mat, RowMoments)}; a backend that copies
+     * y into memory of its own for the product may keep it there until the fits are closed (cpu: 48 MB at 20,000 x 300
+     * not copied again per design), with the same results. y must not change while the fits are open.
+     */
+    default NestedRssFits nestedRssOf(Mat y, RowMoments moments) { return (x, prefixes) -> nestedRss(x, prefixes, y, moments); }
+
     /**
      * As {@link #nestedRss(Mat, int[], Mat, RowMoments)} without y's row moments: a backend that needs them computes
      * them. The four-argument form takes them from a caller that fits the same y several times; a backend may ignore

@@ -21,10 +21,20 @@ public final class KernelDensity {
     }
 
     public static KernelDensity estimate(double[] data, double adjust) {
-        final int n = 512;
         double[] s = data.clone();
         Arrays.sort(s);
+        return estimate(data, s, adjust);
+    }
+
+    /**
+     * As {@link #estimate(double[], double)} with the data's sorted copy given ({@code Arrays.sort}'s order; the caller
+     * may have it already): the bandwidth and range come from the sorted values, the binning from the data in their
+     * own order, as R bins them.
+     */
+    public static KernelDensity estimate(double[] data, double[] s, double adjust) {
+        final int n = 512;
         int m = s.length;
+        if (m != data.length) throw new IllegalArgumentException("sorted copy of " + m + " values for " + data.length);
         double bw = adjust * bwNrd0(s);
         double from = s[0] - 3 * bw, to = s[m - 1] + 3 * bw;
         double lo = from - 4 * bw, up = to + 4 * bw;
@@ -50,11 +60,10 @@ public final class KernelDensity {
         for (int k = 0; k <= n; k++) kern[k] = gauss(k * by, bw);
         for (int k = n + 1; k < 2 * n; k++) kern[k] = kern[2 * n - k];
         double[] dens = new double[n];
-        for (int k = 0; k < n; k++) {
+        for (int k = 0; k < n; k++) { // j ascending, kern[(j - k) mod 2n]: below k the index wraps
             double acc = 0;
-            for (int j = 0; j < 2 * n; j++) {
-                if (bins[j] != 0) acc += bins[j] * kern[Math.floorMod(j - k, 2 * n)];
-            }
+            for (int j = 0; j < k; j++) if (bins[j] != 0) acc += bins[j] * kern[j - k + 2 * n];
+            for (int j = k; j < 2 * n; j++) if (bins[j] != 0) acc += bins[j] * kern[j - k];
             dens[k] = Math.max(0, acc);
         }
         double[] xords = RSeq.lengthOut(lo, up, n);

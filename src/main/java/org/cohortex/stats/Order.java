@@ -4,14 +4,22 @@ package org.cohortex.stats;
  * Sort orders of double arrays without boxing: what {@code Arrays.sort(Integer[], comparingDouble)}
  * gives (stable, Double.compare's order: -0.0 before 0.0, NaN last), on primitive arrays. Each value
  * becomes a long whose signed order is Double.compare's, and (key, index) pairs go through a stable
- * bottom-up merge sort: n log2 n comparisons of longs, no objects (a boxed sort of a gene table's
+ * merge sort (short inputs) or a stable radix sort (the rest): no objects (a boxed sort of a gene table's
  * 20,000 p-values allocated 20,000 Integers and compared through two lambdas each time).
  */
 public final class Order {
     private Order() {}
 
+    /** Inputs from this length on go through the radix sort. */
+    static final int RADIX_FROM = 512;
+
     /** Indices {@code idx} (values of v) ordered by v ascending, ties in the order given; idx is left unchanged. */
     public static int[] ascending(double[] v, int[] idx) {
+        return idx.length >= RADIX_FROM ? ascendingRadix(v, idx) : ascendingMerge(v, idx);
+    }
+
+    /** The stable bottom-up merge sort of (key, index) pairs: n log2 n comparisons. */
+    static int[] ascendingMerge(double[] v, int[] idx) {
         int n = idx.length;
         long[] key = new long[n], keyTmp = new long[n];
         int[] at = idx.clone(), atTmp = new int[n];
@@ -23,6 +31,41 @@ public final class Order {
                     if (a < mid && (b >= hi || key[a] <= key[b])) { keyTmp[o] = key[a]; atTmp[o] = at[a++]; } // <=: stable
                     else { keyTmp[o] = key[b]; atTmp[o] = at[b++]; }
                 }
+            }
+            long[] k = key; key = keyTmp; keyTmp = k;
+            int[] t = at; at = atTmp; atTmp = t;
+        }
+        return at;
+    }
+
+    private static final int DIGIT = 11, BUCKETS = 1 << DIGIT, DIGITS = (64 + DIGIT - 1) / DIGIT;
+
+    /**
+     * The same order by a least-significant-digit radix sort of the keys (sign bit flipped, so that unsigned order is
+     * the keys' signed order): six stable counting passes of 11 bits, all histograms from one pass over the keys, and
+     * a digit that every key shares skipped (p-values in (0, 1) share their top bits). ~6 n element moves against the
+     * merge sort's n log2 n (15 n at 20,000 genes): sva's edge.lfdr orders 20,000 p-values ten times per irw-sva.
+     */
+    static int[] ascendingRadix(double[] v, int[] idx) {
+        int n = idx.length;
+        long[] key = new long[n], keyTmp = new long[n];
+        int[] at = idx.clone(), atTmp = new int[n];
+        int[][] count = new int[DIGITS][BUCKETS];
+        for (int i = 0; i < n; i++) {
+            long k = sortable(v[idx[i]]) ^ Long.MIN_VALUE;
+            key[i] = k;
+            for (int d = 0; d < DIGITS; d++) count[d][(int) (k >>> (d * DIGIT)) & (BUCKETS - 1)]++;
+        }
+        for (int d = 0; d < DIGITS; d++) {
+            int[] c = count[d];
+            int shift = d * DIGIT;
+            if (n == 0 || c[(int) (key[0] >>> shift) & (BUCKETS - 1)] == n) continue; // one digit for all: order unchanged
+            for (int b = 0, sum = 0; b < BUCKETS; b++) { int t = c[b]; c[b] = sum; sum += t; } // start of each bucket
+            for (int i = 0; i < n; i++) {
+                long k = key[i];
+                int o = c[(int) (k >>> shift) & (BUCKETS - 1)]++;
+                keyTmp[o] = k;
+                atTmp[o] = at[i];
             }
             long[] k = key; key = keyTmp; keyTmp = k;
             int[] t = at; at = atTmp; atTmp = t;

@@ -133,20 +133,66 @@ public final class SmoothingSpline {
         return val + slope * (s - end);
     }
 
-    /** predict() for many points, reusing the work arrays. */
+    /** predict() for many points: inside the data range the B-spline values alone, into one work array. */
     public double[] predict(double[] v) {
         double[] out = new double[v.length];
-        double[][] b = new double[3][4];
+        double[] b = new double[VALUE_WORK];
         for (int i = 0; i < v.length; i++) {
             double s = (v[i] - min) / range;
             if (s < 0 || s > 1) { out[i] = predict(v[i]); continue; }
             int left = interval(knot, nk, s);
-            basis(knot, left, s, b);
+            values(knot, left, s, b);
             double val = 0;
-            for (int k = 0; k < 4; k++) val += coef[left - 4 + k] * b[0][k];
+            for (int k = 0; k < 4; k++) val += coef[left - 4 + k] * b[VALUE_AT + k];
             out[i] = val;
         }
         return out;
+    }
+
+    /**
+     * predict() at ascending points (Double.compare's order) v[from..to), into out[from..to): the knot interval found
+     * once by bisection, then walked forward, which finds the interval the bisection would (the largest with its knot
+     * at or below the point); the same values as {@link #predict(double[])}, without a mispredicted bisection per point.
+     */
+    public void predictAscending(double[] v, int from, int to, double[] out) {
+        double[] b = new double[VALUE_WORK];
+        int left = -1;
+        for (int i = from; i < to; i++) {
+            double s = (v[i] - min) / range;
+            if (s < 0 || s > 1) { out[i] = predict(v[i]); continue; }
+            if (left < 0 || !(s < knot[nk])) left = interval(knot, nk, s); // also NaN
+            else while (left < nk && knot[left] <= s) left++;
+            values(knot, left, s, b);
+            double val = 0;
+            for (int k = 0; k < 4; k++) val += coef[left - 4 + k] * b[VALUE_AT + k];
+            out[i] = val;
+        }
+    }
+
+    /** Work length of {@link #values}, and where the four cubic values start in it. */
+    static final int VALUE_WORK = 10, VALUE_AT = 6;
+
+    /**
+     * Row 0 of {@link #basis} (the four cubic B-splines' values at x), by the same recursion in the same operation order,
+     * so the same bits, without the derivatives or any allocation: order k+1's values at b[k(k+1)/2 ..].
+     */
+    static void values(double[] t, int left, double x, double[] b) {
+        b[0] = 1.0;
+        for (int k = 1, prev = 0, at = 1; k < 4; prev = at, at += k + 1, k++) {
+            for (int i = 0; i <= k; i++) {
+                int s = left - k + i;
+                double v = 0;
+                if (i >= 1) {
+                    double den = t[s + k - 1] - t[s - 1];
+                    if (den > 0) v += (x - t[s - 1]) / den * b[prev + i - 1];
+                }
+                if (i <= k - 1) {
+                    double den = t[s + k] - t[s];
+                    if (den > 0) v += (t[s + k] - x) / den * b[prev + i];
+                }
+                b[at + i] = v;
+            }
+        }
     }
 
     private double value(double s) {

@@ -33,29 +33,50 @@ public final class EdgeLfdr {
                 x[i] = Normal.quantile(p[i]);
             }
         });
-        KernelDensity d = KernelDensity.estimate(x, 1.5);
+        // qnorm is non-decreasing, so p's order is x's: one sort serves the density's quantiles and the monotone step
+        int[] order = Order.ascending(p);
+        double[] sorted = new double[m];
+        boolean ascending = true;
+        for (int k = 0; k < m; k++) {
+            sorted[k] = x[order[k]];
+            if (k > 0 && Double.compare(sorted[k - 1], sorted[k]) > 0) ascending = false;
+        }
+        if (!ascending) { // a last-bit non-monotonicity of the quantile function: sort x itself
+            sorted = x.clone();
+            Arrays.sort(sorted);
+        }
+        KernelDensity d = KernelDensity.estimate(x, sorted, 1.5);
         SmoothingSpline s = SmoothingSpline.fitGcv(d.x, d.y);
-        double[] lfdr = new double[m];
+        double[] lfdr = new double[m], fitted = new double[m];
+        final boolean inOrder = ascending;
+        final double[] xs = sorted;
         IntStream.range(0, (m + BLOCK - 1) / BLOCK).parallel().forEach(b -> {
             int from = b * BLOCK, to = Math.min(m, from + BLOCK);
-            double[] fitted = s.predict(Arrays.copyOfRange(x, from, to));
-            for (int i = from; i < to; i++) lfdr[i] = Math.min(1.0, pi0 * Normal.density(x[i]) / fitted[i - from]);
+            if (inOrder) { // the spline at the sorted values: its knot interval walked instead of bisected
+                s.predictAscending(xs, from, to, fitted);
+                for (int k = from; k < to; k++) {
+                    int i = order[k];
+                    lfdr[i] = Math.min(1.0, pi0 * Normal.density(x[i]) / fitted[k]);
+                }
+            } else {
+                double[] f = s.predict(Arrays.copyOfRange(x, from, to));
+                for (int i = from; i < to; i++) lfdr[i] = Math.min(1.0, pi0 * Normal.density(x[i]) / f[i - from]);
+            }
         });
         // monotone: running maximum in order of p, mapped back through rank(p) as R indexes it
         // (average rank for ties, truncated: tied p have equal lfdr, so any index in the tie works)
-        int[] order = Order.ascending(p);
-        double[] sorted = new double[m];
+        double[] running = new double[m];
         double run = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < m; k++) {
             run = Math.max(run, lfdr[order[k]]);
-            sorted[k] = run;
+            running[k] = run;
         }
         double[] out = new double[m];
         for (int k = 0; k < m; ) {
             int e = k;
             while (e + 1 < m && p[order[e + 1]] == p[order[k]]) e++;
             int rankIndex = (int) Math.floor((k + e) / 2.0 + 1) - 1; // floor of the 1-based average rank
-            for (int j = k; j <= e; j++) out[order[j]] = sorted[rankIndex];
+            for (int j = k; j <= e; j++) out[order[j]] = running[rankIndex];
             k = e + 1;
         }
         return out;

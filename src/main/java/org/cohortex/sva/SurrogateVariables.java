@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import org.cohortex.UserException;
 import org.cohortex.linalg.DenseOps;
@@ -231,29 +231,30 @@ public final class SurrogateVariables {
         Mat proj = residualProjector(mod);
         SymmetricEigen uu = projectedEigen(b, gram(b, dat), proj);
         double[] pprobB = null, pprobGam = null;
-        RowMoments moments = RowMoments.of(dat); // the same data is fitted in every iteration, and centred once here
-        double[] centred = new double[m * n];
-        IntStream.range(0, m).parallel().forEach(g -> {
-            double mean = moments.mean()[g];
-            for (int j = 0; j < n; j++) centred[g * n + j] = dat.data[g * n + j] - mean;
-        });
+        RowMoments moments = RowMoments.of(dat); // the same data is fitted in every iteration
+        double[] mean = moments.mean();
         // sva's two F tests per iteration share the model mod0 + SVs, and mod0 never changes: fit
         // each distinct model once (11 batched fits for 5 iterations instead of 20)
         // the three models are nested: mod0 < mod0 + SVs < mod + SVs; [mod0 | SVs | trait columns]
         // spans the same space as [mod | SVs], so one QR and one GEMM give all three RSS
         Mat traitCols = traitColumns(mod, mod0);
-        for (int it = 0; it < iterations; it++) {
-            Mat sv = leading(uu.vectors, nsv);
-            double[][] rss = b.nestedRss(mod0.bindColumns(sv).bindColumns(traitCols),
-                    new int[] {mod0.cols, mod0.cols + nsv, mod0.cols + nsv + traitCols.cols}, dat, moments);
-            double[] rssMod0 = rss[0], rssNull = rss[1], rssFull = rss[2];
-            pprobB = complement(EdgeLfdr.lfdr(FTest.fromRss(rssFull, rssNull, mod.cols + nsv, mod0.cols + nsv, n)));
-            pprobGam = complement(EdgeLfdr.lfdr(FTest.fromRss(rssNull, rssMod0, mod0.cols + nsv, mod0.cols, n)));
-            double[] gam = pprobGam, b1 = pprobB;
-            uu = b.symmetricEigen(symmetric(b.crossprodOfRows(m, n, (g, dst, off) -> { // the weighted, row-centred data
-                double w = gam[g] * (1 - b1[g]);
-                for (int j = 0; j < n; j++) dst[off + j] = w * centred[g * n + j];
-            })));
+        try (DenseOps.NestedRssFits fits = b.nestedRssOf(dat, moments)) { // dat stays where the backend multiplies it
+            for (int it = 0; it < iterations; it++) {
+                Mat sv = leading(uu.vectors, nsv);
+                double[][] rss = fits.nestedRss(mod0.bindColumns(sv).bindColumns(traitCols),
+                        new int[] {mod0.cols, mod0.cols + nsv, mod0.cols + nsv + traitCols.cols});
+                double[] rssMod0 = rss[0], rssNull = rss[1], rssFull = rss[2];
+                double[] pB = FTest.fromRss(rssFull, rssNull, mod.cols + nsv, mod0.cols + nsv, n);
+                double[] pGam = FTest.fromRss(rssNull, rssMod0, mod0.cols + nsv, mod0.cols, n);
+                double[][] lfdr = Stream.of(pB, pGam).parallel().map(EdgeLfdr::lfdr).toArray(double[][]::new); // mostly serial work
+                pprobB = complement(lfdr[0]);
+                pprobGam = complement(lfdr[1]);
+                double[] gam = pprobGam, b1 = pprobB;
+                uu = b.symmetricEigen(symmetric(b.crossprodOfRows(m, n, (g, dst, off) -> { // the weighted, row-centred data
+                    double w = gam[g] * (1 - b1[g]), mu = mean[g];
+                    for (int j = 0; j < n; j++) dst[off + j] = w * (dat.data[g * n + j] - mu);
+                })));
+            }
         }
         return new Result(leading(uu.vectors, nsv), pprobGam, pprobB);
     }

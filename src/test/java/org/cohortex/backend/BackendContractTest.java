@@ -14,6 +14,7 @@ import java.util.stream.IntStream;
 import org.cohortex.de.FreedmanLane;
 import org.cohortex.deconv.Nnls;
 import org.cohortex.impute.CellTypeImputation;
+import org.cohortex.linalg.BatchedOls;
 import org.cohortex.linalg.DenseOps;
 import org.cohortex.linalg.Mat;
 import org.cohortex.linalg.OlsFit;
@@ -202,6 +203,29 @@ abstract class BackendContractTest {
         // the row moments computed once by the caller: the same sums, bit for bit
         double[][] withMoments = backend().nestedRss(x, new int[] {1, 3, 5}, complete, RowMoments.of(complete));
         for (int k = 0; k < 3; k++) assertArrayEquals(nested[k], withMoments[k], 0, "nested rss with row moments, prefix " + k);
+    }
+
+    /**
+     * Fits of one y against designs given in turn give nestedRss's bits, also with other products run between them (the
+     * cpu backend's shared buffers reused) and with y spanning two of the batched fit's row blocks (a nonzero offset).
+     */
+    @Test
+    void nestedRssOfAFixedResponseEqualsNestedRssBitForBit() {
+        Random r = new Random(29);
+        int n = 600, genes = backend().name().equals("reference") ? 700 : BatchedOls.BLOCK_DOUBLES / n + 1_000; // the oracle is slow
+        Mat y = random(r, genes, n);
+        RowMoments moments = RowMoments.of(y);
+        try (DenseOps.NestedRssFits fits = backend().nestedRssOf(y, moments)) {
+            for (int design = 0; design < 3; design++) {
+                Mat x = random(r, n, 4 + design);
+                for (int i = 0; i < n; i++) x.set(i, 0, 1);
+                int[] prefixes = {1, 2 + design, 4 + design};
+                double[][] want = backend().nestedRss(x, prefixes, y, moments);
+                backend().crossprod(random(r, 2 * genes, 50)); // something else through the backend's buffers
+                double[][] got = fits.nestedRss(x, prefixes);
+                for (int k = 0; k < prefixes.length; k++) assertArrayEquals(want[k], got[k], 0, "design " + design + ", prefix " + k);
+            }
+        }
     }
 
     @Test

@@ -42,6 +42,31 @@ class OrderTest {
     }
 
     @Test
+    void radixAndMergeSortsGiveTheSameStableOrderOnLongInputs() {
+        SplittableRandom r = new SplittableRandom(4);
+        double[] pool = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE, -Double.MIN_VALUE};
+        for (int rep = 0; rep < 60; rep++) {
+            int n = r.nextInt(Order.RADIX_FROM, 40_000);
+            int kind = rep % 4;
+            double[] v = new double[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = switch (kind) {
+                    case 0 -> r.nextDouble(); // p-values: shared top bits
+                    case 1 -> r.nextInt(7) / 3.0; // ties only
+                    case 2 -> r.nextInt(50) == 0 ? pool[r.nextInt(pool.length)] : r.nextGaussian() * Math.exp(20 * r.nextGaussian());
+                    default -> 0.25; // one value: every digit shared
+                };
+            }
+            int[] all = IntStream.range(0, n).toArray();
+            int[] radix = Order.ascendingRadix(v, all);
+            assertArrayEquals(Order.ascendingMerge(v, all), radix, "kind " + kind + ", n " + n);
+            if (rep < 8) assertArrayEquals(boxed(v, all), radix, "boxed, kind " + kind);
+            int[] sub = IntStream.range(0, n).filter(i -> r.nextInt(3) > 0).toArray();
+            assertArrayEquals(Order.ascendingMerge(v, sub), Order.ascendingRadix(v, sub), "subset, kind " + kind);
+        }
+    }
+
+    @Test
     void selectGivesTheSortedValueAtEveryRank() {
         SplittableRandom r = new SplittableRandom(5);
         for (int rep = 0; rep < 3_000; rep++) {
