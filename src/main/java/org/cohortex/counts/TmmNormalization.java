@@ -96,28 +96,52 @@ public final class TmmNormalization {
 
     /** The reference sample's counts, library size and log2(ref / N_ref), shared by every sample's factor. */
     static final class Reference {
-        final double[] count, log2Ratio;
+        /** Per gene: the count, ref / N_ref, log2 of that, and the reference's term of the delta-method variance. */
+        final double[] count, ratio, log2Ratio, variance;
         final double libSize;
 
         Reference(double[] count, double libSize) {
             this.count = count;
             this.libSize = libSize;
-            log2Ratio = new double[count.length];
-            for (int i = 0; i < count.length; i++) log2Ratio[i] = Log2.log2(count[i] / libSize);
+            int len = count.length;
+            ratio = new double[len];
+            log2Ratio = new double[len];
+            variance = new double[len];
+            for (int i = 0; i < len; i++) {
+                ratio[i] = count[i] / libSize;
+                log2Ratio[i] = Log2.log2(ratio[i]);
+                variance[i] = (libSize - count[i]) / libSize / count[i];
+            }
         }
     }
+
+    /**
+     * Counts below this share their log2(count / N) within a sample: a sample's values repeat (72% of the demo cohort's
+     * counts are below 1,024), so most of TMM's A values need no logarithm of their own. The same expression, so the
+     * same bits.
+     */
+    static final int SMALL = 1024;
 
     /** .calcFactorTMM(obs, ref, libsize.obs, libsize.ref), in R's operation order. */
     static double factor(double[] obs, double nO, Reference ref, Settings s) {
         int len = obs.length;
-        double nR = ref.libSize;
         double[] logR = new double[len], absE = new double[len];
         int[] gene = new int[len];
         int m = 0;
         double maxAbs = 0;
+        double[] small = new double[SMALL]; // log2(c / nO) of the counts c < SMALL met so far (NaN: not yet)
+        Arrays.fill(small, Double.NaN);
         for (int i = 0; i < len; i++) {
-            double o = obs[i] / nO, r = ref.count[i] / nR;
-            double lr = Log2.log2(o / r), ae = (Log2.log2(o) + ref.log2Ratio[i]) / 2;
+            double o = obs[i] / nO, r = ref.ratio[i]; // the sample-free parts computed once (the same expressions)
+            int c = (int) obs[i];
+            double logO;
+            if (c == obs[i] && c >= 0 && c < SMALL) {
+                logO = small[c];
+                if (logO != logO) small[c] = logO = Log2.log2(o);
+            } else {
+                logO = Log2.log2(o);
+            }
+            double lr = Log2.log2(o / r), ae = (logO + ref.log2Ratio[i]) / 2;
             if (!Double.isFinite(lr) || !Double.isFinite(ae) || !(ae > s.aCutoff())) continue;
             logR[m] = lr;
             absE[m] = ae;
@@ -136,7 +160,7 @@ public final class TmmNormalization {
         for (int i = 0; i < m; i++) {
             if (logR[i] >= windowR[0] && logR[i] <= windowR[1] && absE[i] >= windowE[0] && absE[i] <= windowE[1]) {
                 int g = gene[i]; // the delta-method variance only where it is used: the same expression as R's v
-                double v = (nO - obs[g]) / nO / obs[g] + (nR - ref.count[g]) / nR / ref.count[g];
+                double v = (nO - obs[g]) / nO / obs[g] + ref.variance[g];
                 num += logR[i] / v;
                 den += 1 / v;
                 sum += logR[i];
