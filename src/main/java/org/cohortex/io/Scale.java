@@ -113,7 +113,12 @@ public enum Scale {
     static double[] librarySizes(ExpressionMatrix m, String source, String why) {
         int g = m.geneCount(), n = m.sampleCount();
         double[] v = m.values.data;
-        for (int i = 0; i < v.length; i++) {
+        int block = 1 << 16, first = IntStream.range(0, (v.length + block - 1) / block).parallel() // blocks on all cores,
+                .filter(b -> { // then the first bad value in file order within the first bad block
+                    for (int i = b * block, e = Math.min(v.length, i + block); i < e; i++) if (!(v[i] >= 0)) return true;
+                    return false;
+                }).findFirst().orElse(-1);
+        for (int i = Math.max(0, first) * block, e = first < 0 ? 0 : Math.min(v.length, i + block); i < e; i++) {
             double c = v[i];
             if (Double.isNaN(c) || c < 0) { // the first bad value in file order
                 throw new UserException(source + ": gene '" + m.genes[i / n] + "', sample '" + m.samples[i % n] + "' is "
