@@ -1,6 +1,5 @@
 package org.cohortex.counts;
 
-import java.util.Arrays;
 import java.util.stream.IntStream;
 
 import org.cohortex.stats.Log2;
@@ -13,39 +12,57 @@ import org.cohortex.stats.Log2;
 public final class LogCpm {
     private LogCpm() {}
 
-    /** Counts below SMALL share their logarithm within a sample; samples per block; gene ranges per block of samples. */
-    private static final int SMALL = 1024, BLOCK = 16, GENE_PARTS = 4;
+    /** Genes per task. */
+    private static final int GENE_BLOCK = 512;
+    private static final double INV_LN2 = 1 / Math.log(2);
+    /** Bounds the rounding errors of the sums in {@link #value} (four terms below 2^-46 each, the corrections). */
+    private static final double SUM_ERROR = 0x1p-90;
 
     /** genes x n log-CPM of counts (genes x n, row-major) on the given effective library sizes. */
     public static double[] voom(double[] counts, int genes, int n, double[] effectiveLibSize) {
         if (counts.length != genes * n || effectiveLibSize.length != n) throw new IllegalArgumentException("counts/lib.size shapes");
-        double[] libPlusOne = new double[n];
-        for (int j = 0; j < n; j++) libPlusOne[j] = effectiveLibSize[j] + 1;
+        double[] libPlusOne = new double[n], k = new double[3 * n], p = new double[3];
+        double[] million = new double[3];
+        Log2.parts(1e6, million, 0);
+        boolean[] table = new boolean[n];
+        for (int j = 0; j < n; j++) {
+            libPlusOne[j] = effectiveLibSize[j] + 1;
+            // log2(1e6) - log2(lib + 1) as hi, lo, err: the part of every value's logarithm that the sample brings
+            table[j] = Log2.parts(libPlusOne[j], p, 0);
+            double hi = million[0] - p[0], b = hi - million[0];
+            k[3 * j] = hi;
+            k[3 * j + 1] = ((million[0] - (hi - b)) + (-p[0] - b)) + million[1] - p[1];
+            k[3 * j + 2] = million[2] + p[2] + SUM_ERROR;
+        }
         double[] out = new double[genes * n];
-        // samples in blocks, each with the logarithms of its counts below SMALL computed once (counts repeat within a
-        // sample: 72% of the demo cohort's are below 1,024); the same expression, so the same bits
-        int blocks = (n + BLOCK - 1) / BLOCK;
-        IntStream.range(0, blocks * GENE_PARTS).parallel().forEach(task -> {
-            int from = task / GENE_PARTS * BLOCK, to = Math.min(n, from + BLOCK), width = to - from;
-            int part = task % GENE_PARTS;
-            int g0 = (int) ((long) genes * part / GENE_PARTS), g1 = (int) ((long) genes * (part + 1) / GENE_PARTS);
-            double[] small = new double[width * SMALL];
-            Arrays.fill(small, Double.NaN);
-            for (int g = g0; g < g1; g++) {
-                for (int j = from; j < to; j++) {
-                    double v = counts[g * n + j];
-                    int c = (int) v, at = (j - from) * SMALL + c;
-                    if (c == v && c >= 0 && c < SMALL) {
-                        double l = small[at];
-                        if (l != l) small[at] = l = Log2.log2((v + 0.5) / libPlusOne[j] * 1e6);
-                        out[g * n + j] = l;
-                    } else {
-                        out[g * n + j] = Log2.log2((v + 0.5) / libPlusOne[j] * 1e6);
-                    }
-                }
+        IntStream.range(0, (genes + GENE_BLOCK - 1) / GENE_BLOCK).parallel().forEach(block -> {
+            for (int i = block * GENE_BLOCK * n, end = Math.min(genes, (block + 1) * GENE_BLOCK) * n; i < end; ) {
+                for (int j = 0; j < n; j++, i++) out[i] = value(counts[i], libPlusOne[j], k, j, table[j]);
             }
         });
         return out;
+    }
+
+    /**
+     * log2((v + 0.5) / libPlusOne * 1e6) as R evaluates it: the two rounded operations, then log2 of their result.
+     * For an integer count below 2^16 that is log2(v + 0.5) ({@link CountLog2}) + log2(1e6) - log2(libPlusOne) + the
+     * two roundings' relative errors / ln 2 (exact residuals by FMA), rounded once when certain ({@link Log2#roundOrNaN});
+     * otherwise, and for any other count, Log2.log2 of the rounded argument.
+     */
+    private static double value(double v, double libPlusOne, double[] k, int j, boolean table) {
+        double t1 = v + 0.5, t2 = t1 / libPlusOne, t3 = t2 * 1e6;
+        int c = (int) v;
+        if (c == v && c >= 0 && c < CountLog2.LIMIT && table) {
+            double[] t = CountLog2.HALF;
+            int at = 4 * c;
+            double e2 = Math.fma(t2, libPlusOne, -t1), e3 = Math.fma(t2, 1e6, -t3); // t2 = (t1 + e2) / L, t3 = t2 1e6 - e3
+            double th = t[at], kh = k[3 * j], sh = th + kh, b = sh - th;
+            double sl = ((th - (sh - b)) + (kh - b)) + t[at + 1] + k[3 * j + 1]
+                    + (e2 - e3 * (libPlusOne * 1e-6)) * t[at + 3] * INV_LN2; // e2 / t1 - e3 / t3, 1 / t3 ~ L / (t1 1e6)
+            double r = Log2.roundOrNaN(sh, sl, t[at + 2] + k[3 * j + 2] + SUM_ERROR);
+            if (r == r) return r;
+        }
+        return Log2.log2(t3);
     }
 
     /** Effective library sizes lib.size * norm.factors. */

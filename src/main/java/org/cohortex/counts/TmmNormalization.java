@@ -98,6 +98,8 @@ public final class TmmNormalization {
     static final class Reference {
         /** Per gene: the count, ref / N_ref, log2 of that, and the reference's term of the delta-method variance. */
         final double[] count, ratio, log2Ratio, variance;
+        /** Per gene: log2(ref / N_ref) as {@link Log2#parts} (hi, lo, err), hi NaN where ref is 0. */
+        final double[] log2Parts;
         final double libSize;
 
         Reference(double[] count, double libSize) {
@@ -107,48 +109,28 @@ public final class TmmNormalization {
             ratio = new double[len];
             log2Ratio = new double[len];
             variance = new double[len];
+            log2Parts = new double[3 * len];
             for (int i = 0; i < len; i++) {
                 ratio[i] = count[i] / libSize;
                 log2Ratio[i] = Log2.log2(ratio[i]);
                 variance[i] = (libSize - count[i]) / libSize / count[i];
+                if (!Log2.parts(ratio[i], log2Parts, 3 * i)) log2Parts[3 * i] = Double.NaN;
             }
         }
     }
 
-    /**
-     * Counts below this share their log2(count / N) within a sample: a sample's values repeat (72% of the demo cohort's
-     * counts are below 1,024), so most of TMM's A values need no logarithm of their own. The same expression, so the
-     * same bits.
-     */
-    static final int SMALL = 1024;
+    private static final double INV_LN2 = 1 / Math.log(2);
+    /** Bounds the rounding errors of the sums below (each under 2^-98: four terms below 2^-47 each, the corrections). */
+    private static final double SUM_ERROR = 0x1p-90;
 
     /** .calcFactorTMM(obs, ref, libsize.obs, libsize.ref), in R's operation order. */
     static double factor(double[] obs, double nO, Reference ref, Settings s) {
         int len = obs.length;
         double[] logR = new double[len], absE = new double[len];
         int[] gene = new int[len];
-        int m = 0;
+        int m = logRatios(obs, nO, ref, s, logR, absE, gene);
         double maxAbs = 0;
-        double[] small = new double[SMALL]; // log2(c / nO) of the counts c < SMALL met so far (NaN: not yet)
-        Arrays.fill(small, Double.NaN);
-        for (int i = 0; i < len; i++) {
-            double o = obs[i] / nO, r = ref.ratio[i]; // the sample-free parts computed once (the same expressions)
-            int c = (int) obs[i];
-            double logO;
-            if (c == obs[i] && c >= 0 && c < SMALL) {
-                logO = small[c];
-                if (logO != logO) small[c] = logO = Log2.log2(o);
-            } else {
-                logO = Log2.log2(o);
-            }
-            double lr = Log2.log2(o / r), ae = (logO + ref.log2Ratio[i]) / 2;
-            if (!Double.isFinite(lr) || !Double.isFinite(ae) || !(ae > s.aCutoff())) continue;
-            logR[m] = lr;
-            absE[m] = ae;
-            gene[m] = i;
-            maxAbs = Math.max(maxAbs, Math.abs(lr));
-            m++;
-        }
+        for (int i = 0; i < m; i++) maxAbs = Math.max(maxAbs, Math.abs(logR[i]));
         if (m == 0) return 1; // R: max(abs(numeric(0))) is -Inf < 1e-6
         if (maxAbs < 1e-6) return 1;
         double loL = Math.floor(m * s.logratioTrim()) + 1, hiL = m + 1 - loL;
@@ -170,6 +152,50 @@ public final class TmmNormalization {
         double f = s.doWeighting() ? num / den : sum / kept;
         if (Double.isNaN(f)) f = 0;
         return Math.pow(2, f);
+    }
+
+    /**
+     * The genes with finite M and A (and A above the cutoff), in gene order: their M = log2(o / r) into logR, A =
+     * (log2 o + log2 r) / 2 into absE and index into gene, o = obs / N_obs and r = ref / N_ref; returns how many. M and
+     * the log2 o in A are R's log2 of those rounded quotients; for an integer count below 2^16 each is the sum
+     * log2(obs) - log2(N_obs) + (the division's rounding error, exact by FMA) / obs / ln 2 ({@link CountLog2}), and for M
+     * minus log2(r) plus the second division's, rounded once: no logarithm of its own. A sum too near a midpoint to
+     * round with certainty, and any other count, takes Log2.log2 of the quotient itself. TmmNormalizationTest compares
+     * every value with Log2.log2 of the quotients.
+     */
+    static int logRatios(double[] obs, double nO, Reference ref, Settings s, double[] logR, double[] absE, int[] gene) {
+        double[] n = new double[3], t = CountLog2.PLAIN, rp = ref.log2Parts;
+        int limit = Log2.parts(nO, n, 0) ? CountLog2.LIMIT : 0; // no table path for a library size of 0 (tests)
+        double nHi = -n[0], nLo = -n[1], nErr = n[2] + SUM_ERROR;
+        int m = 0;
+        for (int i = 0; i < obs.length; i++) {
+            double v = obs[i];
+            if (v == 0) continue; // o = 0 (or NaN): log2(o / r) is not finite
+            double o = v / nO, r = ref.ratio[i];
+            int c = (int) v;
+            double logO = Double.NaN, lr;
+            if (c == v && c > 0 && c < limit && rp[3 * i] == rp[3 * i]) {
+                int at = 4 * c;
+                double th = t[at], sh = th + nHi, b = sh - th; // log2 c - log2 nO, the high parts summed exactly
+                double sl = ((th - (sh - b)) + (nHi - b)) + t[at + 1] + nLo + Math.fma(o, nO, -v) * t[at + 3] * INV_LN2;
+                double err = t[at + 2] + nErr;
+                logO = Log2.roundOrNaN(sh, sl, err);
+                double q = o / r, rh = -rp[3 * i], dh = sh + rh, db = dh - sh; // minus log2 r, plus q's rounding (1/o ~ nO/c)
+                double dl = ((sh - (dh - db)) + (rh - db)) + sl - rp[3 * i + 1] + Math.fma(q, r, -o) * (nO * t[at + 3]) * INV_LN2;
+                lr = Log2.roundOrNaN(dh, dl, err + rp[3 * i + 2] + SUM_ERROR);
+                if (lr != lr) lr = Log2.log2(q);
+            } else {
+                lr = Log2.log2(o / r);
+            }
+            if (logO != logO) logO = Log2.log2(o);
+            double ae = (logO + ref.log2Ratio[i]) / 2;
+            if (!Double.isFinite(lr) || !Double.isFinite(ae) || !(ae > s.aCutoff())) continue;
+            logR[m] = lr;
+            absE[m] = ae;
+            gene[m] = i;
+            m++;
+        }
+        return m;
     }
 
     static double[] rankWindow(double[] x, int m, double lo, double hi) { return rankWindow(x, m, lo, hi, null); }

@@ -76,7 +76,37 @@ public final class Log2 {
      * returned only when the value lies farther than the bound from the midpoints around it. No division: 1.5x the
      * speed of the atanh form this replaced, which needed one.
      */
-    static double fastOrNaN(double x) {
+    static double fastOrNaN(double x) { return fast(x, null, 0); }
+
+    /**
+     * log2(x) for normal positive x as an unevaluated sum: out[at] + out[at + 1] lies within out[at + 2] of log2 x (the
+     * fast evaluation's double-double before its rounding, and its bound, at least 16 times its error); false, and out
+     * untouched, for zero, subnormal, negative, infinite or NaN x. For sums and differences of logarithms that must
+     * round as R's log2 of the rounded argument does ({@link #roundOrNaN}).
+     */
+    public static boolean parts(double x, double[] out, int at) {
+        if (!(x >= Double.MIN_NORMAL && x <= Double.MAX_VALUE)) return false;
+        fast(x, out, at);
+        return true;
+    }
+
+    /**
+     * The double nearest the exact value v, known only as hi + lo within err of it, when every value within err of
+     * hi + lo rounds to the same double; else NaN (then v is to be evaluated another way). 0 is never answered.
+     */
+    public static double roundOrNaN(double hi, double lo, double err) {
+        double r = hi + lo, b = r - hi, rem = (hi - (r - b)) + (lo - b); // hi + lo = r + rem exactly
+        return Math.abs(rem) + err < halfUlpBelow(r) ? r : Double.NaN;
+    }
+
+    /** Half an ulp of r, a quarter when r is a power of two (the gap below it); not positive for r = 0 or |r| < 2^-969. */
+    private static double halfUlpBelow(double r) {
+        long rb = Double.doubleToRawLongBits(r);
+        return Double.longBitsToDouble((rb & 0x7FF0000000000000L) - ((rb & 0x000FFFFFFFFFFFFFL) == 0 ? 54L : 53L) * (1L << 52));
+    }
+
+    /** {@link #fastOrNaN}'s evaluation; with out, its double-double and bound written to out[at..at + 2] as well. */
+    private static double fast(double x, double[] out, int at) {
         long bits = Double.doubleToRawLongBits(x);
         int biased = (int) (bits >>> 52); // the sign bit too: negative x lands above 2046
         if (biased == 0 || biased >= 2047) return Double.NaN; // zero, subnormal, negative, infinite, NaN
@@ -94,9 +124,12 @@ public final class Log2 {
         lo1 += (e - (s2 - b2)) + (s1 - b2);
         double r = s2 + lo1, b3 = r - s2, rem = (s2 - (r - b3)) + (lo1 - b3); // s2 + lo1 = r + rem exactly
         double bound = 0x1p-62 * Math.abs(ph) + 0x1p-88 * (Math.abs(e) + 1);
-        long rb = Double.doubleToRawLongBits(r); // half an ulp of r (a quarter below a power of two; not positive for r = 0)
-        double half = Double.longBitsToDouble((rb & 0x7FF0000000000000L) - ((rb & 0x000FFFFFFFFFFFFFL) == 0 ? 54L : 53L) * (1L << 52));
-        return Math.abs(rem) + bound < half ? r : Double.NaN;
+        if (out != null) {
+            out[at] = r;
+            out[at + 1] = rem;
+            out[at + 2] = bound;
+        }
+        return Math.abs(rem) + bound < halfUlpBelow(r) ? r : Double.NaN;
     }
 
     /** log2(x) by the double-double evaluation alone. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
+import org.cohortex.stats.Log2;
 import org.cohortex.stats.RSummary;
 import org.cohortex.testutil.Tsv;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,52 @@ class TmmNormalizationTest {
             Tsv.assertClose("TMM ties case " + (int) id[from], got, want, 1e-8, 0);
             from = to;
         }
+    }
+
+    /**
+     * Every M and A that TMM trims and averages is Log2.log2 of R's rounded quotients, bit for bit: the sums of the count
+     * table's logarithms ({@link CountLog2}) and their fallbacks (a sample equal to the reference: every M is 0).
+     */
+    @Test
+    void logRatiosAreLog2OfTheRoundedQuotients() {
+        SplittableRandom r = new SplittableRandom(23);
+        for (int rep = 0; rep < 10; rep++) {
+            int genes = r.nextInt(1, 4000);
+            double[] ref = mixedCounts(genes, r), obs = rep == 0 ? ref.clone() : mixedCounts(genes, r);
+            double nR = Arrays.stream(ref).sum() + 1, nO = rep == 0 ? nR : rep % 3 == 0 ? Math.exp(r.nextDouble(2, 30))
+                    : Arrays.stream(obs).sum() + r.nextInt(3);
+            TmmNormalization.Reference reference = new TmmNormalization.Reference(ref, nR);
+            double[] logR = new double[genes], absE = new double[genes];
+            int[] gene = new int[genes];
+            int m = TmmNormalization.logRatios(obs, nO, reference, TmmNormalization.DEFAULTS, logR, absE, gene);
+            int k = 0;
+            for (int i = 0; i < genes; i++) {
+                double o = obs[i] / nO, lr = Log2.log2(o / (ref[i] / nR)), ae = (Log2.log2(o) + Log2.log2(ref[i] / nR)) / 2;
+                if (!Double.isFinite(lr) || !Double.isFinite(ae)) continue;
+                String at = "rep " + rep + ", gene " + i + ", counts " + obs[i] + " / " + ref[i];
+                assertEquals(i, gene[k], at);
+                assertEquals(Double.doubleToRawLongBits(lr), Double.doubleToRawLongBits(logR[k]), at + ": M");
+                assertEquals(Double.doubleToRawLongBits(ae), Double.doubleToRawLongBits(absE[k]), at + ": A");
+                k++;
+            }
+            assertEquals(k, m, "rep " + rep);
+        }
+    }
+
+    /** Zeros, small counts, counts around 1,024 and around the count table's end (2^16), large ones, fractions. */
+    private static double[] mixedCounts(int genes, SplittableRandom r) {
+        double[] c = new double[genes];
+        for (int i = 0; i < genes; i++) {
+            c[i] = switch (r.nextInt(7)) {
+                case 0 -> 0;
+                case 1 -> r.nextInt(1_022, 1_027);
+                case 2 -> r.nextInt(65_533, 65_539);
+                case 3 -> Math.floor(Math.exp(17 * r.nextDouble()));
+                case 4 -> r.nextInt(30) + 0.5;
+                default -> r.nextInt(1, 80);
+            };
+        }
+        return c;
     }
 
     /** The trim by value window keeps exactly the values whose average rank is in [lo, hi], ties and signed zeros included. */

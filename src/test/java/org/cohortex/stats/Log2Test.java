@@ -103,6 +103,46 @@ class Log2Test {
         assertTrue(countAnswered > 0.99 * countLike, countAnswered + " of " + countLike + " count ratios on the fast path");
     }
 
+    /**
+     * parts: hi + lo within err / 16 of log2 x (60 digits) for the counts and library sizes TMM and voom take; roundOrNaN
+     * answers only with the double nearest every value within err of hi + lo, and answers nearly always.
+     */
+    @Test
+    void partsAreWithinTheirBoundAndRoundOnlyWhenCertain() {
+        MathContext mc = new MathContext(60);
+        BigDecimal ln2 = ln(BigDecimal.valueOf(2));
+        SplittableRandom r = new SplittableRandom(606);
+        double[] p = new double[3];
+        int answered = 0, tries = 3_000;
+        for (int i = 0; i < tries; i++) {
+            double x = switch (i % 4) {
+                case 0 -> 1 + r.nextInt(65_536);
+                case 1 -> r.nextInt(65_536) + 0.5;
+                case 2 -> Math.floor(Math.exp(r.nextDouble(5, 25)));
+                default -> Math.scalb(1 + r.nextDouble(), r.nextInt(-60, 60));
+            };
+            assertTrue(Log2.parts(x, p, 0));
+            int e = Math.getExponent(x);
+            BigDecimal exact = BigDecimal.valueOf(e).add(ln(new BigDecimal(Math.scalb(x, -e))).divide(ln2, mc), mc);
+            BigDecimal sum = new BigDecimal(p[0]).add(new BigDecimal(p[1]), mc), err = sum.subtract(exact, mc).abs();
+            assertTrue(err.multiply(BigDecimal.valueOf(16)).compareTo(new BigDecimal(p[2])) <= 0, "log2(" + x + "): off by " + err
+                    + ", bound " + p[2]);
+            double rounded = Log2.roundOrNaN(p[0], p[1], p[2]);
+            if (Double.isNaN(rounded)) continue;
+            answered++;
+            assertEquals(exact.doubleValue(), rounded, 0, "log2(" + x + ")");
+            for (double end : new double[] {-p[2], p[2]}) {
+                assertEquals(sum.add(new BigDecimal(end), mc).doubleValue(), rounded, 0, "log2(" + x + ") + " + end);
+            }
+        }
+        assertTrue(answered > 0.99 * tries, answered + " of " + tries);
+        for (double bad : new double[] {0, -1, Double.MIN_VALUE, Double.POSITIVE_INFINITY, Double.NaN}) {
+            assertTrue(!Log2.parts(bad, p, 0), "parts(" + bad + ")");
+        }
+        assertTrue(Double.isNaN(Log2.roundOrNaN(0, 0, 0)), "0 is never answered");
+        assertTrue(Double.isNaN(Log2.roundOrNaN(1, 0x1p-53, 0)), "a midpoint is not answered");
+    }
+
     @Test
     void exactOnPowersOfTwoAndSpecialValues() {
         for (int e = -1074; e <= 1023; e += 7) assertEquals(e, Log2.log2(Math.scalb(1.0, e)), 0);
