@@ -30,7 +30,7 @@ class BenchCommandTest {
         assertTrue(m.find(), table);
         double seconds = Double.parseDouble(m.group(1)), ratio = Double.parseDouble(m.group(2)), floor = Double.parseDouble(m.group(4));
         int kept = Integer.parseInt(m.group(3));
-        // a floor is a lower bound: the measured step cannot run faster than the bytes and logarithms it needs
+        // a floor is a lower bound: the measured step cannot run faster than the bytes and divisions it needs
         assertTrue(floor > 0 && ratio >= 1, table);
         assertEquals(seconds / floor, ratio, 0.1 * ratio, table); // as printed: seconds to 4 decimals, the ratio to 1
         assertTrue(kept > 300 && kept < 3000, "filterByExpr keeps some genes and drops the rarely counted ones: " + kept);
