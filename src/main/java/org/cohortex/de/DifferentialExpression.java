@@ -121,7 +121,7 @@ public final class DifferentialExpression {
         DesignMatrix design = DesignBuilder.build(Arrays.asList(expr.samples), data.pheno(), r.trait(), covariates, svs);
         if (!design.dropped.isEmpty()) log.info("%d samples dropped for missing model variables (listed in model.json)",
                 design.dropped.size());
-        ExpressionMatrix y = expr.selectSamples(design.used);
+        ExpressionMatrix y = expr.samplesToRead(design.used); // the fits, permutations and tables only read it
         log.info("model: %s ~ %s; %d samples, %d columns, df %d; backend %s", "expr", String.join(" + ", design.columns.subList(1,
                 design.columns.size())),
                 design.n(), design.p(), design.residualDf(), backend.name());

@@ -50,10 +50,7 @@ record FilteredLogCpm(String[] inputGenes, boolean[] kept, ExpressionMatrix coun
         ExpressionMatrix raw = data.expr();
         Scale.countLibrarySizes(raw, r.expr().toString()); // every value a non-negative count, else a located error
         DesignMatrix design0 = DesignBuilder.build(Arrays.asList(raw.samples), data.pheno(), r.trait(), r.covariates(), givenSvs);
-        int[] used = design0.used;
-        boolean every = used.length == raw.sampleCount();
-        for (int k = 0; k < used.length && every; k++) every = used[k] == k;
-        ExpressionMatrix c = every ? raw : raw.selectSamples(used); // read below, never written: no copy when every sample is used
+        ExpressionMatrix c = raw.samplesToRead(design0.used); // read below, never written
         int genes = c.geneCount(), n = c.sampleCount();
         boolean[] kept = new boolean[genes];
         if (r.limma().filter()) kept = FilterByExpr.keep(c.values.data, genes, n, design0.x);

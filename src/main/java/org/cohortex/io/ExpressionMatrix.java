@@ -32,7 +32,6 @@ public final class ExpressionMatrix {
         return m;
     }
 
-    /** The same genes, samples {@code idx} in that order. */
     /** The rows {@code idx}, in that order. */
     public ExpressionMatrix selectGenes(int[] idx) {
         int n = sampleCount();
@@ -45,6 +44,7 @@ public final class ExpressionMatrix {
         return new ExpressionMatrix(g, samples, v);
     }
 
+    /** The same genes, samples {@code idx} in that order: a copy. */
     public ExpressionMatrix selectSamples(int[] idx) {
         int g = genes.length, n = samples.length;
         String[] s = new String[idx.length];
@@ -57,5 +57,15 @@ public final class ExpressionMatrix {
             }
         });
         return new ExpressionMatrix(genes, s, m);
+    }
+
+    /**
+     * As {@link #selectSamples}, but this matrix itself when {@code idx} is every sample in order (no copy of genes x
+     * samples values): for callers that only read the values.
+     */
+    public ExpressionMatrix samplesToRead(int[] idx) {
+        boolean every = idx.length == samples.length;
+        for (int k = 0; k < idx.length && every; k++) every = idx[k] == k;
+        return every ? this : selectSamples(idx);
     }
 }

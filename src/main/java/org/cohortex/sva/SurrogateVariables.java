@@ -98,15 +98,19 @@ public final class SurrogateVariables {
         }
     }
 
-    static void requireComplete(Mat dat) {
-        int rows = 1024; // row blocks on all cores; the first gene with a missing value is reported
-        boolean complete = IntStream.range(0, (dat.rows + rows - 1) / rows).parallel().allMatch(b -> {
+    /** No NaN in dat: row blocks on all cores. */
+    static boolean isComplete(Mat dat) {
+        int rows = 1024;
+        return IntStream.range(0, (dat.rows + rows - 1) / rows).parallel().allMatch(b -> {
             for (int i = b * rows * dat.cols, e = Math.min(dat.rows, (b + 1) * rows) * dat.cols; i < e; i++) {
                 if (Double.isNaN(dat.data[i])) return false;
             }
             return true;
         });
-        if (complete) return;
+    }
+
+    static void requireComplete(Mat dat) {
+        if (isComplete(dat)) return; // else the first gene with a missing value is reported
         for (int g = 0; g < dat.rows; g++) {
             for (int j = 0; j < dat.cols; j++) {
                 if (Double.isNaN(dat.data[g * dat.cols + j])) {

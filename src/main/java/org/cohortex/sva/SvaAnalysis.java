@@ -83,12 +83,14 @@ public final class SvaAnalysis {
                              Log.Sink log) {
         long t0 = System.nanoTime();
         DesignMatrix design = DesignBuilder.build(Arrays.asList(expr.samples), pheno, trait, covariates, null);
-        ExpressionMatrix all = expr.selectSamples(design.used);
-        for (int g = 0; g < all.geneCount(); g++) {
-            for (int j = 0; j < all.sampleCount(); j++) {
-                if (Double.isNaN(all.values.data[g * all.sampleCount() + j])) {
-                    throw new UserException("SVA needs complete data, but gene '" + all.genes[g] + "' is NA in sample '" + all.samples[j]
-                            + "'; remove or impute genes with missing values before estimating SVs");
+        ExpressionMatrix all = expr.samplesToRead(design.used); // num.sv and irw-sva only read it
+        if (!SurrogateVariables.isComplete(all.values)) { // the first NA, located
+            for (int g = 0; g < all.geneCount(); g++) {
+                for (int j = 0; j < all.sampleCount(); j++) {
+                    if (Double.isNaN(all.values.data[g * all.sampleCount() + j])) {
+                        throw new UserException("SVA needs complete data, but gene '" + all.genes[g] + "' is NA in sample '"
+                                + all.samples[j] + "'; remove or impute genes with missing values before estimating SVs");
+                    }
                 }
             }
         }
