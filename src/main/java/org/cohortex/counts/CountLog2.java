@@ -11,6 +11,14 @@ import org.cohortex.stats.Log2;
  * One interleaved row of 4 doubles per count (hi, lo, err, 1 / (c + offset)): 2 MiB per offset, built once per JVM.
  */
 final class CountLog2 {
+    /** 1 / ln 2, for the roundings' relative errors, which enter the sums as ln(1 + e) / ln 2 = e / ln 2. */
+    static final double INV_LN2 = 1 / Math.log(2);
+    /**
+     * Bounds the rounding errors of a sum of table entries, per-sample parts and corrections (under 2^-96 each: a few
+     * terms below 2^-44, the corrections below 2^-100), added to the entries' own bounds.
+     */
+    static final double SUM_ERROR = 0x1p-90;
+
     /** Counts below this have a row. */
     static final int LIMIT = 1 << 16;
 

@@ -14,9 +14,6 @@ public final class LogCpm {
 
     /** Genes per task. */
     private static final int GENE_BLOCK = 512;
-    private static final double INV_LN2 = 1 / Math.log(2);
-    /** Bounds the rounding errors of the sums in {@link #value} (four terms below 2^-46 each, the corrections). */
-    private static final double SUM_ERROR = 0x1p-90;
 
     /** genes x n log-CPM of counts (genes x n, row-major) on the given effective library sizes. */
     public static double[] voom(double[] counts, int genes, int n, double[] effectiveLibSize) {
@@ -32,7 +29,7 @@ public final class LogCpm {
             double hi = million[0] - p[0], b = hi - million[0];
             k[3 * j] = hi;
             k[3 * j + 1] = ((million[0] - (hi - b)) + (-p[0] - b)) + million[1] - p[1];
-            k[3 * j + 2] = million[2] + p[2] + SUM_ERROR;
+            k[3 * j + 2] = million[2] + p[2] + CountLog2.SUM_ERROR;
         }
         double[] out = new double[genes * n];
         IntStream.range(0, (genes + GENE_BLOCK - 1) / GENE_BLOCK).parallel().forEach(block -> {
@@ -58,8 +55,8 @@ public final class LogCpm {
             double e2 = Math.fma(t2, libPlusOne, -t1), e3 = Math.fma(t2, 1e6, -t3); // t2 = (t1 + e2) / L, t3 = t2 1e6 - e3
             double th = t[at], kh = k[3 * j], sh = th + kh, b = sh - th;
             double sl = ((th - (sh - b)) + (kh - b)) + t[at + 1] + k[3 * j + 1]
-                    + (e2 - e3 * (libPlusOne * 1e-6)) * t[at + 3] * INV_LN2; // e2 / t1 - e3 / t3, 1 / t3 ~ L / (t1 1e6)
-            double r = Log2.roundOrNaN(sh, sl, t[at + 2] + k[3 * j + 2] + SUM_ERROR);
+                    + (e2 - e3 * (libPlusOne * 1e-6)) * t[at + 3] * CountLog2.INV_LN2; // e2 / t1 - e3 / t3, 1 / t3 ~ L / (t1 1e6)
+            double r = Log2.roundOrNaN(sh, sl, t[at + 2] + k[3 * j + 2] + CountLog2.SUM_ERROR);
             if (r == r) return r;
         }
         return Log2.log2(t3);

@@ -123,9 +123,6 @@ public final class TmmNormalization {
         }
     }
 
-    private static final double INV_LN2 = 1 / Math.log(2);
-    /** Bounds the rounding errors of the sums below (each under 2^-98: four terms below 2^-47 each, the corrections). */
-    private static final double SUM_ERROR = 0x1p-90;
 
     /** A sample's working arrays, one per gene of the columns: reused from sample to sample. */
     static final class Buffers {
@@ -141,9 +138,7 @@ public final class TmmNormalization {
         }
     }
 
-    /** .calcFactorTMM(obs, ref, libsize.obs, libsize.ref), in R's operation order. */
-    static double factor(double[] obs, double nO, Reference ref, Settings s) { return factor(obs, nO, ref, s, new Buffers(obs.length)); }
-
+    /** .calcFactorTMM(obs, ref, libsize.obs, libsize.ref), in R's operation order; buf's arrays at least obs's length. */
     static double factor(double[] obs, double nO, Reference ref, Settings s, Buffers buf) {
         double[] logR = buf.logR, absE = buf.absE;
         int[] gene = buf.gene, kept = buf.kept;
@@ -186,7 +181,7 @@ public final class TmmNormalization {
     static int logRatios(double[] obs, double nO, Reference ref, Settings s, double[] logR, double[] absE, int[] gene) {
         double[] n = new double[3], t = CountLog2.PLAIN, rp = ref.log2Parts;
         int limit = Log2.parts(nO, n, 0) ? CountLog2.LIMIT : 0; // no table path for a library size of 0 (tests)
-        double nHi = -n[0], nLo = -n[1], nErr = n[2] + SUM_ERROR;
+        double nHi = -n[0], nLo = -n[1], nErr = n[2] + CountLog2.SUM_ERROR;
         int m = 0;
         for (int i = 0; i < obs.length; i++) {
             double v = obs[i];
@@ -197,12 +192,12 @@ public final class TmmNormalization {
             if (c == v && c > 0 && c < limit && rp[3 * i] == rp[3 * i]) {
                 int at = 4 * c;
                 double th = t[at], sh = th + nHi, b = sh - th; // log2 c - log2 nO, the high parts summed exactly
-                double sl = ((th - (sh - b)) + (nHi - b)) + t[at + 1] + nLo + Math.fma(o, nO, -v) * t[at + 3] * INV_LN2;
+                double sl = ((th - (sh - b)) + (nHi - b)) + t[at + 1] + nLo + Math.fma(o, nO, -v) * t[at + 3] * CountLog2.INV_LN2;
                 double err = t[at + 2] + nErr;
                 logO = Log2.roundOrNaN(sh, sl, err);
                 double q = o / r, rh = -rp[3 * i], dh = sh + rh, db = dh - sh; // minus log2 r, plus q's rounding (1/o ~ nO/c)
-                double dl = ((sh - (dh - db)) + (rh - db)) + sl - rp[3 * i + 1] + Math.fma(q, r, -o) * (nO * t[at + 3]) * INV_LN2;
-                lr = Log2.roundOrNaN(dh, dl, err + rp[3 * i + 2] + SUM_ERROR);
+                double dl = ((sh - (dh - db)) + (rh - db)) + sl - rp[3 * i + 1] + Math.fma(q, r, -o) * (nO * t[at + 3]) * CountLog2.INV_LN2;
+                lr = Log2.roundOrNaN(dh, dl, err + rp[3 * i + 2] + CountLog2.SUM_ERROR);
                 if (lr != lr) lr = Log2.log2(q);
             } else {
                 lr = Log2.log2(o / r);
