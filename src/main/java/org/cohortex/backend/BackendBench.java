@@ -141,7 +141,8 @@ public final class BackendBench {
      * residuals and of each permuted copy; of the data and of each irw iteration's weighted copy, with P G P's two n x n
      * GEMMs once and each iteration's nested-model GEMM C = Y Q, 2 m n (2 + SVs)) at the DSYRK rate this backend reaches
      * on the same m x n shape in the same process, one product at a time or several side by side (eachCrossprodOfRows, the
-     * operands' rows copied in), whichever is faster (be residualises and projects through the design's Q: m n p and n^2 p).
+     * operands' rows copied in), whichever is faster (be residualises and projects through the design's Q: m n p and n^2 p);
+     * be's permuted copies at the rate of eachSingleCrossprodOfRows, as numSvBe forms them.
      * The rest (shuffles, F tests, lfdr, n x n eigen) is the work above the floor. Bytes are not the
      * bound: each SYRK reads the m x n matrix once (48 MB at 20,000 x 300) for n/2 flops a byte.
      */
@@ -161,7 +162,11 @@ public final class BackendBench {
         int sides = 4;
         double side = time(() -> b.eachCrossprodOfRows(sides, genes, n, (r, i, dst, off) -> System.arraycopy(y.data, i * n, dst, off, n),
                 (ops, r, g) -> g.data[0])) / sides;
-        double syrkFlops = (double) genes * n * n, rate = syrkFlops / Math.min(syrk, side);
+        float[] single = new float[y.data.length];
+        for (int i = 0; i < single.length; i++) single[i] = (float) y.data[i];
+        double singleSide = time(() -> b.eachSingleCrossprodOfRows(sides, genes, n,
+                (r, i, dst, off) -> System.arraycopy(single, i * n, dst, off, n), (ops, r, g) -> g.data[0])) / sides;
+        double syrkFlops = (double) genes * n * n, rate = syrkFlops / Math.min(syrk, side), singleRate = syrkFlops / singleSide;
         int[] nsv = {0};
         int perms = 20, iterations = 5;
         double be = time(() -> nsv[0] = SurrogateVariables.numSvBe(b, y, x, perms, s.seed)) * scale;
@@ -169,16 +174,19 @@ public final class BackendBench {
         double irw = time(() -> SurrogateVariables.irw(b, y, x, mod0, k, iterations)) * scale;
         double mn2 = (double) s.genes * n * n;
         double n3 = 4.0 * n * n * n; // P G P: two n x n GEMMs (irw's start)
-        double beFlops = (perms + 1) * mn2, beFloor = beFlops / rate; // residuals and projections through Q: m n p, n^2 p
+        // the observed Gram in double, the permutations' in single precision (residuals, projections through Q: m n p, n^2 p)
+        double beFlops = (perms + 1) * mn2, beFloor = mn2 / rate + perms * mn2 / singleRate;
         int nestedCols = 1 + k + 1; // mod0 + SVs + trait: one GEMM C = Y Q per iteration
         double irwFlops = (iterations + 1) * mn2 + n3 + iterations * 2.0 * s.genes * n * nestedCols, irwFloor = irwFlops / rate;
         String size = s.genes + " genes x " + n + " samples" + scaled(genes, s.genes);
         String floor = String.format(Locale.ROOT, "; DSYRK %s x %d: %.1f GFLOPS here one at a time, %.1f side by side", genes, n,
                 syrkFlops / syrk / 1e9, syrkFlops / side / 1e9);
+        String singleFloor = String.format(Locale.ROOT, ", the %d permutations' in single precision at %.1f GFLOPS side by side", perms,
+                singleRate / 1e9);
         return List.of(
                 new Row("SVA num.sv be (B=20)", b.name(), be, String.format(Locale.ROOT, "%.2fx its floor", be / beFloor),
-                        String.format(Locale.ROOT, "%s, n.sv %d; floor %.3f s: %d SYRKs mn^2 = %.1f GFLOP%s", size,
-                                nsv[0], beFloor, perms + 1, beFlops / 1e9, floor)),
+                        String.format(Locale.ROOT, "%s, n.sv %d; floor %.3f s: %d SYRKs mn^2 = %.1f GFLOP%s%s", size,
+                                nsv[0], beFloor, perms + 1, beFlops / 1e9, floor, singleFloor)),
                 new Row("SVA irw (5 iterations)", b.name(), irw, String.format(Locale.ROOT, "%.2fx its floor", irw / irwFloor),
                         String.format(Locale.ROOT, "%s, %d SVs; floor %.3f s: %d SYRKs mn^2 + 4n^3 + %d GEMMs 2mn(%d) = %.1f GFLOP%s",
                                 size, k, irwFloor, iterations + 1, iterations, nestedCols, irwFlops / 1e9, floor)));

@@ -1,6 +1,7 @@
 package org.cohortex.backend;
 
 import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -12,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
 import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas;
 import org.cohortex.Version;
@@ -196,6 +198,54 @@ public final class CpuBackend implements ComputeBackend {
         if (width < 2 || rows == 0 || cols == 0) {
             return ComputeBackend.super.eachCrossprodOfRows(count, rows, cols, fill, then);
         }
+        return inLanes(count, width, (lane, r) -> lane.laneProduct(r, rows, cols, fill, then));
+    }
+
+    /**
+     * As {@link #eachCrossprodOfRows}, the operands in float and each product one SSYRK: a lane's operand is half the
+     * bytes, so twice as many rows fit the lanes' budget; past it, one product at a time on every thread.
+     */
+    @Override
+    public <T> List<T> eachSingleCrossprodOfRows(int count, int rows, int cols, FloatRowFill fill, GramStep<T> then) {
+        return eachSingleCrossprodOfRows(count, rows, cols, fill, then, 2 * LANE_DOUBLES);
+    }
+
+    /** As {@link #eachSingleCrossprodOfRows(int, int, int, FloatRowFill, GramStep)} with the lanes' operands within laneFloats. */
+    synchronized <T> List<T> eachSingleCrossprodOfRows(int count, int rows, int cols, FloatRowFill fill, GramStep<T> then,
+                                                       long laneFloats) {
+        if (rows == 0 || cols == 0) return ComputeBackend.super.eachSingleCrossprodOfRows(count, rows, cols, fill, then);
+        int width = (int) Math.min(Math.min(threads, count), laneFloats / ((long) rows * cols));
+        if (width >= 2) return inLanes(count, width, (lane, r) -> lane.laneSingleProduct(r, rows, cols, fill, then));
+        List<T> out = new ArrayList<>(count);
+        for (int r = 0; r < count; r++) {
+            FloatPointer pa = buffers.getFloat(0, (long) rows * cols);
+            FloatBuffer target = pa.asBuffer();
+            int block = Math.max(1, 16_384 / cols), blocks = (rows + block - 1) / block, chunks = Math.min(blocks, 8 * threads);
+            final int operand = r;
+            pool.submit(() -> IntStream.range(0, chunks).parallel().forEach(ch -> {
+                float[] tmp = new float[block * cols];
+                FloatBuffer dst = target.duplicate();
+                for (int bk = (int) ((long) blocks * ch / chunks), end = (int) ((long) blocks * (ch + 1) / chunks); bk < end; bk++) {
+                    int from = bk * block, to = Math.min(rows, from + block);
+                    for (int i = from; i < to; i++) fill.row(operand, i, tmp, (i - from) * cols);
+                    dst.put(from * cols, tmp, 0, (to - from) * cols);
+                }
+            })).join();
+            out.add(then.apply(this, r, ssyrk(pa, rows, cols)));
+        }
+        return out;
+    }
+
+    /** One operand's work on a lane. */
+    private interface LaneJob<T> {
+        T run(CpuBackend lane, int operand);
+    }
+
+    /**
+     * The operands side by side, one lane per thread, each lane running single-threaded BLAS (OpenBLAS's thread count
+     * is set to 1 for the call and restored); operands handed out in turn from a shared counter, results in order.
+     */
+    private <T> List<T> inLanes(int count, int width, LaneJob<T> job) {
         while (lanes.size() < width) lanes.add(new CpuBackend());
         List<T> out = new ArrayList<>(Collections.nCopies(count, null));
         AtomicInteger next = new AtomicInteger();
@@ -207,9 +257,7 @@ public final class CpuBackend implements ComputeBackend {
                 CpuBackend lane = lanes.get(l);
                 tasks.add(pool.submit(() -> {
                     try {
-                        for (int r = next.getAndIncrement(); r < count; r = next.getAndIncrement()) {
-                            out.set(r, lane.laneProduct(r, rows, cols, fill, then));
-                        }
+                        for (int r = next.getAndIncrement(); r < count; r = next.getAndIncrement()) out.set(r, job.run(lane, r));
                     } catch (RuntimeException | Error e) {
                         failure.compareAndSet(null, e);
                         next.set(count); // the other lanes stop at their next operand
@@ -238,6 +286,36 @@ public final class CpuBackend implements ComputeBackend {
             target.put(from * n, tmp, 0, (to - from) * n);
         }
         return then.apply(this, r, syrk(pa, rows, n));
+    }
+
+    /** One operand of {@link #eachSingleCrossprodOfRows} on this lane: float rows into the native operand, SSYRK, then. */
+    private synchronized <T> T laneSingleProduct(int r, int rows, int n, FloatRowFill fill, GramStep<T> then) {
+        FloatPointer pa = buffers.getFloat(0, (long) rows * n);
+        FloatBuffer target = pa.asBuffer();
+        int block = Math.max(1, 16_384 / n);
+        float[] tmp = new float[block * n];
+        for (int from = 0; from < rows; from += block) {
+            int to = Math.min(rows, from + block);
+            for (int i = from; i < to; i++) fill.row(r, i, tmp, (i - from) * n);
+            target.put(from * n, tmp, 0, (to - from) * n);
+        }
+        return then.apply(this, r, ssyrk(pa, rows, n));
+    }
+
+    /** A'A of the rows x n float operand in pa (row-major): one SSYRK, widened to double, upper triangle mirrored. */
+    private Mat ssyrk(FloatPointer pa, int rows, int n) {
+        FloatPointer pc = buffers.getFloat(2, (long) n * n);
+        openblas.cblas_ssyrk(openblas.CblasRowMajor, openblas.CblasUpper, openblas.CblasTrans, n, rows, 1f, pa, n, 0f, pc, n);
+        float[] upper = new float[n * n];
+        pc.get(upper);
+        Mat c = new Mat(n, n);
+        for (int i = 0; i < n; i++) {
+            for (int j = i; j < n; j++) {
+                c.data[i * n + j] = upper[i * n + j];
+                c.data[j * n + i] = upper[i * n + j];
+            }
+        }
+        return c;
     }
 
     /** A'A of the rows x n operand in pa (row-major): one DSYRK, upper triangle mirrored. */

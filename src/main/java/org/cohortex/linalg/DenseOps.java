@@ -66,6 +66,25 @@ public interface DenseOps {
         return out;
     }
 
+    /** Writes row i of operand r (cols float values) at dst[off ..]; called from several threads, for distinct (r, i). */
+    interface FloatRowFill {
+        void row(int operand, int i, float[] dst, int off);
+    }
+
+    /**
+     * {@link #eachCrossprodOfRows} of float operands, for products that only feed comparisons their caller re-checks
+     * in double where they are close (num.sv be's null): a backend may accumulate in single precision (cpu: SSYRK,
+     * twice DSYRK's rate and half its bytes), so each Gram is A_r'A_r to single precision. Default: the rows widened
+     * to double, each product exact to double precision.
+     */
+    default <T> List<T> eachSingleCrossprodOfRows(int count, int rows, int cols, FloatRowFill fill, GramStep<T> then) {
+        return eachCrossprodOfRows(count, rows, cols, (r, i, dst, off) -> {
+            float[] row = new float[cols]; // rows are filled from several threads
+            fill.row(r, i, row, 0);
+            for (int j = 0; j < cols; j++) dst[off + j] = row[j];
+        }, then);
+    }
+
     /** Sum of A_b'A_b over blocks of rows given one at a time (the genotype GRM): see {@link #gramAccumulator}. */
     interface GramAccumulator extends AutoCloseable {
         /** Adds the Gram matrix of {@code count} rows of length n stored row-major in {@code rows[0 .. count n)}. */

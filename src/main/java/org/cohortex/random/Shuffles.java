@@ -48,7 +48,58 @@ public final class Shuffles {
      * longer wait on them: about 1.2x faster at 300 samples. Thread-safe (per-thread scratch).
      */
     public static void shuffledCopy(double[] src, int soff, double[] dst, int doff, int n, long key) {
-        int pairs = n / 2; // swap k (i = n - 1 - k) takes the high half of draw k / 2 when k is even, the low half when odd
+        int[][] idx = swapIndices(n, key);
+        int[] even = idx[0], odd = idx[1];
+        System.arraycopy(src, soff, dst, doff, n);
+        int i = n - 1, t = 0;
+        for (; i > 1; i -= 2, t++) {
+            int j = even[t];
+            double v = dst[doff + i];
+            dst[doff + i] = dst[doff + j];
+            dst[doff + j] = v;
+            j = odd[t];
+            v = dst[doff + i - 1];
+            dst[doff + i - 1] = dst[doff + j];
+            dst[doff + j] = v;
+        }
+        if (i == 1) { // n even: the last swap is an even one
+            int j = even[t];
+            double v = dst[doff + 1];
+            dst[doff + 1] = dst[doff + j];
+            dst[doff + j] = v;
+        }
+    }
+
+    /** {@link #shuffledCopy(double[], int, double[], int, int, long)} of float values: the same permutation for a key. */
+    public static void shuffledCopy(float[] src, int soff, float[] dst, int doff, int n, long key) {
+        int[][] idx = swapIndices(n, key);
+        int[] even = idx[0], odd = idx[1];
+        System.arraycopy(src, soff, dst, doff, n);
+        int i = n - 1, t = 0;
+        for (; i > 1; i -= 2, t++) {
+            int j = even[t];
+            float v = dst[doff + i];
+            dst[doff + i] = dst[doff + j];
+            dst[doff + j] = v;
+            j = odd[t];
+            v = dst[doff + i - 1];
+            dst[doff + i - 1] = dst[doff + j];
+            dst[doff + j] = v;
+        }
+        if (i == 1) {
+            int j = even[t];
+            float v = dst[doff + 1];
+            dst[doff + 1] = dst[doff + j];
+            dst[doff + j] = v;
+        }
+    }
+
+    /**
+     * The swap targets of {@link #shuffle} on {@code new SplittableRandom(key)} for n values, in this thread's scratch:
+     * [0][t] for swap 2t (i = n - 1 - 2t, the high half of draw t), [1][t] for swap 2t + 1 (its low half).
+     */
+    private static int[][] swapIndices(int n, long key) {
+        int pairs = n / 2;
         long[] d = DRAWS.get();
         int[][] idx = INDICES.get();
         if (d.length < pairs) {
@@ -74,24 +125,7 @@ public final class Shuffles {
             even[t] = (int) (((bits >>> 32) * (n - 2 * t)) >>> 32);
             odd[t] = (int) (((bits & 0xFFFFFFFFL) * (n - 2 * t - 1)) >>> 32);
         }
-        System.arraycopy(src, soff, dst, doff, n);
-        int i = n - 1, t = 0;
-        for (; i > 1; i -= 2, t++) {
-            int j = even[t];
-            double v = dst[doff + i];
-            dst[doff + i] = dst[doff + j];
-            dst[doff + j] = v;
-            j = odd[t];
-            v = dst[doff + i - 1];
-            dst[doff + i - 1] = dst[doff + j];
-            dst[doff + j] = v;
-        }
-        if (i == 1) { // n even: the last swap is an even one
-            int j = even[t];
-            double v = dst[doff + 1];
-            dst[doff + 1] = dst[doff + j];
-            dst[doff + j] = v;
-        }
+        return idx;
     }
 
     /** Stream tag of {@link #permutations} in the "gene" slot of the Philox counter, apart from every imputation stream. */

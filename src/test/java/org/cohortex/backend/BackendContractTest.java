@@ -132,6 +132,54 @@ abstract class BackendContractTest {
         closeTo(naiveProduct(a[0], true, a[0], false), backend().crossprod(a[0]).data, 1e-12, "crossprod after a failed call");
     }
 
+    @Test
+    void eachSingleCrossprodOfRowsIsEveryOperandsGramToSinglePrecision() {
+        checkSingleGrams(backend()::eachSingleCrossprodOfRows);
+    }
+
+    /** The call under test: a backend's eachSingleCrossprodOfRows, or one of its paths. */
+    interface SingleGrams {
+        <T> List<T> each(int count, int rows, int cols, DenseOps.FloatRowFill fill, DenseOps.GramStep<T> then);
+    }
+
+    /**
+     * Each result against the float operand's exact Gram within the bound of a float dot product of that length,
+     * |error| <= gamma_rows sum |a_i||a_j| (gamma_k = k u / (1 - k u), u = 2^-24; Higham 2002, 3.1), in operand order.
+     */
+    static void checkSingleGrams(SingleGrams call) {
+        Random r = new Random(31);
+        int count = 7, rows = 3_001, cols = 19;
+        float[][] a = new float[count][rows * cols];
+        for (float[] op : a) for (int i = 0; i < op.length; i++) op[i] = (float) (r.nextGaussian() + (i % cols == 3 ? 2 : 0));
+        AtomicIntegerArray calls = new AtomicIntegerArray(count * rows);
+        List<double[]> got = call.each(count, rows, cols, (k, i, dst, off) -> {
+            calls.incrementAndGet(k * rows + i);
+            System.arraycopy(a[k], i * cols, dst, off, cols);
+        }, (ops, k, g) -> {
+            double[] out = Arrays.copyOf(g.data, cols * cols + 1);
+            out[cols * cols] = k;
+            return out;
+        });
+        assertEquals(count, got.size());
+        double u = 0x1p-24, gamma = rows * u / (1 - rows * u);
+        for (int k = 0; k < count; k++) {
+            double[] o = got.get(k);
+            assertEquals(k, o[cols * cols], "result " + k + " in operand order");
+            for (int i = 0; i < cols; i++) {
+                for (int j = 0; j < cols; j++) {
+                    double exact = 0, abs = 0;
+                    for (int t = 0; t < rows; t++) {
+                        double x = a[k][t * cols + i], y = a[k][t * cols + j];
+                        exact += x * y; // float products are exact in double
+                        abs += Math.abs(x * y);
+                    }
+                    assertEquals(exact, o[i * cols + j], gamma * abs, "operand " + k + " (" + i + ", " + j + ")");
+                }
+            }
+        }
+        for (int i = 0; i < count * rows; i++) assertEquals(1, calls.get(i), "row " + i % rows + " of operand " + i / rows);
+    }
+
     /** OLS by the normal equations in exact-enough arithmetic for a well-conditioned design (cond ~ 10). */
     static double[] normalEquations(Mat x, double[] y) {
         int p = x.cols;

@@ -60,4 +60,17 @@ class CpuContractTest extends BackendContractTest {
         }));
         assertEquals(2, openblas.blas_get_num_threads(), "restored after a failure too");
     }
+
+    @Test
+    void singleGramsOneAtATimePastTheLanesBudget() {
+        checkSingleGrams(new SingleGrams() {
+            @Override
+            public <T> List<T> each(int count, int rows, int cols, DenseOps.FloatRowFill fill, DenseOps.GramStep<T> then) {
+                return cpu.eachSingleCrossprodOfRows(count, rows, cols, fill, (ops, k, g) -> {
+                    assertEquals(cpu, ops, "no lanes: this backend's ops");
+                    return then.apply(ops, k, g);
+                }, (long) rows * cols); // room for one operand: no lanes
+            }
+        });
+    }
 }

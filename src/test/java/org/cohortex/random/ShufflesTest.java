@@ -23,4 +23,23 @@ class ShufflesTest {
             assertArrayEquals(want, got, 0, "n " + n + ", key " + key);
         }
     }
+
+    @Test
+    void theFloatCopyPermutesAsTheDoubleOne() {
+        SplittableRandom r = new SplittableRandom(43);
+        for (int rep = 0; rep < 1_000; rep++) {
+            int n = rep < 300 ? rep % 37 : 1 + r.nextInt(900);
+            long key = r.nextLong();
+            double[] src = new double[n + 4];
+            float[] single = new float[n + 4];
+            for (int i = 0; i < src.length; i++) single[i] = (float) (src[i] = i + 0.25); // distinct, exact in float
+            double[] want = new double[n + 1];
+            float[] got = new float[n + 1];
+            Shuffles.shuffledCopy(src, 4 - 1, want, 1, n, key);
+            Shuffles.shuffledCopy(single, 4 - 1, got, 1, n, key);
+            for (int i = 0; i < n + 1; i++) {
+                if (want[i] != got[i]) throw new AssertionError("n " + n + ", key " + key + ", at " + i + ": " + want[i] + " vs " + got[i]);
+            }
+        }
+    }
 }
