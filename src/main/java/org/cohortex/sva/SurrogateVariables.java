@@ -135,6 +135,12 @@ public final class SurrogateVariables {
      * by its permutations: R draws them with its own generator.
      */
     public static int numSvBe(DenseOps b, Mat dat, Mat mod, int permutations, long seed) {
+        requireComplete(dat);
+        return numSvBeOfComplete(b, dat, mod, permutations, seed);
+    }
+
+    /** {@link #numSvBe} of data already known to have no NaN (SvaAnalysis checks, and locates one, first). */
+    static int numSvBeOfComplete(DenseOps b, Mat dat, Mat mod, int permutations, long seed) {
         return new PermutationNull(b, dat, mod, seed).count(permutations);
     }
 
@@ -150,24 +156,26 @@ public final class SurrogateVariables {
         final double[] dstat;
         private final float[] single;
 
+        /** dat without NaN (the caller checks). */
         PermutationNull(DenseOps b, Mat dat, Mat mod, long seed) {
-            requireComplete(dat);
             int m = dat.rows, n = dat.cols;
             this.b = b;
             this.seed = seed;
             q = new QrDecomposition(mod).q(); // P = I - Q Q', applied through Q: m n p flops instead of dat P's 2 m n^2
             ndf = Math.min(m, n) - (int) Math.ceil(mod.cols - 1e-9);
             res = b.gemm(b.gemm(dat, false, q, false), false, q, true); // dat Q Q', then dat - that in place
-            for (int i = 0; i < res.data.length; i++) res.data[i] = dat.data[i] - res.data[i];
+            int blocks = (m + 1023) / 1024;
+            double max = IntStream.range(0, blocks).parallel().mapToDouble(k -> { // and the largest |residual|
+                double x = 0;
+                for (int i = k * 1024 * n, end = Math.min(m, (k + 1) * 1024) * n; i < end; i++) {
+                    res.data[i] = dat.data[i] - res.data[i];
+                    x = Math.max(x, Math.abs(res.data[i]));
+                }
+                return x;
+            }).max().orElse(0);
             dstat = SurrogateVariables.shares(b.symmetricEigenvalues(symmetric(gram(b, res))), ndf);
             // scaled by a power of two to a largest |value| in [1, 2): float's range holds any data, the rounding is the
             // same, and a share is a ratio, so the scale drops out
-            int blocks = (m + 1023) / 1024;
-            double max = IntStream.range(0, blocks).parallel().mapToDouble(k -> {
-                double x = 0;
-                for (int i = k * 1024 * n, end = Math.min(m, (k + 1) * 1024) * n; i < end; i++) x = Math.max(x, Math.abs(res.data[i]));
-                return x;
-            }).max().orElse(0);
             double scale = max > 0 && Double.isFinite(max) ? Math.scalb(1.0, -Math.getExponent(max)) : 1;
             single = new float[res.data.length];
             IntStream.range(0, blocks).parallel().forEach(k -> {
@@ -325,6 +333,11 @@ public final class SurrogateVariables {
      */
     public static Result irw(DenseOps b, Mat dat, Mat mod, Mat mod0, int nsv, int iterations) {
         requireComplete(dat);
+        return irwOfComplete(b, dat, mod, mod0, nsv, iterations);
+    }
+
+    /** {@link #irw} of data already known to have no NaN. */
+    static Result irwOfComplete(DenseOps b, Mat dat, Mat mod, Mat mod0, int nsv, int iterations) {
         int m = dat.rows, n = dat.cols;
         if (nsv < 1) throw new IllegalArgumentException("n.sv must be >= 1");
         if (mod0 == null) mod0 = mod.selectColumns(new int[] {0});

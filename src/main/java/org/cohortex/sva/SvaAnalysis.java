@@ -106,7 +106,7 @@ public final class SvaAnalysis {
         int nsv;
         switch (s.numSv()) {
             case "be":
-                nsv = SurrogateVariables.numSvBe(b, y.values, mod, s.permutations(), s.seed());
+                nsv = SurrogateVariables.numSvBeOfComplete(b, y.values, mod, s.permutations(), s.seed());
                 method = "be (B = " + s.permutations() + ", seed = " + s.seed() + ")";
                 break;
             case "leek":
@@ -127,7 +127,7 @@ public final class SvaAnalysis {
         if (nsv == 0) {
             return new Result(samples, new Mat(n, 0), method, design.columns, mod0Names, null, null, all.genes);
         }
-        SurrogateVariables.Result r = SurrogateVariables.irw(b, y.values, mod, mod0, nsv, s.iterations());
+        SurrogateVariables.Result r = SurrogateVariables.irwOfComplete(b, y.values, mod, mod0, nsv, s.iterations());
         log.info("sva: %d surrogate variables by irw-sva (%d iterations) in %.2f s", nsv, s.iterations(), (System.nanoTime() - t0) / 1e9);
         return new Result(samples, r.sv, method, design.columns, mod0Names, spread(r.pprobGam, varying, all.geneCount()),
                 spread(r.pprobB, varying, all.geneCount()), all.genes);
