@@ -203,14 +203,18 @@ public final class CpuBackend implements ComputeBackend {
 
     /**
      * As {@link #eachCrossprodOfRows}, the operands in float and each product one SSYRK: a lane's operand is half the
-     * bytes, so twice as many rows fit the lanes' budget; past it, one product at a time on every thread.
+     * bytes, so the lanes' floats may fill the lanes' budget or, past it, the bytes of the one double operand that
+     * crossprodOfRows would hold (two lanes at the 10x cohort's 58,503 x 2,908: 680 MB each).
      */
     @Override
     public <T> List<T> eachSingleCrossprodOfRows(int count, int rows, int cols, FloatRowFill fill, GramStep<T> then) {
-        return eachSingleCrossprodOfRows(count, rows, cols, fill, then, 2 * LANE_DOUBLES);
+        return eachSingleCrossprodOfRows(count, rows, cols, fill, then, Math.max(2 * LANE_DOUBLES, 2L * rows * cols));
     }
 
-    /** As {@link #eachSingleCrossprodOfRows(int, int, int, FloatRowFill, GramStep)} with the lanes' operands within laneFloats. */
+    /**
+     * As {@link #eachSingleCrossprodOfRows(int, int, int, FloatRowFill, GramStep)} with the lanes' operands within laneFloats;
+     * below two lanes' worth, one product at a time on every thread.
+     */
     synchronized <T> List<T> eachSingleCrossprodOfRows(int count, int rows, int cols, FloatRowFill fill, GramStep<T> then,
                                                        long laneFloats) {
         if (rows == 0 || cols == 0) return ComputeBackend.super.eachSingleCrossprodOfRows(count, rows, cols, fill, then);
