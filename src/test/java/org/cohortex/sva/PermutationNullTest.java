@@ -50,7 +50,7 @@ class PermutationNullTest {
                     double[] f = single.get(r), d = exact.get(r);
                     for (int i = 0; i < pn.ndf; i++) worst = Math.max(worst, Math.abs(f[i] - d[i]) / d[i]);
                 }
-                assertTrue(worst < SurrogateVariables.NEAR / 1000, b.name() + ": largest relative error " + worst);
+                assertTrue(worst < SurrogateVariables.NEAR / 100, b.name() + ": largest relative error " + worst);
                 int counted = SurrogateVariables.PermutationNull.count(all.length, pn.dstat, pn.ndf, (w, sp) -> pn.shares(w, false));
                 assertEquals(counted, pn.count(all.length), b.name() + ": the count with every permutation exact");
                 assertEquals(6, counted, b.name() + ": the six hidden factors");
@@ -73,7 +73,7 @@ class PermutationNullTest {
                 for (int r = 0; r < all.length; r++) {
                     for (int i = 0; i < pn.ndf; i++) {
                         double d = exact.get(r)[i];
-                        assertEquals(d, single.get(r)[i], d * SurrogateVariables.NEAR / 1000, "scale " + scale + ", permutation " + r);
+                        assertEquals(d, single.get(r)[i], d * SurrogateVariables.NEAR / 100, "scale " + scale + ", permutation " + r);
                     }
                 }
                 assertEquals(want, pn.count(10), "scale " + scale);
