@@ -37,33 +37,59 @@ public final class Shuffles {
     }
 
     private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
-    private static final ThreadLocal<long[]> DRAWS = ThreadLocal.withInitial(() -> new long[0]);
-    private static final ThreadLocal<int[][]> INDICES = ThreadLocal.withInitial(() -> new int[2][0]);
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /**
+     * A thread's draws and swap targets, and the bounds i + 1 of the swaps for its last n. Longs throughout: with the
+     * bounds in an array and no narrowing to int the JIT vectorises the targets' loop (0.9 -> 0.25 ns a pair).
+     */
+    private static final class Scratch {
+        long[] draws = new long[0], even = draws, odd = draws, evenBound = draws, oddBound = draws;
+        int n = -1;
+
+        void size(int n) {
+            if (n == this.n) return;
+            int pairs = n / 2;
+            if (draws.length < pairs) {
+                draws = new long[pairs];
+                even = new long[pairs];
+                odd = new long[pairs];
+                evenBound = new long[pairs];
+                oddBound = new long[pairs];
+            }
+            for (int t = 0; t < pairs; t++) {
+                evenBound[t] = n - 2 * t;
+                oddBound[t] = n - 2 * t - 1;
+            }
+            this.n = n;
+        }
+    }
 
     /**
      * dst[doff .. doff + n) = src[soff .. soff + n) shuffled as {@link #shuffle} shuffles it on {@code new
      * SplittableRandom(key)}: the same draws (the t-th nextLong of that stream is Steele, Lea &amp; Flood's mix64 of key +
      * t 0x9E3779B97F4A7C15, as in JDK 17's SplittableRandom; ShufflesTest checks it against the object), the same
      * indices and swaps. The draws and indices are computed first, in loops the JIT vectorises, so that the swaps no
-     * longer wait on them: about 1.2x faster at 300 samples. Thread-safe (per-thread scratch).
+     * longer wait on them: about 1.2x faster at 300 samples (the indices as longs: ~25 ms less per num.sv be of 20,000
+     * x 300). Thread-safe (per-thread scratch).
      */
     public static void shuffledCopy(double[] src, int soff, double[] dst, int doff, int n, long key) {
-        int[][] idx = swapIndices(n, key);
-        int[] even = idx[0], odd = idx[1];
+        Scratch sc = swapIndices(n, key);
+        long[] even = sc.even, odd = sc.odd;
         System.arraycopy(src, soff, dst, doff, n);
         int i = n - 1, t = 0;
         for (; i > 1; i -= 2, t++) {
-            int j = even[t];
+            int j = (int) even[t];
             double v = dst[doff + i];
             dst[doff + i] = dst[doff + j];
             dst[doff + j] = v;
-            j = odd[t];
+            j = (int) odd[t];
             v = dst[doff + i - 1];
             dst[doff + i - 1] = dst[doff + j];
             dst[doff + j] = v;
         }
         if (i == 1) { // n even: the last swap is an even one
-            int j = even[t];
+            int j = (int) even[t];
             double v = dst[doff + 1];
             dst[doff + 1] = dst[doff + j];
             dst[doff + j] = v;
@@ -72,22 +98,22 @@ public final class Shuffles {
 
     /** {@link #shuffledCopy(double[], int, double[], int, int, long)} of float values: the same permutation for a key. */
     public static void shuffledCopy(float[] src, int soff, float[] dst, int doff, int n, long key) {
-        int[][] idx = swapIndices(n, key);
-        int[] even = idx[0], odd = idx[1];
+        Scratch sc = swapIndices(n, key);
+        long[] even = sc.even, odd = sc.odd;
         System.arraycopy(src, soff, dst, doff, n);
         int i = n - 1, t = 0;
         for (; i > 1; i -= 2, t++) {
-            int j = even[t];
+            int j = (int) even[t];
             float v = dst[doff + i];
             dst[doff + i] = dst[doff + j];
             dst[doff + j] = v;
-            j = odd[t];
+            j = (int) odd[t];
             v = dst[doff + i - 1];
             dst[doff + i - 1] = dst[doff + j];
             dst[doff + j] = v;
         }
         if (i == 1) {
-            int j = even[t];
+            int j = (int) even[t];
             float v = dst[doff + 1];
             dst[doff + 1] = dst[doff + j];
             dst[doff + j] = v;
@@ -96,19 +122,13 @@ public final class Shuffles {
 
     /**
      * The swap targets of {@link #shuffle} on {@code new SplittableRandom(key)} for n values, in this thread's scratch:
-     * [0][t] for swap 2t (i = n - 1 - 2t, the high half of draw t), [1][t] for swap 2t + 1 (its low half).
+     * even[t] for swap 2t (i = n - 1 - 2t, the high half of draw t), odd[t] for swap 2t + 1 (its low half).
      */
-    private static int[][] swapIndices(int n, long key) {
+    private static Scratch swapIndices(int n, long key) {
         int pairs = n / 2;
-        long[] d = DRAWS.get();
-        int[][] idx = INDICES.get();
-        if (d.length < pairs) {
-            d = new long[pairs];
-            DRAWS.set(d);
-            idx = new int[][] {new int[pairs], new int[pairs]};
-            INDICES.set(idx);
-        }
-        int[] even = idx[0], odd = idx[1];
+        Scratch sc = SCRATCH.get();
+        sc.size(n);
+        long[] d = sc.draws, even = sc.even, odd = sc.odd, evenBound = sc.evenBound, oddBound = sc.oddBound;
         long s = key;
         for (int t = 0; t < pairs; t++) {
             s += GOLDEN_GAMMA;
@@ -122,10 +142,10 @@ public final class Shuffles {
         }
         for (int t = 0; t < pairs; t++) {
             long bits = d[t];
-            even[t] = (int) (((bits >>> 32) * (n - 2 * t)) >>> 32);
-            odd[t] = (int) (((bits & 0xFFFFFFFFL) * (n - 2 * t - 1)) >>> 32);
+            even[t] = ((bits >>> 32) * evenBound[t]) >>> 32;
+            odd[t] = ((bits & 0xFFFFFFFFL) * oddBound[t]) >>> 32;
         }
-        return idx;
+        return sc;
     }
 
     /** Stream tag of {@link #permutations} in the "gene" slot of the Philox counter, apart from every imputation stream. */
