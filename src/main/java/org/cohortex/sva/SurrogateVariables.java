@@ -137,12 +137,25 @@ public final class SurrogateVariables {
      */
     public static int numSvBe(DenseOps b, Mat dat, Mat mod, int permutations, long seed) {
         requireComplete(dat);
-        return numSvBeOfComplete(b, dat, mod, permutations, seed);
+        return numSvBeOfComplete(b, dat, mod, permutations, seed, null);
     }
 
-    /** {@link #numSvBe} of data already known to have no NaN (SvaAnalysis checks, and locates one, first). */
-    static int numSvBeOfComplete(DenseOps b, Mat dat, Mat mod, int permutations, long seed) {
-        return new PermutationNull(b, dat, mod, seed).count(permutations);
+    /**
+     * {@link #numSvBe} of data already known to have no NaN (SvaAnalysis checks, and locates one, first), with the
+     * observed eigenvalues of the residual Gram P G P taken from {@code start} ({@link #residualEigen}: the matrix irw-sva
+     * starts from) instead of formed again from the residuals: one m n^2 product less; null forms them here.
+     */
+    static int numSvBeOfComplete(DenseOps b, Mat dat, Mat mod, int permutations, long seed, SymmetricEigen start) {
+        return new PermutationNull(b, dat, mod, seed, start == null ? null : start.values).count(permutations);
+    }
+
+    /**
+     * The eigen-decomposition (descending) of P G P, G = dat'dat (n x n, m n^2 flops), P = I - H the residual projector of
+     * mod: num.sv be's observed squared singular values (R: eigen(t(res) %*% res)) and irw-sva's starting SVs (irwsva.build:
+     * eigen(t(resid) %*% resid)) are both this.
+     */
+    static SymmetricEigen residualEigen(DenseOps b, Mat dat, Mat mod) {
+        return projectedEigen(b, gram(b, dat), residualProjector(mod));
     }
 
     /** A relative gap between a permutation's share and the observed one below which the comparison is redone in double. */
@@ -158,7 +171,14 @@ public final class SurrogateVariables {
         private final float[] single;
 
         /** dat without NaN (the caller checks). */
-        PermutationNull(DenseOps b, Mat dat, Mat mod, long seed) {
+        PermutationNull(DenseOps b, Mat dat, Mat mod, long seed) { this(b, dat, mod, seed, null); }
+
+        /**
+         * As above, with the residual Gram's eigenvalues (descending) given, from P G P ({@link #residualEigen}); they
+         * differ from those of the residuals' own Gram by rounding (relative ~1e-12 in the smallest shares), which moves the
+         * count only where a permutation's share lies that close to the observed one. PermutationNullTest compares both.
+         */
+        PermutationNull(DenseOps b, Mat dat, Mat mod, long seed, double[] observed) {
             int m = dat.rows, n = dat.cols;
             this.b = b;
             this.seed = seed;
@@ -174,7 +194,7 @@ public final class SurrogateVariables {
                 }
                 return x;
             }).max().orElse(0);
-            dstat = SurrogateVariables.shares(b.symmetricEigenvalues(symmetric(gram(b, res))), ndf);
+            dstat = SurrogateVariables.shares(observed != null ? observed : b.symmetricEigenvalues(symmetric(gram(b, res))), ndf);
             // scaled by a power of two to a largest |value| in [1, 2): float's range holds any data, the rounding is the
             // same, and a share is a ratio, so the scale drops out
             double scale = max > 0 && Double.isFinite(max) ? Math.scalb(1.0, -Math.getExponent(max)) : 1;
@@ -334,16 +354,15 @@ public final class SurrogateVariables {
      */
     public static Result irw(DenseOps b, Mat dat, Mat mod, Mat mod0, int nsv, int iterations) {
         requireComplete(dat);
-        return irwOfComplete(b, dat, mod, mod0, nsv, iterations);
+        return irwOfComplete(b, dat, mod, mod0, nsv, iterations, null);
     }
 
-    /** {@link #irw} of data already known to have no NaN. */
-    static Result irwOfComplete(DenseOps b, Mat dat, Mat mod, Mat mod0, int nsv, int iterations) {
+    /** {@link #irw} of data already known to have no NaN, from {@link #residualEigen} of dat and mod (null: formed here). */
+    static Result irwOfComplete(DenseOps b, Mat dat, Mat mod, Mat mod0, int nsv, int iterations, SymmetricEigen start) {
         int m = dat.rows, n = dat.cols;
         if (nsv < 1) throw new IllegalArgumentException("n.sv must be >= 1");
         if (mod0 == null) mod0 = mod.selectColumns(new int[] {0});
-        Mat proj = residualProjector(mod);
-        SymmetricEigen uu = projectedEigen(b, gram(b, dat), proj);
+        SymmetricEigen uu = start != null ? start : residualEigen(b, dat, mod);
         double[] pprobB = null, pprobGam = null;
         RowMoments moments = RowMoments.of(dat); // the same data is fitted in every iteration
         double[] mean = moments.mean();

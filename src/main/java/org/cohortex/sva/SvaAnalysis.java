@@ -16,6 +16,7 @@ import org.cohortex.io.MatrixWriter;
 import org.cohortex.io.PhenotypeTable;
 import org.cohortex.linalg.DenseOps;
 import org.cohortex.linalg.Mat;
+import org.cohortex.linalg.SymmetricEigen;
 import org.cohortex.stats.DesignBuilder;
 import org.cohortex.stats.DesignMatrix;
 
@@ -104,9 +105,11 @@ public final class SvaAnalysis {
         int n = design.n(), maxSv = n - design.p() - 1;
         String method;
         int nsv;
+        SymmetricEigen start = null; // the residual eigenproblem, when be has formed it: irw-sva starts from it too
         switch (s.numSv()) {
             case "be":
-                nsv = SurrogateVariables.numSvBeOfComplete(b, y.values, mod, s.permutations(), s.seed());
+                start = SurrogateVariables.residualEigen(b, y.values, mod);
+                nsv = SurrogateVariables.numSvBeOfComplete(b, y.values, mod, s.permutations(), s.seed(), start);
                 method = "be (B = " + s.permutations() + ", seed = " + s.seed() + ")";
                 break;
             case "leek":
@@ -127,7 +130,7 @@ public final class SvaAnalysis {
         if (nsv == 0) {
             return new Result(samples, new Mat(n, 0), method, design.columns, mod0Names, null, null, all.genes);
         }
-        SurrogateVariables.Result r = SurrogateVariables.irwOfComplete(b, y.values, mod, mod0, nsv, s.iterations());
+        SurrogateVariables.Result r = SurrogateVariables.irwOfComplete(b, y.values, mod, mod0, nsv, s.iterations(), start);
         log.info("sva: %d surrogate variables by irw-sva (%d iterations) in %.2f s", nsv, s.iterations(), (System.nanoTime() - t0) / 1e9);
         return new Result(samples, r.sv, method, design.columns, mod0Names, spread(r.pprobGam, varying, all.geneCount()),
                 spread(r.pprobB, varying, all.geneCount()), all.genes);

@@ -81,6 +81,34 @@ class PermutationNullTest {
         }
     }
 
+    /**
+     * The observed shares from P G P (the start irw-sva shares with be) against those of the residuals' own Gram: equal to
+     * far below any gap a permutation's share leaves, with a large mean in every gene (G's largest eigenvalue ~100x the
+     * residuals'), and the same count; irw-sva from that start is irw-sva.
+     */
+    @Test
+    void theResidualEigenproblemIrwStartsFromServesBe() {
+        for (String kind : new String[] {"reference", "auto"}) {
+            try (ComputeBackend b = Backends.create(kind, 2)) {
+                Mat[] dm = data(new Random(11), 3_000, 60, 4);
+                for (int i = 0; i < dm[0].data.length; i++) dm[0].data[i] += 20;
+                var start = SurrogateVariables.residualEigen(b, dm[0], dm[1]);
+                var own = new SurrogateVariables.PermutationNull(b, dm[0], dm[1], 5);
+                var shared = new SurrogateVariables.PermutationNull(b, dm[0], dm[1], 5, start.values);
+                for (int i = 0; i < own.ndf; i++) {
+                    assertEquals(own.dstat[i], shared.dstat[i], 1e-9 * own.dstat[i], b.name() + ": share " + (i + 1));
+                }
+                assertEquals(4, own.count(20), b.name());
+                assertEquals(4, shared.count(20), b.name());
+                assertEquals(4, SurrogateVariables.numSvBeOfComplete(b, dm[0], dm[1], 20, 5, start), b.name());
+                Mat mod0 = dm[1].selectColumns(new int[] {0});
+                Mat a = SurrogateVariables.irwOfComplete(b, dm[0], dm[1], mod0, 4, 5, null).sv;
+                Mat c = SurrogateVariables.irwOfComplete(b, dm[0], dm[1], mod0, 4, 5, start).sv;
+                assertArrayEquals(a.data, c.data, 0, b.name() + ": irw-sva from the shared start");
+            }
+        }
+    }
+
     /** Shares of 20 permutations: single precision from {@code single}, exact from {@code exact}; exact requests recorded. */
     static final class Fake implements SurrogateVariables.PermutationNull.Shares {
         final double[][] single, exact;
