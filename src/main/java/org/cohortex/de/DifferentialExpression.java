@@ -299,34 +299,43 @@ public final class DifferentialExpression {
         int genes = y.geneCount(), n = y.sampleCount(), p = design.p();
         Result res = new Result(y.genes, genes, design);
         double[] v = y.values.data;
-        for (int g = 0; g < genes; g++) {
-            double sum = 0, min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
-            int obs = 0;
-            for (int i = 0; i < n; i++) {
-                double x = v[g * n + i];
-                if (Double.isNaN(x)) continue;
-                sum += x;
-                obs++;
-                min = Math.min(min, x);
-                max = Math.max(max, x);
-            }
-            res.meanExpr[g] = obs == 0 ? Double.NaN : sum / obs;
-            String note = null;
-            if (obs - p < 1) note = "only " + obs + " observed samples for " + p + " model columns (no residual df)";
-            else if (min == max) note = "constant expression (" + MatrixWriter.format(min) + ") in the " + obs + " samples used";
-            else if (Double.isNaN(fit.beta()[g])) note = "design restricted to the " + obs + " observed samples is rank deficient";
-            else if (!(fit.se()[g] > 0) || !(fit.sigma()[g] > 0)) note = "perfect fit: residual variance is zero";
-            if (note != null) {
-                res.beta[g] = res.se[g] = res.t[g] = res.p[g] = Double.NaN;
-                res.note[g] = note;
-                continue;
-            }
-            res.beta[g] = fit.beta()[g];
-            res.se[g] = fit.se()[g];
-            res.t[g] = res.beta[g] / res.se[g];
-            res.p[g] = StudentT.twoSidedP(res.t[g], fit.df()[g]);
-        }
+        // genes in blocks on all cores (each row its own gene's: no change with the thread count); t's p is most of it
+        IntStream.range(0, (genes + STAT_BLOCK - 1) / STAT_BLOCK).parallel().forEach(b -> {
+            for (int g = b * STAT_BLOCK, end = Math.min(genes, g + STAT_BLOCK); g < end; g++) statistics(v, n, p, fit, res, g);
+        });
         return res;
+    }
+
+    /** Genes per task of {@link #statistics(ExpressionMatrix, DesignMatrix, TraitFit)}. */
+    private static final int STAT_BLOCK = 1024;
+
+    /** Gene g's mean expression, and its trait's beta, se, t and p or the note why it has none. */
+    private static void statistics(double[] v, int n, int p, TraitFit fit, Result res, int g) {
+        double sum = 0, min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+        int obs = 0;
+        for (int i = 0; i < n; i++) {
+            double x = v[g * n + i];
+            if (Double.isNaN(x)) continue;
+            sum += x;
+            obs++;
+            min = Math.min(min, x);
+            max = Math.max(max, x);
+        }
+        res.meanExpr[g] = obs == 0 ? Double.NaN : sum / obs;
+        String note = null;
+        if (obs - p < 1) note = "only " + obs + " observed samples for " + p + " model columns (no residual df)";
+        else if (min == max) note = "constant expression (" + MatrixWriter.format(min) + ") in the " + obs + " samples used";
+        else if (Double.isNaN(fit.beta()[g])) note = "design restricted to the " + obs + " observed samples is rank deficient";
+        else if (!(fit.se()[g] > 0) || !(fit.sigma()[g] > 0)) note = "perfect fit: residual variance is zero";
+        if (note != null) {
+            res.beta[g] = res.se[g] = res.t[g] = res.p[g] = Double.NaN;
+            res.note[g] = note;
+            return;
+        }
+        res.beta[g] = fit.beta()[g];
+        res.se[g] = fit.se()[g];
+        res.t[g] = res.beta[g] / res.se[g];
+        res.p[g] = StudentT.twoSidedP(res.t[g], fit.df()[g]);
     }
 
     /** Bonferroni and Benjamini-Hochberg within the set over the genes with a p. */
