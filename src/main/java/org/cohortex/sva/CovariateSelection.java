@@ -2,11 +2,10 @@ package org.cohortex.sva;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.cohortex.UserException;
 import org.cohortex.io.PhenotypeTable.Column;
@@ -123,10 +122,12 @@ public final class CovariateSelection {
         int n = samples.size();
         int[] rows = new int[n];
         for (int i = 0; i < n; i++) rows[i] = pheno.row(samples.get(i));
+        Map<String, Values> values = new HashMap<>();
+        for (String name : candidates) values.computeIfAbsent(name, c -> new Values(pheno.column(c), rows));
         Map<String, Decision> all = new LinkedHashMap<>();
-        List<String> stage = screen(pheno, rows, sv, candidates, o, all);
-        dropCollinear(pheno, rows, stage, o, all);
-        keepCompleteCases(pheno, rows, stage, o, all);
+        List<String> stage = screen(values, n, sv, candidates, o, all);
+        dropCollinear(values, stage, o, all);
+        keepCompleteCases(values, n, stage, o, all);
         dropAliased(pheno, samples, fixed, stage, all);
         for (String s : stage) {
             Decision d = all.get(s);
@@ -136,16 +137,63 @@ public final class CovariateSelection {
         return new Selection(new ArrayList<>(stage), new ArrayList<>(all.values()));
     }
 
+    /**
+     * A variable at the samples analysed, position i for sample i: numbers (NaN missing) or level codes (-1 missing),
+     * numbered in order of first appearance, so that every test below reads plain arrays (its sums in sample order, as
+     * before: the same p-values and associations to the last bit).
+     */
+    static final class Values {
+        final boolean numeric;
+        final double[] x;
+        final int[] code;
+        final int levels;
+
+        Values(Column c, int[] rows) {
+            numeric = c.type == PhenotypeTable.Type.NUMERIC;
+            int n = rows.length;
+            if (numeric) {
+                x = new double[n];
+                for (int i = 0; i < n; i++) x[i] = c.numeric[rows[i]];
+                code = null;
+                levels = 0;
+            } else {
+                x = null;
+                code = new int[n];
+                Map<String, Integer> seen = new HashMap<>();
+                for (int i = 0; i < n; i++) {
+                    String l = c.levels[rows[i]];
+                    code[i] = l == null ? -1 : seen.computeIfAbsent(l, k -> seen.size());
+                }
+                levels = seen.size();
+            }
+        }
+
+        boolean missing(int i) { return numeric ? Double.isNaN(x[i]) : code[i] < 0; }
+
+        /** Distinct values among the observed (2 meaning two or more). */
+        int distinct() {
+            if (!numeric) return Math.min(levels, 2);
+            long first = 0;
+            boolean any = false;
+            for (double v : x) {
+                if (Double.isNaN(v)) continue;
+                long bits = Double.doubleToLongBits(v); // Double.equals: -0.0 and 0.0 differ
+                if (!any) { first = bits; any = true; } else if (bits != first) return 2;
+            }
+            return any ? 1 : 0;
+        }
+    }
 
     /** Steps 1-3: missingness, constant in the samples, association with any SV; returns the candidates still in. */
-    private static List<String> screen(PhenotypeTable pheno, int[] rows, Mat sv, List<String> candidates, Options o, Map<String,
-            Decision> all) {
-        int n = rows.length;
+    private static List<String> screen(Map<String, Values> values, int n, Mat sv, List<String> candidates, Options o,
+                                       Map<String, Decision> all) {
+        double[][] svs = new double[sv.cols][];
+        for (int k = 0; k < sv.cols; k++) svs[k] = sv.column(k);
         List<String> stage = new ArrayList<>();
         for (String name : candidates) {
-            Column c = pheno.column(name);
+            Values c = values.get(name);
             int miss = 0;
-            for (int r : rows) if (c.isMissing(r)) miss++;
+            for (int i = 0; i < n; i++) if (c.missing(i)) miss++;
             double frac = (double) miss / n;
             double minP = Double.NaN;
             Decision d;
@@ -153,7 +201,7 @@ public final class CovariateSelection {
                 d = new Decision(name, frac, minP);
                 d.decision = "dropped";
                 d.reason = String.format("missing in %.0f%% of samples (> %.0f%%)", 100 * frac, 100 * o.maxMissing());
-            } else if (levelsOrDistinct(c, rows) < 2) {
+            } else if (c.distinct() < 2) {
                 d = new Decision(name, frac, minP);
                 d.decision = "dropped";
                 d.reason = "constant in the samples analysed";
@@ -162,7 +210,7 @@ public final class CovariateSelection {
                 boolean anyAssoc = false, anyFree = false;
                 minP = 1;
                 for (int k = 0; k < sv.cols; k++) {
-                    ps[k] = associationP(c, rows, sv.column(k));
+                    ps[k] = associationP(c, svs[k]);
                     minP = Math.min(minP, ps[k]);
                     if (ps[k] < o.alpha()) anyAssoc = true; else anyFree = true;
                 }
@@ -182,15 +230,22 @@ public final class CovariateSelection {
         return stage;
     }
 
+    /** {@link #dropCollinear(Map, List, Options, Map)} of the pheno table's columns at the given rows. */
+    static void dropCollinear(PhenotypeTable pheno, int[] rows, List<String> stage, Options o, Map<String, Decision> all) {
+        Map<String, Values> values = new HashMap<>();
+        for (String name : stage) values.put(name, new Values(pheno.column(name), rows));
+        dropCollinear(values, stage, o, all);
+    }
+
     /**
      * Step 4: while a pair has |r| above the threshold, drop the variable in most such pairs. The pairs' associations
      * are computed once (the samples do not change as variables go): m^2 / 2 of them instead of that many per drop.
      */
-    static void dropCollinear(PhenotypeTable pheno, int[] rows, List<String> stage, Options o, Map<String, Decision> all) {
+    private static void dropCollinear(Map<String, Values> values, List<String> stage, Options o, Map<String, Decision> all) {
         int m = stage.size();
         double[][] r = new double[m][m];
         for (int i = 0; i < m; i++) {
-            for (int j = i + 1; j < m; j++) r[i][j] = r[j][i] = association(pheno.column(stage.get(i)), pheno.column(stage.get(j)), rows);
+            for (int j = i + 1; j < m; j++) r[i][j] = r[j][i] = association(values.get(stage.get(i)), values.get(stage.get(j)));
         }
         List<String> names = new ArrayList<>(stage);
         boolean[] in = new boolean[m];
@@ -223,23 +278,24 @@ public final class CovariateSelection {
     }
 
     /** Beyond the paper: drop the covariate costing most samples until enough complete cases remain. */
-    private static void keepCompleteCases(PhenotypeTable pheno, int[] rows, List<String> stage, Options o, Map<String, Decision> all) {
-        int n = rows.length;
+    private static void keepCompleteCases(Map<String, Values> values, int n, List<String> stage, Options o, Map<String, Decision> all) {
         while (!stage.isEmpty() && o.minComplete() > 0) {
+            Values[] in = new Values[stage.size()];
+            for (int k = 0; k < in.length; k++) in[k] = values.get(stage.get(k));
             int complete = 0;
-            int[] onlyMissing = new int[stage.size()];
-            int[] missing = new int[stage.size()];
-            for (int r : rows) {
+            int[] onlyMissing = new int[in.length];
+            int[] missing = new int[in.length];
+            for (int i = 0; i < n; i++) {
                 int miss = 0, which = -1;
-                for (int k = 0; k < stage.size(); k++) {
-                    if (pheno.column(stage.get(k)).isMissing(r)) { miss++; which = k; missing[k]++; }
+                for (int k = 0; k < in.length; k++) {
+                    if (in[k].missing(i)) { miss++; which = k; missing[k]++; }
                 }
                 if (miss == 0) complete++;
                 else if (miss == 1) onlyMissing[which]++;
             }
             if (complete >= o.minComplete() * n) break;
             int worst = 0;
-            for (int k = 1; k < stage.size(); k++) {
+            for (int k = 1; k < in.length; k++) {
                 if (missing[k] > missing[worst] || (missing[k] == missing[worst] && onlyMissing[k] > onlyMissing[worst])) worst = k;
             }
             Decision d = all.get(stage.get(worst));
@@ -269,49 +325,43 @@ public final class CovariateSelection {
         }
     }
 
-    private static int levelsOrDistinct(Column c, int[] rows) {
-        Set<Object> s = new HashSet<>();
-        for (int r : rows) {
-            if (c.isMissing(r)) continue;
-            s.add(c.type == PhenotypeTable.Type.NUMERIC ? (Object) c.numeric[r] : c.levels[r]);
-            if (s.size() > 1) return 2;
-        }
-        return s.size();
-    }
-
-    /** p-value of association between a variable and one SV (pairwise complete samples). */
-    static double associationP(Column c, int[] rows, double[] sv) {
-        List<double[]> pairs = new ArrayList<>();
-        List<String> lv = new ArrayList<>();
-        for (int i = 0; i < rows.length; i++) {
-            if (c.isMissing(rows[i])) continue;
-            if (c.type == PhenotypeTable.Type.NUMERIC) pairs.add(new double[] {c.numeric[rows[i]], sv[i]});
-            else { lv.add(c.levels[rows[i]]); pairs.add(new double[] {0, sv[i]}); }
-        }
-        int n = pairs.size();
-        if (c.type == PhenotypeTable.Type.NUMERIC) {
-            double r = pearson(pairs);
+    /**
+     * p-value of association between a variable and one SV (the samples where the variable is observed; the SVs have
+     * no missing value): Pearson's correlation test, or the one-way ANOVA F test of the SV on the levels.
+     */
+    static double associationP(Values c, double[] sv) {
+        int n = 0;
+        if (c.numeric) {
+            double mx = 0, my = 0;
+            for (int i = 0; i < sv.length; i++) {
+                if (Double.isNaN(c.x[i])) continue;
+                mx += c.x[i];
+                my += sv[i];
+                n++;
+            }
+            double r = pearson(c.x, sv, mx / n, my / n);
             if (n < 3 || Double.isNaN(r)) return 1.0;
             if (Math.abs(r) >= 1) return 0.0;
             double t = r * Math.sqrt((n - 2) / (1 - r * r));
             return StudentT.twoSidedP(t, n - 2);
         }
-        // one-way ANOVA of the SV on the levels
-        Map<String, double[]> groups = new LinkedHashMap<>(); // sum, count
+        double[] sum = new double[c.levels], count = new double[c.levels]; // by level, in order of first appearance
         double total = 0;
-        for (int i = 0; i < n; i++) {
-            groups.computeIfAbsent(lv.get(i), k -> new double[2]);
-            groups.get(lv.get(i))[0] += pairs.get(i)[1];
-            groups.get(lv.get(i))[1] += 1;
-            total += pairs.get(i)[1];
+        for (int i = 0; i < sv.length; i++) {
+            int l = c.code[i];
+            if (l < 0) continue;
+            sum[l] += sv[i];
+            count[l] += 1;
+            total += sv[i];
+            n++;
         }
-        int k = groups.size();
+        int k = c.levels;
         if (k < 2 || n - k < 1) return 1.0;
         double mean = total / n, ssb = 0, ssw = 0;
-        for (double[] g : groups.values()) ssb += g[1] * Math.pow(g[0] / g[1] - mean, 2);
-        for (int i = 0; i < n; i++) {
-            double[] g = groups.get(lv.get(i));
-            ssw += Math.pow(pairs.get(i)[1] - g[0] / g[1], 2);
+        for (int l = 0; l < k; l++) ssb += count[l] * Math.pow(sum[l] / count[l] - mean, 2);
+        for (int i = 0; i < sv.length; i++) {
+            int l = c.code[i];
+            if (l >= 0) ssw += Math.pow(sv[i] - sum[l] / count[l], 2);
         }
         if (ssw == 0) return 0.0;
         double f = (ssb / (k - 1)) / (ssw / (n - k));
@@ -320,61 +370,85 @@ public final class CovariateSelection {
         return Math.exp(RegularizedBeta.logRegularizedBeta(x, y, d2 / 2, d1 / 2));
     }
 
-    static double pearson(List<double[]> pairs) {
-        int n = pairs.size();
-        double mx = 0, my = 0;
-        for (double[] p : pairs) { mx += p[0]; my += p[1]; }
-        mx /= n;
-        my /= n;
+    /** Pearson's r of x and y over the positions where x is observed, about the given means of those. */
+    private static double pearson(double[] x, double[] y, double mx, double my) {
         double sxy = 0, sxx = 0, syy = 0;
-        for (double[] p : pairs) {
-            sxy += (p[0] - mx) * (p[1] - my);
-            sxx += (p[0] - mx) * (p[0] - mx);
-            syy += (p[1] - my) * (p[1] - my);
+        for (int i = 0; i < x.length; i++) {
+            if (Double.isNaN(x[i])) continue;
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+            syy += (y[i] - my) * (y[i] - my);
         }
         return sxy / Math.sqrt(sxx * syy);
     }
 
-    /** |association| between two variables: Pearson r, multiple correlation, or Cramer's V. */
-    static double association(Column a, Column b, int[] rows) {
-        boolean an = a.type == PhenotypeTable.Type.NUMERIC, bn = b.type == PhenotypeTable.Type.NUMERIC;
-        List<double[]> num = new ArrayList<>();
-        List<String[]> cat = new ArrayList<>();
-        for (int r : rows) {
-            if (a.isMissing(r) || b.isMissing(r)) continue;
-            if (an && bn) num.add(new double[] {a.numeric[r], b.numeric[r]});
-            else if (!an && !bn) cat.add(new String[] {a.levels[r], b.levels[r]});
+    /** |association| between two variables at the given rows: Pearson r, multiple correlation, or Cramer's V. */
+    static double association(Column a, Column b, int[] rows) { return association(new Values(a, rows), new Values(b, rows)); }
+
+    /** |association| over the samples where both are observed: Pearson r, correlation ratio, or Cramer's V. */
+    static double association(Values a, Values b) {
+        int len = a.numeric ? a.x.length : a.code.length, n = 0;
+        if (a.numeric && b.numeric) {
+            double mx = 0, my = 0;
+            for (int i = 0; i < len; i++) {
+                if (a.missing(i) || b.missing(i)) continue;
+                mx += a.x[i];
+                my += b.x[i];
+                n++;
+            }
+            if (n < 3) return 0;
+            mx /= n;
+            my /= n;
+            double sxy = 0, sxx = 0, syy = 0;
+            for (int i = 0; i < len; i++) {
+                if (a.missing(i) || b.missing(i)) continue;
+                sxy += (a.x[i] - mx) * (b.x[i] - my);
+                sxx += (a.x[i] - mx) * (a.x[i] - mx);
+                syy += (b.x[i] - my) * (b.x[i] - my);
+            }
+            return Math.abs(sxy / Math.sqrt(sxx * syy));
         }
-        if (an && bn) return num.size() < 3 ? 0 : Math.abs(pearson(num));
-        if (!an && !bn) return cat.size() < 3 ? 0 : cramersV(cat);
-        // mixed: correlation ratio (multiple correlation of the numeric on the level dummies)
-        Column x = an ? a : b, f = an ? b : a;
-        Map<String, double[]> g = new LinkedHashMap<>();
+        if (!a.numeric && !b.numeric) return cramersV(a, b, len);
+        // mixed: correlation ratio (multiple correlation of the numeric on the level dummies), levels numbered as met here
+        Values x = a.numeric ? a : b, f = a.numeric ? b : a;
+        int[] local = new int[f.levels];
+        Arrays.fill(local, -1);
+        double[] sum = new double[f.levels], count = new double[f.levels];
+        int k = 0;
         double total = 0;
-        int n = 0;
-        for (int r : rows) {
-            if (a.isMissing(r) || b.isMissing(r)) continue;
-            double v = x.numeric[r];
-            double[] s = g.computeIfAbsent(f.levels[r], k -> new double[2]);
-            s[0] += v;
-            s[1] += 1;
-            total += v;
+        for (int i = 0; i < len; i++) {
+            if (a.missing(i) || b.missing(i)) continue;
+            int l = f.code[i];
+            if (local[l] < 0) local[l] = k++;
+            sum[local[l]] += x.x[i];
+            count[local[l]] += 1;
+            total += x.x[i];
             n++;
         }
         if (n < 3) return 0;
         double mean = total / n, ssb = 0, sst = 0;
-        for (double[] s : g.values()) ssb += s[1] * Math.pow(s[0] / s[1] - mean, 2);
-        for (int r : rows) if (!a.isMissing(r) && !b.isMissing(r)) sst += Math.pow(x.numeric[r] - mean, 2);
+        for (int l = 0; l < k; l++) ssb += count[l] * Math.pow(sum[l] / count[l] - mean, 2);
+        for (int i = 0; i < len; i++) if (!a.missing(i) && !b.missing(i)) sst += Math.pow(x.x[i] - mean, 2);
         return sst == 0 ? 0 : Math.sqrt(ssb / sst);
     }
 
-    static double cramersV(List<String[]> pairs) {
-        Map<String, Integer> ra = new LinkedHashMap<>(), rb = new LinkedHashMap<>();
-        for (String[] p : pairs) { ra.putIfAbsent(p[0], ra.size()); rb.putIfAbsent(p[1], rb.size()); }
-        int ka = ra.size(), kb = rb.size(), n = pairs.size();
-        if (ka < 2 || kb < 2) return 0;
+    /** Cramer's V of two categorical variables over the samples where both are observed (levels numbered as met there). */
+    private static double cramersV(Values a, Values b, int len) {
+        int[] la = new int[a.levels], lb = new int[b.levels], pa = new int[len], pb = new int[len];
+        Arrays.fill(la, -1);
+        Arrays.fill(lb, -1);
+        int n = 0, ka = 0, kb = 0;
+        for (int i = 0; i < len; i++) {
+            if (a.code[i] < 0 || b.code[i] < 0) continue;
+            if (la[a.code[i]] < 0) la[a.code[i]] = ka++;
+            if (lb[b.code[i]] < 0) lb[b.code[i]] = kb++;
+            pa[n] = la[a.code[i]];
+            pb[n] = lb[b.code[i]];
+            n++;
+        }
+        if (n < 3 || ka < 2 || kb < 2) return 0;
         double[][] t = new double[ka][kb];
-        for (String[] p : pairs) t[ra.get(p[0])][rb.get(p[1])]++;
+        for (int i = 0; i < n; i++) t[pa[i]][pb[i]]++;
         double[] rs = new double[ka], cs = new double[kb];
         for (int i = 0; i < ka; i++) for (int j = 0; j < kb; j++) { rs[i] += t[i][j]; cs[j] += t[i][j]; }
         double chi = 0;

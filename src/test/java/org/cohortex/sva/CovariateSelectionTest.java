@@ -181,4 +181,95 @@ class CovariateSelectionTest {
             stage.remove(worst);
         }
     }
+
+    /**
+     * The associations against direct computations over the pairwise-complete samples: Pearson's r, Cramer's V of a 2 x 3
+     * table counted by hand, the correlation ratio as the square root of the one-way ANOVA's R^2, and the ANOVA p of a
+     * two-level variable as the Pearson test of its 0/1 coding; levels seen in another order give the same values.
+     */
+    @Test
+    void associationsAgreeWithTheirDefinitions() {
+        Random r = new Random(9);
+        int n = 60;
+        int[] rows = new int[n];
+        double[] x = new double[n], y = new double[n], sv = new double[n];
+        String[] f = new String[n], g = new String[n];
+        for (int i = 0; i < n; i++) {
+            rows[i] = i;
+            x[i] = i % 7 == 0 ? Double.NaN : r.nextGaussian();
+            y[i] = i % 5 == 0 ? Double.NaN : 0.5 * (Double.isNaN(x[i]) ? 0 : x[i]) + r.nextGaussian();
+            f[i] = i % 11 == 0 ? null : r.nextBoolean() ? "a" : "b";
+            g[i] = i % 13 == 0 ? null : new String[] {"u", "v", "w"}[r.nextInt(3)];
+            sv[i] = r.nextGaussian() + ("a".equals(f[i]) ? 0.7 : 0);
+        }
+        PhenotypeTable.Column cx = PhenotypeTable.numericColumn("x", x), cy = PhenotypeTable.numericColumn("y", y);
+        PhenotypeTable.Column cf = PhenotypeTable.categoricalColumn("f", f), cg = PhenotypeTable.categoricalColumn("g", g);
+
+        List<double[]> xy = new ArrayList<>();
+        for (int i = 0; i < n; i++) if (!Double.isNaN(x[i]) && !Double.isNaN(y[i])) xy.add(new double[] {x[i], y[i]});
+        assertEquals(Math.abs(correlation(xy)), CovariateSelection.association(cx, cy, rows), 1e-12, "Pearson");
+
+        double[][] t = new double[2][3];
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            if (f[i] == null || g[i] == null) continue;
+            t["a".equals(f[i]) ? 0 : 1][g[i].charAt(0) - 'u']++;
+            m++;
+        }
+        double chi = 0;
+        for (int a = 0; a < 2; a++) {
+            for (int b = 0; b < 3; b++) {
+                double e = (t[a][0] + t[a][1] + t[a][2]) * (t[0][b] + t[1][b]) / m;
+                chi += (t[a][b] - e) * (t[a][b] - e) / e;
+            }
+        }
+        assertEquals(Math.sqrt(chi / m), CovariateSelection.association(cf, cg, rows), 1e-12, "Cramer's V");
+        String[] reversed = new String[n];
+        for (int i = 0; i < n; i++) reversed[i] = f[n - 1 - i];
+        PhenotypeTable.Column gBack = PhenotypeTable.categoricalColumn("g", reverse(g));
+        assertEquals(CovariateSelection.association(cf, cg, rows),
+                CovariateSelection.association(PhenotypeTable.categoricalColumn("f", reversed), gBack, rows), 1e-12, "level order");
+
+        double[] sum = new double[3], cnt = new double[3];
+        double total = 0, sst = 0;
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            if (g[i] == null || Double.isNaN(x[i])) continue;
+            sum[g[i].charAt(0) - 'u'] += x[i];
+            cnt[g[i].charAt(0) - 'u']++;
+            total += x[i];
+            k++;
+        }
+        double mean = total / k, ssb = 0;
+        for (int l = 0; l < 3; l++) ssb += cnt[l] * Math.pow(sum[l] / cnt[l] - mean, 2);
+        for (int i = 0; i < n; i++) if (g[i] != null && !Double.isNaN(x[i])) sst += Math.pow(x[i] - mean, 2);
+        assertEquals(Math.sqrt(ssb / sst), CovariateSelection.association(cx, cg, rows), 1e-12, "correlation ratio");
+        assertEquals(Math.sqrt(ssb / sst), CovariateSelection.association(cg, cx, rows), 1e-12, "either order");
+
+        double[] dummy = new double[n];
+        for (int i = 0; i < n; i++) dummy[i] = f[i] == null ? Double.NaN : "a".equals(f[i]) ? 1 : 0;
+        double pAnova = CovariateSelection.associationP(new CovariateSelection.Values(cf, rows), sv);
+        CovariateSelection.Values coded = new CovariateSelection.Values(PhenotypeTable.numericColumn("d", dummy), rows);
+        double pPearson = CovariateSelection.associationP(coded, sv);
+        assertEquals(pPearson, pAnova, 1e-10 * pPearson, "two levels: ANOVA F = Pearson t^2");
+        assertTrue(pAnova < 0.05, "the planted shift is found: p " + pAnova);
+    }
+
+    private static String[] reverse(String[] v) {
+        String[] out = new String[v.length];
+        for (int i = 0; i < v.length; i++) out[i] = v[v.length - 1 - i];
+        return out;
+    }
+
+    private static double correlation(List<double[]> pairs) {
+        double mx = 0, my = 0;
+        for (double[] p : pairs) { mx += p[0] / pairs.size(); my += p[1] / pairs.size(); }
+        double sxy = 0, sxx = 0, syy = 0;
+        for (double[] p : pairs) {
+            sxy += (p[0] - mx) * (p[1] - my);
+            sxx += (p[0] - mx) * (p[0] - mx);
+            syy += (p[1] - my) * (p[1] - my);
+        }
+        return sxy / Math.sqrt(sxx * syy);
+    }
 }
