@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
 
 import org.cohortex.UserException;
 import org.cohortex.io.AtomicFile;
 import org.cohortex.io.Numbers;
+import org.cohortex.io.TextRows;
 
 /**
  * de.tsv, the per-gene table of one DE analysis: written from a {@link DifferentialExpression.Result}
@@ -61,7 +61,7 @@ public final class DeTable {
                              double[] meanExpr) {
         AtomicFile.write(file, w -> {
             w.write(String.join("\t", COLUMNS) + "\n");
-            for (String block : rows(genes.length, (sb, g) -> {
+            for (String block : TextRows.of(genes.length, (sb, g) -> {
                 sb.append(genes[g]);
                 for (double v : new double[] {beta[g], se[g], t[g], p[g], pBonferroni[g], qBh[g], meanExpr[g]}) append(sb, v);
                 sb.append('\n');
@@ -75,7 +75,7 @@ public final class DeTable {
         AtomicFile.write(file, w -> {
             boolean perm = res.pPerm != null, moderated = res.dfTotal != null;
             w.write(String.join("\t", COLUMNS) + (moderated ? "\t" + DF_TOTAL : "") + (perm ? "\tp_perm\tp_maxt" : "") + "\n");
-            for (String block : rows(res.genes.length, (sb, g) -> {
+            for (String block : TextRows.of(res.genes.length, (sb, g) -> {
                 sb.append(res.genes[g]);
                 double[] row = {res.beta[g], res.se[g], res.t[g], res.p[g], res.pBonferroni[g], res.qBh[g], res.meanExpr[g]};
                 for (double v : row) append(sb, v);
@@ -89,24 +89,6 @@ public final class DeTable {
                 w.write(block);
             }
         });
-    }
-
-    /** A row's text: gene g appended to the builder. */
-    private interface RowFormat {
-        void append(StringBuilder sb, int g);
-    }
-
-    /**
-     * The text of rows [0, count) in blocks of 2,048, formatted on every core and returned in order (Double.toString is most
-     * of writing a table: a cell-type unit writes 7 tables of 20,000 x 7 numbers).
-     */
-    private static String[] rows(int count, RowFormat row) {
-        int block = 2048, blocks = (count + block - 1) / block;
-        return IntStream.range(0, blocks).parallel().mapToObj(b -> {
-            StringBuilder sb = new StringBuilder(1 << 17);
-            for (int g = b * block, end = Math.min(count, g + block); g < end; g++) row.append(sb, g);
-            return sb.toString();
-        }).toArray(String[]::new);
     }
 
     private static void append(StringBuilder sb, double v) {

@@ -14,6 +14,7 @@ import org.cohortex.io.ExpressionMatrix;
 import org.cohortex.io.Json;
 import org.cohortex.io.MatrixWriter;
 import org.cohortex.io.PhenotypeTable;
+import org.cohortex.io.TextRows;
 import org.cohortex.linalg.DenseOps;
 import org.cohortex.linalg.Mat;
 import org.cohortex.linalg.SymmetricEigen;
@@ -193,11 +194,11 @@ public final class SvaAnalysis {
         Json.write(dir.resolve("num_sv.json"), j);
         if (r.pprobGam != null) {
             AtomicFile.write(dir.resolve("sva_pprob.tsv"), w -> {
-                StringBuilder sb = new StringBuilder("gene\tpprob_gam\tpprob_b\n");
-                for (int g = 0; g < r.genes.length; g++) {
-                    sb.append(r.genes[g]).append('\t').append(na(r.pprobGam[g])).append('\t').append(na(r.pprobB[g])).append('\n');
+                w.write("gene\tpprob_gam\tpprob_b\n");
+                for (String block : TextRows.of(r.genes.length, (sb, g) -> sb.append(r.genes[g]).append('\t').append(na(r.pprobGam[g]))
+                        .append('\t').append(na(r.pprobB[g])).append('\n'))) {
+                    w.write(block);
                 }
-                w.write(sb.toString());
             });
         }
     }
