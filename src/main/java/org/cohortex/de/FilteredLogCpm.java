@@ -2,6 +2,7 @@ package org.cohortex.de;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 import org.cohortex.Log;
 import org.cohortex.UserException;
@@ -62,13 +63,18 @@ record FilteredLogCpm(String[] inputGenes, boolean[] kept, ExpressionMatrix coun
                     + " median library size in enough samples): too few to fit; check that the file holds raw counts");
         }
         String[] keptGenes = new String[m];
-        double[] sub = new double[m * n];
+        int[] at = new int[genes]; // each kept gene's row in sub
         for (int g = 0, k = 0; g < genes; g++) {
-            if (!kept[g]) continue;
-            keptGenes[k] = c.genes[g];
-            System.arraycopy(c.values.data, g * n, sub, k * n, n);
-            k++;
+            at[g] = kept[g] ? k++ : -1;
+            if (kept[g]) keptGenes[at[g]] = c.genes[g];
         }
+        double[] sub = new double[m * n];
+        final boolean[] keep = kept;
+        IntStream.range(0, (genes + 1023) / 1024).parallel().forEach(b -> { // gene blocks on all cores
+            for (int g = b * 1024, e = Math.min(genes, g + 1024); g < e; g++) {
+                if (keep[g]) System.arraycopy(c.values.data, g * n, sub, at[g] * n, n);
+            }
+        });
         double[] lib = FilterByExpr.columnSums(sub, m, n);
         for (int j = 0; j < n; j++) {
             if (!(lib[j] > 0)) throw new UserException(r.expr() + ": sample '" + c.samples[j] + "' has no counts in the " + m

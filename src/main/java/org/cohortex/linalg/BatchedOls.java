@@ -36,13 +36,14 @@ public final class BatchedOls {
         final int[] df = new int[genes];
 
         boolean[] missing = new boolean[genes];
-        int nMissing = 0;
-        for (int g = 0; g < genes; g++) {
-            int off = g * n;
-            for (int i = 0; i < n; i++) {
-                if (Double.isNaN(y.data[off + i])) { missing[g] = true; nMissing++; break; }
+        pool.submit(() -> IntStream.range(0, (genes + 1023) / 1024).parallel().forEach(b -> { // gene blocks on the pool
+            for (int g = b * 1024, e = Math.min(genes, g + 1024); g < e; g++) {
+                int off = g * n;
+                for (int i = 0; i < n && !missing[g]; i++) missing[g] = Double.isNaN(y.data[off + i]);
             }
-        }
+        })).join();
+        int nMissing = 0;
+        for (boolean m : missing) if (m) nMissing++;
         int[] complete = new int[genes - nMissing];
         int[] partial = new int[nMissing];
         for (int g = 0, a = 0, b = 0; g < genes; g++) {
