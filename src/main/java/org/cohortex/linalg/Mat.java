@@ -1,7 +1,6 @@
 package org.cohortex.linalg;
 
 import java.util.Arrays;
-import java.util.stream.IntStream;
 
 /**
  * A dense row-major matrix of doubles: {@code data[i * cols + j]} is row i, column j.
@@ -39,11 +38,7 @@ public final class Mat {
      */
     public static double[] columnSums(double[] data, int rows, int cols) {
         double[] s = new double[cols];
-        int width = 64; // columns per task on all cores: each column summed over the rows in order, by one task
-        IntStream.range(0, (cols + width - 1) / width).parallel().forEach(b -> {
-            int from = b * width, to = Math.min(cols, from + width);
-            for (int r = 0; r < rows; r++) for (int j = from; j < to; j++) s[j] += data[r * cols + j];
-        });
+        for (int r = 0; r < rows; r++) for (int j = 0; j < cols; j++) s[j] += data[r * cols + j];
         return s;
     }
 

@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 import org.cohortex.Log;
 import org.cohortex.UserException;
@@ -145,20 +144,14 @@ public final class SvaAnalysis {
      * by hand, with a warning; its posterior probabilities are NA.
      */
     static int[] varyingGenes(ExpressionMatrix y, Log.Sink log) {
-        int n = y.sampleCount(), genes = y.geneCount();
+        int n = y.sampleCount();
         double[] v = y.values.data;
-        boolean[] varying = new boolean[genes];
-        IntStream.range(0, (genes + 1023) / 1024).parallel().forEach(b -> { // gene blocks on all cores
-            for (int g = b * 1024, e = Math.min(genes, g + 1024); g < e; g++) {
-                boolean varies = false;
-                for (int j = 1; j < n && !varies; j++) varies = v[g * n + j] != v[g * n];
-                varying[g] = varies;
-            }
-        });
         List<Integer> keep = new ArrayList<>();
         List<String> constant = new ArrayList<>();
-        for (int g = 0; g < genes; g++) {
-            if (varying[g]) keep.add(g); else constant.add(y.genes[g]);
+        for (int g = 0; g < y.geneCount(); g++) {
+            boolean varies = false;
+            for (int j = 1; j < n && !varies; j++) varies = v[g * n + j] != v[g * n];
+            if (varies) keep.add(g); else constant.add(y.genes[g]);
         }
         if (!constant.isEmpty()) {
             log.warn("sva: %d genes constant over the %d samples are left out of SVA (pprob NA): %s%s", constant.size(), n,
