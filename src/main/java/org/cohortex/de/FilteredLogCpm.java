@@ -69,10 +69,9 @@ record FilteredLogCpm(String[] inputGenes, boolean[] kept, ExpressionMatrix coun
             if (kept[g]) keptGenes[at[g]] = c.genes[g];
         }
         double[] sub = new double[m * n];
-        final boolean[] keep = kept;
         IntStream.range(0, (genes + 1023) / 1024).parallel().forEach(b -> { // gene blocks on all cores
             for (int g = b * 1024, e = Math.min(genes, g + 1024); g < e; g++) {
-                if (keep[g]) System.arraycopy(c.values.data, g * n, sub, at[g] * n, n);
+                if (at[g] >= 0) System.arraycopy(c.values.data, g * n, sub, at[g] * n, n);
             }
         });
         double[] lib = FilterByExpr.columnSums(sub, m, n);

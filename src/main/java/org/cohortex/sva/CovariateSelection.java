@@ -332,14 +332,8 @@ public final class CovariateSelection {
     static double associationP(Values c, double[] sv) {
         int n = 0;
         if (c.numeric) {
-            double mx = 0, my = 0;
-            for (int i = 0; i < sv.length; i++) {
-                if (Double.isNaN(c.x[i])) continue;
-                mx += c.x[i];
-                my += sv[i];
-                n++;
-            }
-            double r = pearson(c.x, sv, mx / n, my / n);
+            n = observedPairs(c.x, sv);
+            double r = pearson(c.x, sv);
             if (n < 3 || Double.isNaN(r)) return 1.0;
             if (Math.abs(r) >= 1) return 0.0;
             double t = r * Math.sqrt((n - 2) / (1 - r * r));
@@ -370,16 +364,33 @@ public final class CovariateSelection {
         return Math.exp(RegularizedBeta.logRegularizedBeta(x, y, d2 / 2, d1 / 2));
     }
 
-    /** Pearson's r of x and y over the positions where x is observed, about the given means of those. */
-    private static double pearson(double[] x, double[] y, double mx, double my) {
+    /** Pearson's r of x and y over the positions where both are observed (NaN: missing), means first, as cor() does. */
+    private static double pearson(double[] x, double[] y) {
+        double mx = 0, my = 0;
+        int n = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (Double.isNaN(x[i]) || Double.isNaN(y[i])) continue;
+            mx += x[i];
+            my += y[i];
+            n++;
+        }
+        mx /= n;
+        my /= n;
         double sxy = 0, sxx = 0, syy = 0;
         for (int i = 0; i < x.length; i++) {
-            if (Double.isNaN(x[i])) continue;
+            if (Double.isNaN(x[i]) || Double.isNaN(y[i])) continue;
             sxy += (x[i] - mx) * (y[i] - my);
             sxx += (x[i] - mx) * (x[i] - mx);
             syy += (y[i] - my) * (y[i] - my);
         }
         return sxy / Math.sqrt(sxx * syy);
+    }
+
+    /** Positions where both x and y are observed. */
+    private static int observedPairs(double[] x, double[] y) {
+        int n = 0;
+        for (int i = 0; i < x.length; i++) if (!Double.isNaN(x[i]) && !Double.isNaN(y[i])) n++;
+        return n;
     }
 
     /** |association| between two variables at the given rows: Pearson r, multiple correlation, or Cramer's V. */
@@ -388,26 +399,7 @@ public final class CovariateSelection {
     /** |association| over the samples where both are observed: Pearson r, correlation ratio, or Cramer's V. */
     static double association(Values a, Values b) {
         int len = a.numeric ? a.x.length : a.code.length, n = 0;
-        if (a.numeric && b.numeric) {
-            double mx = 0, my = 0;
-            for (int i = 0; i < len; i++) {
-                if (a.missing(i) || b.missing(i)) continue;
-                mx += a.x[i];
-                my += b.x[i];
-                n++;
-            }
-            if (n < 3) return 0;
-            mx /= n;
-            my /= n;
-            double sxy = 0, sxx = 0, syy = 0;
-            for (int i = 0; i < len; i++) {
-                if (a.missing(i) || b.missing(i)) continue;
-                sxy += (a.x[i] - mx) * (b.x[i] - my);
-                sxx += (a.x[i] - mx) * (a.x[i] - mx);
-                syy += (b.x[i] - my) * (b.x[i] - my);
-            }
-            return Math.abs(sxy / Math.sqrt(sxx * syy));
-        }
+        if (a.numeric && b.numeric) return observedPairs(a.x, b.x) < 3 ? 0 : Math.abs(pearson(a.x, b.x));
         if (!a.numeric && !b.numeric) return cramersV(a, b, len);
         // mixed: correlation ratio (multiple correlation of the numeric on the level dummies), levels numbered as met here
         Values x = a.numeric ? a : b, f = a.numeric ? b : a;
