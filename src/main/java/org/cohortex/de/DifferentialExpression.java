@@ -356,25 +356,38 @@ public final class DifferentialExpression {
                               DeKernels backend) {
         Path dir = r.out();
         DeTable.write(dir.resolve("de.tsv"), res);
-        List<String> notes = new ArrayList<>();
-        for (int g = 0; g < res.genes.length; g++) if (res.note[g] != null) notes.add(res.genes[g] + "\t" + res.note[g]);
+        List<String> notes = notes(res);
         Path notesFile = dir.resolve("gene_notes.tsv");
         if (!notes.isEmpty()) AtomicFile.writeString(notesFile, "gene\treason\n" + String.join("\n", notes) + "\n");
         else deleteStale(notesFile);
-        // svs.tsv: the SVs that entered the model, for the samples used
         List<String> svNames = svs == null ? List.of() : svs.columnNames();
-        StringBuilder sb = new StringBuilder("sample");
-        for (String s : svNames) sb.append('\t').append(s);
-        sb.append('\n');
-        for (int i = 0; i < y.sampleCount(); i++) {
-            sb.append(y.samples[i]);
-            for (String s : svNames) sb.append('\t').append(MatrixWriter.format(svs.column(s).numeric[svs.row(y.samples[i])]));
-            sb.append('\n');
-        }
-        AtomicFile.writeString(dir.resolve("svs.tsv"), sb.toString());
+        AtomicFile.writeString(dir.resolve("svs.tsv"), svsTable(svs, svNames, y.samples));
         if (res.counts != null) res.counts.write(dir);
         else FilteredLogCpm.removeStale(dir);
         Json.write(dir.resolve("model.json"), model(r, res, design, y, svNames.size(), data, backend));
+    }
+
+    // write's passes over genes and samples are methods of their own, so that the JIT compiles each loop alone instead of
+    // all of write (it runs once per analysis) when a loop gets hot
+
+    /** gene_notes.tsv's rows: "gene\treason" for each gene with a note, in gene order. */
+    private static List<String> notes(Result res) {
+        List<String> notes = new ArrayList<>();
+        for (int g = 0; g < res.genes.length; g++) if (res.note[g] != null) notes.add(res.genes[g] + "\t" + res.note[g]);
+        return notes;
+    }
+
+    /** svs.tsv's text: the SVs that entered the model, for the samples used. */
+    private static String svsTable(PhenotypeTable svs, List<String> svNames, String[] samples) {
+        StringBuilder sb = new StringBuilder("sample");
+        for (String s : svNames) sb.append('\t').append(s);
+        sb.append('\n');
+        for (String sample : samples) {
+            sb.append(sample);
+            for (String s : svNames) sb.append('\t').append(MatrixWriter.format(svs.column(s).numeric[svs.row(sample)]));
+            sb.append('\n');
+        }
+        return sb.toString();
     }
 
     /** model.json: what was fitted, on which samples, and how each step was configured. */

@@ -56,18 +56,14 @@ record FilteredLogCpm(String[] inputGenes, boolean[] kept, ExpressionMatrix coun
         boolean[] kept = new boolean[genes];
         if (r.limma().filter()) kept = FilterByExpr.keep(c.values.data, genes, n, design0.x);
         else Arrays.fill(kept, true);
-        int m = 0;
-        for (boolean k : kept) if (k) m++;
+        int[] at = new int[genes]; // each kept gene's row in sub, -1 for the others
+        int m = rowsOfKept(kept, at);
         if (m < 2) {
             throw new UserException(r.expr() + ": only " + m + " of " + genes + " genes pass filterByExpr (a count of at least 10 at the"
                     + " median library size in enough samples): too few to fit; check that the file holds raw counts");
         }
         String[] keptGenes = new String[m];
-        int[] at = new int[genes]; // each kept gene's row in sub
-        for (int g = 0, k = 0; g < genes; g++) {
-            at[g] = kept[g] ? k++ : -1;
-            if (kept[g]) keptGenes[at[g]] = c.genes[g];
-        }
+        for (int g = 0; g < genes; g++) if (at[g] >= 0) keptGenes[at[g]] = c.genes[g];
         double[] sub = new double[m * n];
         IntStream.range(0, (genes + 1023) / 1024).parallel().forEach(b -> { // gene blocks on all cores
             for (int g = b * 1024, e = Math.min(genes, g + 1024); g < e; g++) {
@@ -95,6 +91,23 @@ record FilteredLogCpm(String[] inputGenes, boolean[] kept, ExpressionMatrix coun
         return new FilteredLogCpm(c.genes, kept, counts, logCpm, lib, nf, design0, r.limma().filter(), r.limma().normalize());
     }
 
+    // The passes over every gene below are methods of their own: `of` and `write` run once per analysis, and the JIT,
+    // meeting these loops' 20,000 turns, would compile either whole (its messages and all) rather than the loop alone.
+
+    /** Numbers the kept genes 0, 1, ... in order into {@code at} (-1 for a gene not kept); returns how many are kept. */
+    private static int rowsOfKept(boolean[] kept, int[] at) {
+        int k = 0;
+        for (int g = 0; g < kept.length; g++) at[g] = kept[g] ? k++ : -1;
+        return k;
+    }
+
+    /** filter_by_expr.tsv's text: every input gene, TRUE where kept. */
+    private static String filterTable(String[] genes, boolean[] kept) {
+        StringBuilder sb = new StringBuilder("gene\tkept\n");
+        for (int g = 0; g < genes.length; g++) sb.append(genes[g]).append('\t').append(kept[g] ? "TRUE" : "FALSE").append('\n');
+        return sb.toString();
+    }
+
     /** Effective library sizes (lib.size x norm.factor) of the given samples, indices into {@link #counts}' samples. */
     double[] effectiveLibSizes(int[] samples) {
         double[] e = new double[samples.length];
@@ -111,11 +124,7 @@ record FilteredLogCpm(String[] inputGenes, boolean[] kept, ExpressionMatrix coun
     void write(Path dir) {
         Path filter = dir.resolve("filter_by_expr.tsv");
         if (filtered) {
-            StringBuilder sb = new StringBuilder("gene\tkept\n");
-            for (int g = 0; g < inputGenes.length; g++) {
-                sb.append(inputGenes[g]).append('\t').append(kept[g] ? "TRUE" : "FALSE").append('\n');
-            }
-            AtomicFile.writeString(filter, sb.toString());
+            AtomicFile.writeString(filter, filterTable(inputGenes, kept));
         } else {
             DifferentialExpression.deleteStale(filter);
         }

@@ -1,7 +1,9 @@
 package org.cohortex.io;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -11,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.zip.CRC32C;
 
 import org.cohortex.UserException;
 import org.cohortex.io.PhenotypeTable.Column;
@@ -21,19 +25,56 @@ import org.cohortex.io.PhenotypeTable.Column;
  * The sample-id column is chosen by name (default: the first column). A column is numeric when all
  * its non-missing values are finite numbers in R's syntax ({@link Numbers}), otherwise categorical; {@code forceCategorical} makes
  * numeric codes (batch 1, 2, 3) categorical, as factor() would in R.
+ *
+ * <p>A grid reads the same table for each of its analyses (40 in the paper's): the last few tables parsed are kept,
+ * keyed by the file's bytes (their length and CRC-32C) and the arguments, so a file read again unchanged is not
+ * parsed again (a few ms each time, and the parser's JIT compilation, ~0.5 s of CPU, early in a grid). The tables are
+ * never modified after they are built, so sharing one is safe.
  */
 public final class PhenotypeReader {
     private PhenotypeReader() {}
+
+    private static final int CACHED = 4;
+    /** The last tables parsed, most recent last. */
+    private static final Map<Key, PhenotypeTable> RECENT = new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, PhenotypeTable> e) { return size() > CACHED; }
+    };
+
+    /** What a parse depends on: the path (the table's source), the arguments, and the bytes read. */
+    private record Key(String path, String sampleColumn, Set<String> forceCategorical, int length, long crc) {}
 
     public static boolean isMissingToken(String s) {
         return s.isEmpty() || s.equals("NA");
     }
 
     public static PhenotypeTable read(Path path, String sampleColumn, Set<String> forceCategorical) {
+        byte[] bytes;
+        try (InputStream in = TextFiles.open(path)) {
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UserException(path + ": read failed (" + e.getMessage() + ")", e);
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        Key key = new Key(path.toString(), sampleColumn, forceCategorical == null ? null : new TreeSet<>(forceCategorical), bytes.length,
+                crc.getValue());
+        synchronized (RECENT) {
+            PhenotypeTable t = RECENT.get(key);
+            if (t != null) return t;
+        }
+        PhenotypeTable t = parse(path, bytes, sampleColumn, forceCategorical);
+        synchronized (RECENT) {
+            RECENT.put(key, t);
+        }
+        return t;
+    }
+
+    private static PhenotypeTable parse(Path path, byte[] bytes, String sampleColumn, Set<String> forceCategorical) {
         List<String[]> rows = new ArrayList<>();
         List<String> header;
         char delim;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(TextFiles.open(path), StandardCharsets.UTF_8))) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8))) {
             String h = r.readLine();
             if (h == null || h.isBlank()) throw new UserException(path + ": the file is empty");
             if (h.startsWith("\uFEFF")) h = h.substring(1);

@@ -72,11 +72,7 @@ public final class DesignBuilder {
         int traitIndex = cols.names.size();
         addTrait(traitCol, pheno, samples, used, cols);
         for (Column c : covs) addCovariate(c, pheno, samples, used, cols);
-        for (Column c : svCols) {
-            double[] v = new double[n];
-            for (int k = 0; k < n; k++) v[k] = c.numeric[svs.row(samples.get(used.get(k)))];
-            cols.add(c.name, v);
-        }
+        for (Column c : svCols) cols.add(c.name, values(c, svs, samples, used));
         return assemble(cols, traitIndex, cc);
     }
 
@@ -184,16 +180,26 @@ public final class DesignBuilder {
                     + ": no residual degrees of freedom"
                     + (cc.dropped().isEmpty() ? "" : " (" + cc.dropped().size() + " samples dropped for missing values)"));
         }
-        Mat x = new Mat(n, p);
-        for (int j = 0; j < p; j++) {
-            double[] c = cols.values.get(j);
-            for (int i = 0; i < n; i++) x.data[i * p + j] = c[i];
-        }
+        Mat x = byColumns(cols.values, n);
         checkFullRank(x, names);
         return new DesignMatrix(x, names, traitIndex, cc.used().stream().mapToInt(Integer::intValue).toArray(), cc.dropped(), cols.levels);
     }
 
     /** The aliased variable found by {@link #checkCovariatesFullRank}. */
+    /**
+     * The n x p matrix of p columns (build's loops over samples are methods of their own, as this one: build runs a few
+     * times per analysis, and the JIT would otherwise compile it whole, with its checks and messages, for one hot loop).
+     */
+    private static Mat byColumns(List<double[]> columns, int n) {
+        int p = columns.size();
+        Mat x = new Mat(n, p);
+        for (int j = 0; j < p; j++) {
+            double[] c = columns.get(j);
+            for (int i = 0; i < n; i++) x.data[i * p + j] = c[i];
+        }
+        return x;
+    }
+
     public static final class Aliased extends Exception {
         private static final long serialVersionUID = 1L;
         public final String variable;

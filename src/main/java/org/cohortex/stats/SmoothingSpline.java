@@ -48,21 +48,10 @@ public final class SmoothingSpline {
 
     public static SmoothingSpline fitGcv(double[] x, double[] y) {
         int n = x.length;
-        for (int i = 1; i < n; i++) {
-            if (!(x[i] > x[i - 1])) throw new IllegalArgumentException("x must be strictly increasing");
-        }
         double r = x[n - 1] - x[0];
-        double[] xs = new double[n];
-        for (int i = 0; i < n; i++) xs[i] = (x[i] - x[0]) / r;
-        int nkn = nknots(n);
-        double[] idx = RSeq.lengthOut(1, n, nkn);
-        int nk = nkn + 2;
-        double[] knot = new double[nk + 4];
-        for (int i = 0; i < 3; i++) {
-            knot[i] = xs[0];
-            knot[nk + 1 + i] = xs[n - 1];
-        }
-        for (int i = 0; i < nkn; i++) knot[3 + i] = xs[(int) idx[i] - 1]; // R truncates fractional indices
+        double[] xs = scaled(x, r);
+        double[] knot = knots(xs);
+        int nk = knot.length - 4;
 
         Fit f = new Fit(knot, nk, xs, y);
         // Brent's fmin as in sbart.c
@@ -116,6 +105,35 @@ public final class SmoothingSpline {
     }
 
     private static double sign(double mag, double s) { return s >= 0 ? Math.abs(mag) : -Math.abs(mag); }
+
+    // fitGcv's passes over the data are methods of their own, so that the JIT compiles each loop alone: fitGcv itself runs
+    // a few times per lfdr and, compiled whole on account of these loops, cost more to compile than it ever ran
+
+    /** (x - x[0]) / range, x strictly increasing. */
+    private static double[] scaled(double[] x, double range) {
+        int n = x.length;
+        for (int i = 1; i < n; i++) {
+            if (!(x[i] > x[i - 1])) throw new IllegalArgumentException("x must be strictly increasing");
+        }
+        double[] xs = new double[n];
+        for (int i = 0; i < n; i++) xs[i] = (x[i] - x[0]) / range;
+        return xs;
+    }
+
+    /** smooth.spline's knots for all.knots = FALSE: nknots(n) inner knots at data points, the ends tripled (nk + 4 values). */
+    private static double[] knots(double[] xs) {
+        int n = xs.length;
+        int nkn = nknots(n);
+        double[] idx = RSeq.lengthOut(1, n, nkn);
+        int nk = nkn + 2;
+        double[] knot = new double[nk + 4];
+        for (int i = 0; i < 3; i++) {
+            knot[i] = xs[0];
+            knot[nk + 1 + i] = xs[n - 1];
+        }
+        for (int i = 0; i < nkn; i++) knot[3 + i] = xs[(int) idx[i] - 1]; // R truncates fractional indices
+        return knot;
+    }
 
     /** The fitted spline at v (linear extrapolation outside the data range, as predict.smooth.spline). */
     public double predict(double v) {

@@ -147,15 +147,21 @@ public final class CovariateSelection {
         final double[] x;
         final int[] code;
         final int levels;
+        /** Per sample: missing (NaN, or no level); and how many are. */
+        final boolean[] miss;
+        final int missingCount;
 
         Values(Column c, int[] rows) {
             numeric = c.type == PhenotypeTable.Type.NUMERIC;
             int n = rows.length;
+            miss = new boolean[n];
+            int missing = 0;
             if (numeric) {
                 x = new double[n];
                 for (int i = 0; i < n; i++) x[i] = c.numeric[rows[i]];
                 code = null;
                 levels = 0;
+                for (int i = 0; i < n; i++) if (miss[i] = Double.isNaN(x[i])) missing++;
             } else {
                 x = null;
                 code = new int[n];
@@ -163,12 +169,14 @@ public final class CovariateSelection {
                 for (int i = 0; i < n; i++) {
                     String l = c.levels[rows[i]];
                     code[i] = l == null ? -1 : seen.computeIfAbsent(l, k -> seen.size());
+                    if (miss[i] = l == null) missing++;
                 }
                 levels = seen.size();
             }
+            missingCount = missing;
         }
 
-        boolean missing(int i) { return numeric ? Double.isNaN(x[i]) : code[i] < 0; }
+        boolean missing(int i) { return miss[i]; }
 
         /** Distinct values among the observed (2 meaning two or more). */
         int distinct() {
@@ -192,9 +200,7 @@ public final class CovariateSelection {
         List<String> stage = new ArrayList<>();
         for (String name : candidates) {
             Values c = values.get(name);
-            int miss = 0;
-            for (int i = 0; i < n; i++) if (c.missing(i)) miss++;
-            double frac = (double) miss / n;
+            double frac = (double) c.missingCount / n;
             double minP = Double.NaN;
             Decision d;
             if (frac > o.maxMissing()) {
@@ -282,17 +288,9 @@ public final class CovariateSelection {
         while (!stage.isEmpty() && o.minComplete() > 0) {
             Values[] in = new Values[stage.size()];
             for (int k = 0; k < in.length; k++) in[k] = values.get(stage.get(k));
-            int complete = 0;
             int[] onlyMissing = new int[in.length];
             int[] missing = new int[in.length];
-            for (int i = 0; i < n; i++) {
-                int miss = 0, which = -1;
-                for (int k = 0; k < in.length; k++) {
-                    if (in[k].missing(i)) { miss++; which = k; missing[k]++; }
-                }
-                if (miss == 0) complete++;
-                else if (miss == 1) onlyMissing[which]++;
-            }
+            int complete = completeCases(in, n, missing, onlyMissing);
             if (complete >= o.minComplete() * n) break;
             int worst = 0;
             for (int k = 1; k < in.length; k++) {
@@ -304,6 +302,24 @@ public final class CovariateSelection {
                     missing[worst], complete, n, 100 * o.minComplete());
             stage.remove(worst);
         }
+    }
+
+    /**
+     * The samples observed in every variable of {@code in}; per variable, the samples it misses ({@code missing}) and those
+     * only it misses ({@code onlyMissing}). A method of its own, so that the JIT compiles this loop alone (the caller runs
+     * once per analysis and would otherwise be compiled whole, with its messages, when this loop gets hot).
+     */
+    private static int completeCases(Values[] in, int n, int[] missing, int[] onlyMissing) {
+        int complete = 0;
+        for (int i = 0; i < n; i++) {
+            int miss = 0, which = -1;
+            for (int k = 0; k < in.length; k++) {
+                if (in[k].miss[i]) { miss++; which = k; missing[k]++; }
+            }
+            if (miss == 0) complete++;
+            else if (miss == 1) onlyMissing[which]++;
+        }
+        return complete;
     }
 
     /** Drop variables that the design's rank check finds aliased (intercept + fixed + candidates, complete cases). */

@@ -1,7 +1,9 @@
 package org.cohortex.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,5 +52,23 @@ class PhenotypeReaderTest {
                 .getMessage().contains("no sample-id column named 'sample'"));
         PhenotypeTable t = PhenotypeReader.read(write("id\tAge\nX\t1\n"), null, Set.of());
         assertTrue(assertThrows(UserException.class, () -> t.column("age")).getMessage().contains("did you mean 'Age'"));
+    }
+
+    @Test
+    void aTableReadAgainIsParsedAgainOnlyWhenItsBytesOrArgumentsChanged() throws IOException {
+        Path p = write("id\tage\tbatch\nA\t40\t1\nB\t41\t2\n");
+        PhenotypeTable first = PhenotypeReader.read(p, "id", Set.of());
+        assertSame(first, PhenotypeReader.read(p, "id", Set.of()), "unchanged bytes, same arguments: the parsed table");
+        assertNotSame(first, PhenotypeReader.read(p, "id", Set.of("batch")), "other arguments: parsed with them");
+        assertEquals(PhenotypeTable.Type.CATEGORICAL, PhenotypeReader.read(p, "id", Set.of("batch")).column("batch").type);
+        // the same length, one digit changed, rewritten at once (a file system's timestamps may not tell the versions apart)
+        Files.writeString(p, "id\tage\tbatch\nA\t40\t1\nB\t47\t2\n");
+        PhenotypeTable second = PhenotypeReader.read(p, "id", Set.of());
+        assertNotSame(first, second);
+        assertEquals(47, second.column("age").numeric[1]);
+        assertEquals(41, first.column("age").numeric[1], "a table already handed out is not changed");
+        Path copy = dir.resolve("q.tsv");
+        Files.copy(p, copy);
+        assertEquals(copy.toString(), PhenotypeReader.read(copy, "id", Set.of()).source, "another path: its own table, named by it");
     }
 }
