@@ -49,7 +49,7 @@ record FilteredLogCpm(String[] inputGenes, boolean[] kept, ExpressionMatrix coun
     /** The counts of {@code data} (matched samples) through filter, library sizes, TMM and log2-CPM as {@code r} asks. */
     static FilteredLogCpm of(AnalysisData data, DeRequest r, PhenotypeTable givenSvs, Log.Sink log) {
         ExpressionMatrix raw = data.expr();
-        Scale.countLibrarySizes(raw, r.expr().toString()); // every value a non-negative count, else a located error
+        Scale.requireCounts(raw, r.expr().toString()); // every value a non-negative count, else a located error
         DesignMatrix design0 = DesignBuilder.build(Arrays.asList(raw.samples), data.pheno(), r.trait(), r.covariates(), givenSvs);
         ExpressionMatrix c = raw.samplesToRead(design0.used); // read below, never written
         int genes = c.geneCount(), n = c.sampleCount();
@@ -62,8 +62,7 @@ record FilteredLogCpm(String[] inputGenes, boolean[] kept, ExpressionMatrix coun
             throw new UserException(r.expr() + ": only " + m + " of " + genes + " genes pass filterByExpr (a count of at least 10 at the"
                     + " median library size in enough samples): too few to fit; check that the file holds raw counts");
         }
-        String[] keptGenes = new String[m];
-        for (int g = 0; g < genes; g++) if (at[g] >= 0) keptGenes[at[g]] = c.genes[g];
+        String[] keptGenes = keptNames(c.genes, at, m);
         double[] sub = new double[m * n];
         IntStream.range(0, (genes + 1023) / 1024).parallel().forEach(b -> { // gene blocks on all cores
             for (int g = b * 1024, e = Math.min(genes, g + 1024); g < e; g++) {
@@ -99,6 +98,13 @@ record FilteredLogCpm(String[] inputGenes, boolean[] kept, ExpressionMatrix coun
         int k = 0;
         for (int g = 0; g < kept.length; g++) at[g] = kept[g] ? k++ : -1;
         return k;
+    }
+
+    /** The names of the m kept genes, in order ({@code at} as {@link #rowsOfKept} numbers them). */
+    private static String[] keptNames(String[] genes, int[] at, int m) {
+        String[] kept = new String[m];
+        for (int g = 0; g < genes.length; g++) if (at[g] >= 0) kept[at[g]] = genes[g];
+        return kept;
     }
 
     /** filter_by_expr.tsv's text: every input gene, TRUE where kept. */

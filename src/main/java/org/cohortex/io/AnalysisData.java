@@ -25,12 +25,14 @@ public record AnalysisData(ExpressionMatrix expr, PhenotypeTable pheno, SampleMa
 
     /**
      * Reads the phenotypes and matches the samples, leaving the values as read: the DE engine
-     * normalises raw counts itself (filterByExpr and TMM need the counts and the design).
+     * normalises raw counts itself (filterByExpr and TMM need the counts and the design). The matrix is
+     * {@code raw} itself when every sample matched, in order (a grid's five analyses of a region share the
+     * matrix it read): callers only read it.
      */
     public static AnalysisData matched(ExpressionMatrix raw, Path exprPath, Path phenoPath, String sampleColumn, Set<String> categorical,
                                        boolean dropSamplesWithoutPhenotype, Log.Sink log) {
         PhenotypeTable pheno = PhenotypeReader.read(phenoPath, sampleColumn, categorical);
         SampleMatch match = SampleMatch.of(exprPath.toString(), raw.samples, pheno, dropSamplesWithoutPhenotype, log);
-        return new AnalysisData(raw.selectSamples(match.matched), pheno, match);
+        return new AnalysisData(raw.samplesToRead(match.matched), pheno, match);
     }
 }

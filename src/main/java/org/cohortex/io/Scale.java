@@ -109,9 +109,24 @@ public enum Scale {
                 + " none)");
     }
 
+    /**
+     * Checks that a matrix holds raw counts, as {@link #countLibrarySizes} does, without the column sums (the DE engine
+     * sums the counts of the genes it keeps).
+     */
+    public static void requireCounts(ExpressionMatrix m, String source) {
+        requireNonNegative(m, source, "log2-CPM needs non-negative counts (for log-scale input: " + UserException.setting("transform")
+                + " none)");
+    }
+
     /** Column sums, after checking every value is a non-negative number (else a located error). */
     static double[] librarySizes(ExpressionMatrix m, String source, String why) {
-        int g = m.geneCount(), n = m.sampleCount();
+        requireNonNegative(m, source, why);
+        return Mat.columnSums(m.values.data, m.geneCount(), m.sampleCount());
+    }
+
+    /** A located error at the first value (in file order) that is missing or negative. */
+    private static void requireNonNegative(ExpressionMatrix m, String source, String why) {
+        int n = m.sampleCount();
         double[] v = m.values.data;
         int block = 1 << 16, first = IntStream.range(0, (v.length + block - 1) / block).parallel() // blocks on all cores,
                 .filter(b -> { // then the first bad value in file order within the first bad block
@@ -125,7 +140,6 @@ public enum Scale {
                         + (Double.isNaN(c) ? "NA" : Double.toString(c)) + ": " + why);
             }
         }
-        return Mat.columnSums(v, g, n);
     }
 
     private interface RowRange { void run(int from, int to); }

@@ -1,6 +1,7 @@
 package org.cohortex.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,6 +34,8 @@ class ScaleTest {
             UserException e = assertThrows(UserException.class, () -> Scale.countLibrarySizes(m, "x.tsv"));
             String want = "gene 'G" + first / n + "', sample 'S" + first % n + "'";
             assertTrue(e.getMessage().contains(want), e.getMessage() + " should name " + want);
+            // the DE engine's check without the sums: the same message
+            assertEquals(e.getMessage(), assertThrows(UserException.class, () -> Scale.requireCounts(m, "x.tsv")).getMessage());
         }
     }
 
