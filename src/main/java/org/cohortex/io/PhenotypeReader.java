@@ -28,7 +28,7 @@ import org.cohortex.io.PhenotypeTable.Column;
  *
  * <p>A grid reads the same table for each of its analyses (40 in the paper's): the last few tables parsed are kept,
  * keyed by the file's bytes (their length and CRC-32C) and the arguments, so a file read again unchanged is not
- * parsed again (a few ms each time, and the parser's JIT compilation, ~0.5 s of CPU, early in a grid). The tables are
+ * parsed again (a few ms each time, and 0.2-0.5 s of the parser's JIT compilation early in a grid). The tables are
  * never modified after they are built, so sharing one is safe.
  */
 public final class PhenotypeReader {

@@ -105,17 +105,18 @@ public enum Scale {
      * a located error that points log-scale input to {@code transform none}.
      */
     public static double[] countLibrarySizes(ExpressionMatrix m, String source) {
-        return librarySizes(m, source, "log2-CPM needs non-negative counts (for log-scale input: " + UserException.setting("transform")
-                + " none)");
+        return librarySizes(m, source, COUNTS_WHY);
     }
+
+    private static final String COUNTS_WHY = "log2-CPM needs non-negative counts (for log-scale input: "
+            + UserException.setting("transform") + " none)";
 
     /**
      * Checks that a matrix holds raw counts, as {@link #countLibrarySizes} does, without the column sums (the DE engine
      * sums the counts of the genes it keeps).
      */
     public static void requireCounts(ExpressionMatrix m, String source) {
-        requireNonNegative(m, source, "log2-CPM needs non-negative counts (for log-scale input: " + UserException.setting("transform")
-                + " none)");
+        requireNonNegative(m, source, COUNTS_WHY);
     }
 
     /** Column sums, after checking every value is a non-negative number (else a located error). */
