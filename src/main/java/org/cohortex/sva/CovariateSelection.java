@@ -158,10 +158,12 @@ public final class CovariateSelection {
             int missing = 0;
             if (numeric) {
                 x = new double[n];
-                for (int i = 0; i < n; i++) x[i] = c.numeric[rows[i]];
+                for (int i = 0; i < n; i++) {
+                    x[i] = c.numeric[rows[i]];
+                    if (miss[i] = Double.isNaN(x[i])) missing++;
+                }
                 code = null;
                 levels = 0;
-                for (int i = 0; i < n; i++) if (miss[i] = Double.isNaN(x[i])) missing++;
             } else {
                 x = null;
                 code = new int[n];
@@ -175,8 +177,6 @@ public final class CovariateSelection {
             }
             missingCount = missing;
         }
-
-        boolean missing(int i) { return miss[i]; }
 
         /** Distinct values among the observed (2 meaning two or more). */
         int distinct() {
@@ -425,7 +425,7 @@ public final class CovariateSelection {
         int k = 0;
         double total = 0;
         for (int i = 0; i < len; i++) {
-            if (a.missing(i) || b.missing(i)) continue;
+            if (a.miss[i] || b.miss[i]) continue;
             int l = f.code[i];
             if (local[l] < 0) local[l] = k++;
             sum[local[l]] += x.x[i];
@@ -436,7 +436,7 @@ public final class CovariateSelection {
         if (n < 3) return 0;
         double mean = total / n, ssb = 0, sst = 0;
         for (int l = 0; l < k; l++) ssb += count[l] * Math.pow(sum[l] / count[l] - mean, 2);
-        for (int i = 0; i < len; i++) if (!a.missing(i) && !b.missing(i)) sst += Math.pow(x.x[i] - mean, 2);
+        for (int i = 0; i < len; i++) if (!a.miss[i] && !b.miss[i]) sst += Math.pow(x.x[i] - mean, 2);
         return sst == 0 ? 0 : Math.sqrt(ssb / sst);
     }
 
